@@ -1,0 +1,1 @@
+"""Shared test configuration. Service fixtures live in tests/services.py."""

@@ -1,0 +1,3 @@
+"""Tillid: competence development, LEON task allocation and cross-sector rotation matching."""
+
+__version__ = "0.1.0"

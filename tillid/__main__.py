@@ -1,0 +1,5 @@
+import sys
+
+from tillid.cli import main
+
+sys.exit(main())

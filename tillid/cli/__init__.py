@@ -1,0 +1,55 @@
+"""The `tillid` command: one module per subcommand, each with ``register`` and ``run``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from tillid.errors import ConfigError, PoisonError, TillidError
+
+# Each name is a module in this package with register(subparsers) -> parser
+# and run(args) -> exit code.
+COMMANDS = [
+    "solve",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tillid", description="Tillid: competence development and rotation matching.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"tillid.cli.{name}")
+        command = module.register(sub)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except PoisonError as error:
+        print(f"tillid {args.command}: {error.reason}", file=sys.stderr)
+        return 2
+    except ConfigError as error:
+        print(f"tillid {args.command}: configuration: {error.reason}", file=sys.stderr)
+        return 2
+    except TillidError as error:
+        print(f"tillid {args.command}: {error.reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
