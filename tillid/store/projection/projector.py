@@ -1,0 +1,163 @@
+"""Idempotent projection of events into PostgreSQL, one transaction per batch.
+
+The processed event ids are recorded in the same transaction as their effect
+(as pyeventsourcing's tracking records are), so a redelivered event changes
+nothing. An event whose referent is not known yet is parked, and applied in
+the transaction that brings the referent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import asyncpg
+
+from tillid.store.projection.context import BatchContext, Ref, SkillResolver, resolve_ids_only
+from tillid.store.projection.handlers import PROJECTIONS, REFERENT_TABLES
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    applied: int = 0
+    duplicates: int = 0
+    parked: int = 0
+    released: int = 0
+
+
+class _Parked:
+    """A parked event brought back: the same shape as a live envelope."""
+
+    __slots__ = ("event_id", "type", "payload", "raw")
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.event_id = raw["event_id"]
+        self.type = raw["type"]
+        self.payload = raw["payload"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.raw
+
+
+class Projector:
+    def __init__(self, resolve_skill: SkillResolver = resolve_ids_only) -> None:
+        self.resolve_skill = resolve_skill
+
+    async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Any]) -> BatchResult:
+        """Apply a batch of validated envelopes in one transaction."""
+        async with conn.transaction():
+            return await self.apply_in_transaction(conn, envelopes)
+
+    async def apply_in_transaction(self, conn: asyncpg.Connection, envelopes: Sequence[Any]) -> BatchResult:
+        fresh, duplicates = await self._claim(conn, envelopes)
+        ctx = BatchContext(resolve_skill=self.resolve_skill)
+        applied, parked = await self._apply_runs(conn, fresh, ctx)
+        released = await self._release(conn, ctx)
+        await _write_dirty_scopes(conn, ctx)
+        if duplicates:
+            await conn.execute("UPDATE event_counters SET value = value + $1 WHERE name = 'duplicate'", duplicates)
+        return BatchResult(applied=applied, duplicates=duplicates, parked=parked, released=released)
+
+    async def _claim(self, conn, envelopes: Sequence[Any]) -> tuple[list[Any], int]:
+        """Record the batch's event ids; return the events not seen before, in order."""
+        first: dict[str, Any] = {}
+        for envelope in envelopes:
+            first.setdefault(envelope.event_id, envelope)
+        rows = await conn.fetch(
+            """INSERT INTO processed_events (event_id, type, outcome)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+               ON CONFLICT (event_id) DO NOTHING RETURNING event_id""",
+            list(first), [e.type for e in first.values()], ["applied"] * len(first))
+        claimed = {row["event_id"] for row in rows}
+        fresh = [e for e in first.values() if e.event_id in claimed]
+        return fresh, len(envelopes) - len(fresh)
+
+    async def _apply_runs(self, conn, events: Sequence[Any], ctx: BatchContext) -> tuple[int, int]:
+        """Apply events in order, grouping consecutive events of one type; park the unready."""
+        known = await _existing(conn, [ref for e in events for ref in PROJECTIONS[e.type].requires(e.payload)])
+        applied = parked = 0
+        run: list[Any] = []
+        to_park: list[tuple[Any, Ref]] = []
+        for event in events:
+            projection = PROJECTIONS[event.type]
+            missing = next((ref for ref in projection.requires(event.payload) if ref not in known), None)
+            if missing is not None:
+                to_park.append((event, missing))
+                continue
+            if run and run[0].type != event.type:
+                await PROJECTIONS[run[0].type].apply(conn, run, ctx)
+                run = []
+            run.append(event)
+            provided = projection.provides(event.payload)
+            known.update(provided)
+            ctx.provided.extend(provided)
+            applied += 1
+        if run:
+            await PROJECTIONS[run[0].type].apply(conn, run, ctx)
+        if to_park:
+            await _park(conn, to_park)
+            parked = len(to_park)
+        return applied, parked
+
+    async def _release(self, conn, ctx: BatchContext) -> int:
+        """Apply parked events whose referents this batch provided (and, in turn, theirs)."""
+        released = 0
+        while ctx.provided:
+            refs, ctx.provided = ctx.provided, []
+            rows = await conn.fetch(
+                """DELETE FROM parked_events p USING unnest($1::text[], $2::text[]) AS r(kind, id)
+                   WHERE p.waiting_kind = r.kind AND p.waiting_id = r.id
+                   RETURNING p.event_id, p.envelope, p.parked_at""",
+                [kind for kind, _ in refs], [ref_id for _, ref_id in refs])
+            if not rows:
+                continue
+            ordered = sorted(rows, key=lambda row: (row["parked_at"], row["event_id"]))
+            events = [_Parked(json.loads(row["envelope"])) for row in ordered]
+            await conn.execute("UPDATE processed_events SET outcome = 'released' WHERE event_id = ANY($1::text[])",
+                               [e.event_id for e in events])
+            applied, _ = await self._apply_runs(conn, events, ctx)
+            released += applied
+        return released
+
+
+async def _existing(conn, refs: Iterable[Ref]) -> set[Ref]:
+    by_kind: dict[str, set[str]] = {}
+    for kind, ref_id in refs:
+        by_kind.setdefault(kind, set()).add(ref_id)
+    found: set[Ref] = set()
+    for kind, ids in by_kind.items():
+        table, column = REFERENT_TABLES[kind]
+        rows = await conn.fetch(f"SELECT {column} AS id FROM {table} WHERE {column} = ANY($1::text[])", list(ids))
+        found.update((kind, row["id"]) for row in rows)
+    return found
+
+
+async def _park(conn, events: list[tuple[Any, Ref]]) -> None:
+    await conn.executemany(
+        """INSERT INTO parked_events (event_id, type, waiting_kind, waiting_id, employee_id, envelope)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (event_id) DO NOTHING""",
+        [(e.event_id, e.type, kind, ref_id, e.payload.get("employee_id"), json.dumps(e.to_dict()))
+         for e, (kind, ref_id) in events])
+    await conn.execute("UPDATE processed_events SET outcome = 'parked' WHERE event_id = ANY($1::text[])",
+                       [e.event_id for e, _ in events])
+
+
+async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
+    workplaces = set(ctx.workplaces)
+    if ctx.employees:
+        rows = await conn.fetch("SELECT DISTINCT workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
+                                list(ctx.employees))
+        workplaces.update(row["workplace_id"] for row in rows)
+    organisations = set(ctx.organisations)
+    if ctx.all_organisations:
+        organisations.update(row["organisation_id"] for row in await conn.fetch(
+            "SELECT organisation_id FROM organisations"))
+    scopes = [("workplace", w) for w in sorted(workplaces)] + [("organisation", o) for o in sorted(organisations)]
+    if ctx.rotation:
+        scopes.append(("rotation", "all"))
+    if scopes:
+        await conn.executemany(
+            """INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ($1, $2)
+               ON CONFLICT (scope_kind, scope_id) DO NOTHING""", scopes)

@@ -1,0 +1,83 @@
+"""Decode, validate, apply: what every input agent does with a batch of messages.
+
+Kept free of faust so it can be driven by any consumer: the agents hand it
+``RawMessage`` batches and acknowledge them only after ``handle`` returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Sequence
+
+import asyncpg
+
+from tillid.competence.events import TOPIC_OF_TYPE, decode
+from tillid.errors import InvalidEvent
+from tillid.store.db import retry_while_unavailable, transient_as_unavailable
+from tillid.store.projection.handlers import PROJECTIONS
+from tillid.store.projection.projector import BatchResult, Projector
+from tillid.streams import deadletter
+from tillid.streams.deadletter import DeadLetter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    topic: str
+    partition: int | None
+    offset: int | None
+    key: bytes | None
+    value: bytes
+
+
+SendDeadLetter = Callable[[DeadLetter], Awaitable[None]]
+
+
+class Ingestor:
+    def __init__(self, pool: asyncpg.Pool, projector: Projector, send_deadletter: SendDeadLetter,
+                 topic_prefix: str = "") -> None:
+        self.pool = pool
+        self.projector = projector
+        self.send_deadletter = send_deadletter
+        self.prefix = topic_prefix
+
+    async def handle(self, messages: Sequence[RawMessage]) -> BatchResult:
+        """Apply a batch; returns only when every message has its effect or is dead-lettered."""
+        envelopes, letters = self.sort(messages)
+        for letter in letters:
+            await self.send_deadletter(letter)
+
+        async def apply() -> BatchResult:
+            async with transient_as_unavailable():
+                async with self.pool.acquire() as conn:
+                    async with conn.transaction():
+                        await deadletter.record(conn, letters)
+                        return await self.projector.apply_in_transaction(conn, envelopes)
+
+        return await retry_while_unavailable(apply, on_retry=_log_retry)
+
+    def sort(self, messages: Sequence[RawMessage]) -> tuple[list, list[DeadLetter]]:
+        """Split a batch into envelopes to apply and dead letters; other system events are passed over."""
+        envelopes, letters = [], []
+        for message in messages:
+            try:
+                envelope = decode(message.value)
+                self._check_topic(envelope.type, message.topic)
+            except InvalidEvent as error:
+                letters.append(DeadLetter(message.topic, message.partition, message.offset, message.key,
+                                          message.value, error.reason))
+                continue
+            if envelope.type in PROJECTIONS:
+                envelopes.append(envelope)
+        return envelopes, letters
+
+    def _check_topic(self, event_type: str, topic: str) -> None:
+        expected = self.prefix + TOPIC_OF_TYPE[event_type]
+        if topic != expected:
+            raise InvalidEvent("type", f"{event_type} belongs on topic {expected!r}, not {topic!r}")
+
+
+def _log_retry(error: Exception, delay: float) -> None:
+    log.warning("%s; retrying in %.1f s", error, delay)
