@@ -1,0 +1,1 @@
+"""Developer tools run from the worktree root (not shipped in the package)."""
