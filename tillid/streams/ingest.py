@@ -15,7 +15,6 @@ import asyncpg
 from tillid.competence.events import TOPIC_OF_TYPE, decode
 from tillid.errors import InvalidEvent
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
-from tillid.store.projection.handlers import PROJECTIONS
 from tillid.store.projection.projector import BatchResult, Projector
 from tillid.streams import deadletter
 from tillid.streams.deadletter import DeadLetter
@@ -59,7 +58,7 @@ class Ingestor:
         return await retry_while_unavailable(apply, on_retry=_log_retry)
 
     def sort(self, messages: Sequence[RawMessage]) -> tuple[list, list[DeadLetter]]:
-        """Split a batch into envelopes to apply and dead letters; other system events are passed over."""
+        """Split a batch into envelopes to apply and dead letters."""
         envelopes, letters = [], []
         for message in messages:
             try:
@@ -69,8 +68,7 @@ class Ingestor:
                 letters.append(DeadLetter(message.topic, message.partition, message.offset, message.key,
                                           message.value, error.reason))
                 continue
-            if envelope.type in PROJECTIONS:
-                envelopes.append(envelope)
+            envelopes.append(envelope)
         return envelopes, letters
 
     def _check_topic(self, event_type: str, topic: str) -> None:

@@ -56,31 +56,36 @@ async def _keep_aggregates(conn, employee_id: str) -> None:
 
 
 async def _remove_mentions(conn, employee_id: str) -> int:
-    """Rewrite proposals, decisions, tokens, outbox and dead letters that mention the person."""
-    pattern = f"%{_like_escape(employee_id)}%"
+    """Rewrite proposals, decisions, the audit trail, tokens, outbox and dead letters that mention the person.
+
+    The id is matched as a whole token, so erasing ``e-1`` leaves ``e-12`` alone.
+    """
+    token = _token_pattern(employee_id)
     count = 0
     for sql in (
-        f"""UPDATE proposals SET employee_ids = array_replace(employee_ids, $1, '{ERASED}'),
-                explanation = replace(explanation::text, $1, '{ERASED}')::jsonb,
-                effect = replace(effect::text, $1, '{ERASED}')::jsonb,
-                summary_da = replace(summary_da, $1, '{ERASED}'),
-                summary_en = replace(summary_en, $1, '{ERASED}')
-            WHERE $1 = ANY(employee_ids) OR explanation::text LIKE $2 OR effect::text LIKE $2
-                  OR summary_da LIKE $2 OR summary_en LIKE $2""",
-        f"UPDATE decisions SET comment = replace(comment, $1, '{ERASED}') WHERE comment LIKE $2",
-        f"UPDATE audit_log SET actor = replace(actor, $1, '{ERASED}'), purpose = replace(purpose, $1, '{ERASED}') "
-        "WHERE actor LIKE $2 OR purpose LIKE $2",
-        "DELETE FROM api_tokens WHERE role = 'employee:' || $1 OR role LIKE $2",
-        f"UPDATE outbox SET value = replace(value::text, $1, '{ERASED}')::jsonb, "
-        f"key = replace(key, $1, '{ERASED}') WHERE value::text LIKE $2 OR key LIKE $2",
-        "DELETE FROM deadletters WHERE position(convert_to($1, 'UTF8') in coalesce(raw, ''::bytea)) > 0 "
-        "OR reason LIKE $2",
-        "DELETE FROM parked_events WHERE employee_id = $1 OR envelope::text LIKE $2",
+        f"""UPDATE proposals SET employee_ids = array_replace(employee_ids, $2, '{ERASED}'),
+                explanation = regexp_replace(explanation::text, $1, '{ERASED}', 'g')::jsonb,
+                effect = regexp_replace(effect::text, $1, '{ERASED}', 'g')::jsonb,
+                summary_da = regexp_replace(summary_da, $1, '{ERASED}', 'g'),
+                summary_en = regexp_replace(summary_en, $1, '{ERASED}', 'g')
+            WHERE $2 = ANY(employee_ids) OR explanation::text ~ $1 OR effect::text ~ $1
+                  OR summary_da ~ $1 OR summary_en ~ $1""",
+        f"UPDATE decisions SET comment = regexp_replace(comment, $1, '{ERASED}', 'g') WHERE comment ~ $1 AND $2 <> ''",
+        f"""UPDATE audit_log SET actor = regexp_replace(actor, $1, '{ERASED}', 'g'),
+                purpose = regexp_replace(purpose, $1, '{ERASED}', 'g') WHERE (actor ~ $1 OR purpose ~ $1) AND $2 <> ''""",
+        "DELETE FROM api_tokens WHERE role = 'employee:' || $2 OR (role ~ $1 AND $2 <> '')",
+        f"""UPDATE outbox SET value = regexp_replace(value::text, $1, '{ERASED}', 'g')::jsonb,
+                key = regexp_replace(key, $1, '{ERASED}', 'g') WHERE (value::text ~ $1 OR key ~ $1) AND $2 <> ''""",
+        "DELETE FROM deadletters WHERE (encode(coalesce(raw, ''::bytea), 'escape') ~ $1 OR reason ~ $1) AND $2 <> ''",
+        "DELETE FROM parked_events WHERE employee_id = $2 OR envelope::text ~ $1",
     ):
-        status = await conn.execute(sql, employee_id, pattern)
+        status = await conn.execute(sql, token, employee_id)
         count += int(status.split()[-1])
     return count
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _token_pattern(text: str) -> str:
+    """A PostgreSQL regular expression matching ``text`` not embedded in a longer id."""
+    escaped = "".join(f"\\{c}" if not c.isalnum() else c for c in text)
+    edge = "[[:alnum:]_.:-]"
+    return f"(?<!{edge}){escaped}(?!{edge})"

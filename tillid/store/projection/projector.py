@@ -51,6 +51,9 @@ class Projector:
             return await self.apply_in_transaction(conn, envelopes)
 
     async def apply_in_transaction(self, conn: asyncpg.Connection, envelopes: Sequence[Any]) -> BatchResult:
+        """Apply within the caller's transaction. Types the store does not keep (the proposals the
+        system itself publishes) are passed over."""
+        envelopes = [e for e in envelopes if e.type in PROJECTIONS]
         fresh, duplicates = await self._claim(conn, envelopes)
         ctx = BatchContext(resolve_skill=self.resolve_skill)
         applied, parked = await self._apply_runs(conn, fresh, ctx)

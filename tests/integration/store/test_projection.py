@@ -1,0 +1,140 @@
+"""The projection into the real embedded PostgreSQL: idempotency, parking, erasure, dirty scopes."""
+
+import pytest
+
+from tillid.store.db import migrate
+from tillid.store.projection.handlers import PROJECTIONS
+from tillid.store.projection.projector import Projector
+
+from tests.integration.store.scenario import employee, envelopes, event, everything_about, organisation
+
+pytestmark = pytest.mark.services
+
+
+async def table_contents(db) -> dict[str, list]:
+    """Every row of every table, in a stable order; bookkeeping timestamps left out."""
+    tables = [r["table_name"] for r in await db.fetch(
+        """SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'
+           AND table_name NOT IN ('schema_migrations') ORDER BY table_name""")]
+    contents = {}
+    for table in tables:
+        rows = await db.fetch(f"SELECT * FROM {table}")
+        skip = {"processed_at", "parked_at", "since", "created_at", "at", "recorded_at", "erased_at", "id"}
+        contents[table] = sorted(repr(sorted((k, v) for k, v in dict(r).items() if k not in skip)) for r in rows)
+    return contents
+
+
+async def test_migrations_apply_once(db):
+    assert await migrate(db) == []
+    assert await db.fetchval("SELECT count(*) FROM schema_migrations") >= 1
+
+
+async def test_every_valid_event_type_applied_twice_is_applied_once(db, valid_events):
+    projector = Projector()
+    batch = envelopes(valid_events)
+    await projector.apply(db, batch)
+    once = await table_contents(db)
+    result = await projector.apply(db, batch)
+    kept = [e for e in batch if e.type in PROJECTIONS]
+    assert len(kept) >= 20 and result.duplicates == len(kept) and result.applied == 0
+    twice = await table_contents(db)
+    once.pop("event_counters"), twice.pop("event_counters")
+    assert twice == once
+
+
+async def test_each_event_alone_redelivered_changes_nothing(db, valid_events):
+    projector = Projector()
+    for raw in valid_events:
+        await projector.apply(db, envelopes([raw]))
+        before = await table_contents(db)
+        await projector.apply(db, envelopes([raw]))
+        after = await table_contents(db)
+        before.pop("event_counters"), after.pop("event_counters")
+        assert after == before, raw["type"]
+
+
+async def test_event_before_its_referent_is_parked_then_applied(db):
+    projector = Projector()
+    person = employee("e1")
+    result = await projector.apply(db, envelopes(person))
+    assert result.parked == 2 and result.applied == 0
+    assert await db.fetchval("SELECT count(*) FROM parked_events") == 2
+    assert await db.fetchval("SELECT count(*) FROM employees") == 0
+
+    result = await projector.apply(db, envelopes(organisation()))
+    assert result.released == 2
+    assert await db.fetchval("SELECT count(*) FROM parked_events") == 0
+    assert await db.fetchval("SELECT level FROM competences WHERE employee_id = 'e1'") == 3
+    assert await db.fetchval("SELECT outcome FROM processed_events WHERE event_id = $1",
+                             person[0]["event_id"]) == "released"
+
+
+async def test_parked_event_redelivered_is_not_parked_twice(db):
+    projector = Projector()
+    await projector.apply(db, envelopes(employee("e1")))
+    result = await projector.apply(db, envelopes(employee("e1")))
+    assert result.duplicates == 2
+    assert await db.fetchval("SELECT count(*) FROM parked_events") == 2
+
+
+async def test_referent_in_the_same_batch_comes_first(db):
+    result = await Projector().apply(db, envelopes(organisation() + employee("e1")))
+    assert result.parked == 0 and result.applied == len(organisation()) + 2
+
+
+async def test_changes_mark_their_scopes_dirty(db):
+    await Projector().apply(db, envelopes(organisation() + everything_about("e1")))
+    scopes = {(r["scope_kind"], r["scope_id"]) for r in await db.fetch("SELECT * FROM dirty_scopes")}
+    assert ("workplace", "wp-a") in scopes
+    assert ("organisation", "org-a") in scopes  # CourseCompleted re-opens LEON for the organisation
+    assert ("rotation", "all") in scopes
+
+
+async def test_unmapped_free_text_is_held_not_guessed(db):
+    await Projector().apply(db, envelopes(organisation() + everything_about("e1")))
+    row = await db.fetchrow("SELECT skill_text, best_skill FROM unmapped_competences")
+    assert row["skill_text"] == "noget helt ukendt xyz"
+    assert await db.fetchval("SELECT count(*) FROM competences WHERE employee_id = 'e1'") == 1
+
+
+async def test_erasure_leaves_no_trace_of_the_id(db):
+    projector = Projector()
+    await projector.apply(db, envelopes(organisation() + everything_about("emp-erase-me") + everything_about("e2")))
+    await projector.apply(db, envelopes([event("EmployeeLeft", "left-parked", employee_id="emp-erase-me-too",
+                                               left_on="2026-12-01")]))
+    await db.execute("INSERT INTO audit_log (actor, subject, action, endpoint) VALUES "
+                     "('committee:med-a', 'emp-erase-me', 'read', '/api/employees/emp-erase-me')")
+    await db.execute("INSERT INTO deadletters (topic, reason, raw) VALUES ('hr.employees', 'bad', $1)",
+                     b'{"employee_id": "emp-erase-me", "x": 1}')
+
+    await projector.apply(db, envelopes([event("EmployeeErased", "erase", employee_id="emp-erase-me")]))
+
+    contents = await table_contents(db)
+    leaks = {table: rows for table, rows in contents.items() if any("emp-erase-me'" in row or
+                                                                     "emp-erase-me\"" in row or
+                                                                     "emp-erase-me " in row for row in rows)}
+    assert leaks == {}
+    text = repr(contents)
+    assert "'emp-erase-me'" not in text
+    assert await db.fetchval("SELECT count(*) FROM employees WHERE employee_id = 'e2'") == 1
+    assert await db.fetchval("SELECT count(*) FROM parked_events WHERE employee_id = 'emp-erase-me-too'") == 1
+    assert await db.fetchval("SELECT count(*) FROM erasures") == 1
+    aggregate = await db.fetchrow("SELECT * FROM erased_aggregates")
+    assert (aggregate["people"], aggregate["completions"], aggregate["passed"]) == (1, 1, 1)
+
+
+async def test_digitalisation_change_scales_hours_once_and_records_freed_hours(db):
+    projector = Projector()
+    base = organisation() + everything_about("e1")
+    change = event("DigitalisationChange", "dig-1", change_id="chg-1", organisation_id="org-a",
+                   description="Elektronisk medicinmodul", effective_on="2026-12-01",
+                   effects=[{"kind": "hours_factor", "task_id": "oejendraaber", "factor": 0.75},
+                            {"kind": "requirement", "task_id": "oejendraaber", "skill": "dk:digitalt-medicinmodul",
+                             "min_level": 2}])
+    await projector.apply(db, envelopes(base + [change]))
+    assert await db.fetchval("SELECT hours_per_week FROM task_demand") == pytest.approx(15.0)
+    assert await db.fetchval("SELECT hours FROM freed_hours") == pytest.approx(5.0)
+    assert await db.fetchval("SELECT skill_id FROM local_requirements") == "dk:digitalt-medicinmodul"
+    resent = dict(change, event_id="another-id-same-change")
+    await projector.apply(db, envelopes([resent]))
+    assert await db.fetchval("SELECT hours_per_week FROM task_demand") == pytest.approx(15.0)
