@@ -28,6 +28,9 @@ log = logging.getLogger("tillid.worker")
 BATCH_SIZE = 2000
 BATCH_WITHIN_SECONDS = 0.05
 RELAY_INTERVAL_SECONDS = 0.2
+REBALANCE_TIMEOUT_SECONDS = 6.0
+SESSION_TIMEOUT_SECONDS = 10.0
+HEARTBEAT_SECONDS = 1.0
 
 
 class WorkerServices:
@@ -82,6 +85,11 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         datadir=str(settings.data_dir / "worker"),
         producer_acks=-1,
+        # The first join of a consumer group waits up to the rebalance timeout for
+        # other members; a short one lets a lone worker start in seconds.
+        broker_rebalance_timeout=REBALANCE_TIMEOUT_SECONDS,
+        broker_session_timeout=SESSION_TIMEOUT_SECONDS,
+        broker_heartbeat_interval=HEARTBEAT_SECONDS,
         stream_wait_empty=False,
     )
     services = WorkerServices(app, settings)

@@ -1,0 +1,134 @@
+"""`tillid up`: the whole system on loopback, embedded where nothing else is configured."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import time
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+from tillid.config import Settings
+from tillid.errors import ConfigError
+from tillid.runtime.embedded import port_is_free
+from tillid.runtime.services import running_services
+from tillid.runtime.supervisor import Child, wait_until
+
+DEMO_SEED = 7
+
+
+def register(sub) -> argparse.ArgumentParser:
+    parser = sub.add_parser("up", help="start everything (embedded PostgreSQL and broker, worker, API)",
+                            description="Start PostgreSQL and a Kafka-compatible broker (embedded unless "
+                                        "TILLID_DATABASE_URL / TILLID_KAFKA are set), the stream worker and the "
+                                        "review service on loopback; load the demo organisation on first start.")
+    parser.add_argument("--data-dir", type=Path, help="where data lives (default TILLID_DATA_DIR or ./.tillid)")
+    parser.add_argument("--api-port", type=int, help="port of the review service (default TILLID_API_PORT or 8000)")
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo organisation")
+    parser.add_argument("--demo-scale", type=float, default=1.0, help="size of the demo organisation (default 1)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    settings = replace(settings, data_dir=args.data_dir or settings.data_dir,
+                       api_port=args.api_port or settings.api_port,
+                       admin_token=settings.admin_token or secrets.token_urlsafe(24))
+    if not port_is_free(settings.api_port):
+        raise ConfigError(f"port {settings.api_port} on 127.0.0.1 is in use; choose another with --api-port")
+    stop_requested = _install_stop_handlers()
+    with running_services(settings) as services:
+        settings = services.settings
+        from tillid.streams.topics import ensure_topics
+
+        asyncio.run(_migrate(settings.database_url))
+        ensure_topics(settings)
+        log_dir = settings.data_dir.resolve() / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **settings.as_env()}
+        children = [Child("worker", ["worker"], env, log_dir), Child("api", ["api"], env, log_dir)]
+        try:
+            base = f"http://{settings.api_host}:{settings.api_port}"
+            wait_until(lambda: _healthy(base), 90, "the review service", children)
+            demo = _load_demo(settings, args) if not args.no_demo else "not loaded (--no-demo)"
+            _print_banner(settings, services.embedded, base, demo)
+            while not stop_requested():
+                for child in children:
+                    if not child.alive():
+                        raise ConfigError(child.failure())
+                time.sleep(0.5)
+            print("Stopping ...", flush=True)
+        finally:
+            for child in reversed(children):
+                child.stop()
+    print("Stopped. PostgreSQL data is kept in " + str(settings.data_dir), flush=True)
+    return 0
+
+
+def _install_stop_handlers():
+    requested = []
+
+    def stop(signum, frame):
+        requested.append(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return lambda: bool(requested)
+
+
+async def _migrate(url: str) -> None:
+    from tillid.store.db import connect, migrate
+
+    conn = await connect(url)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _load_demo(settings: Settings, args: argparse.Namespace) -> str:
+    known = asyncio.run(_count_employees(settings.database_url))
+    if known:
+        return f"already loaded ({known} employees in the database)"
+    from tillid.competence.demo import generate_events
+    from tillid.competence.events import validate
+    from tillid.streams.producer import publish
+
+    sent = publish(settings, (validate(event) for event in generate_events(seed=DEMO_SEED, scale=args.demo_scale)))
+    return f"{sent} events published; the worker is applying them"
+
+
+async def _count_employees(url: str) -> int:
+    from tillid.store.db import connect
+
+    conn = await connect(url)
+    try:
+        return await conn.fetchval("SELECT count(*) FROM employees")
+    finally:
+        await conn.close()
+
+
+def _print_banner(settings: Settings, embedded: list[str], base: str, demo: str) -> None:
+    where = f"embedded {' and '.join(embedded)} under {settings.data_dir}" if embedded else "configured services"
+    print(f"""
+Tillid is running ({where}).
+  Pages:        {base}/  (MED committees: {base}/committee/<committee_id>, employees: {base}/me)
+  API:          {base}/api  (OpenAPI: {base}/api/openapi.json)
+  Health:       {base}/healthz
+  Kafka:        {settings.kafka}
+  PostgreSQL:   {settings.database_url}
+  Admin token:  {settings.admin_token}
+  Demo data:    {demo}
+Press Ctrl-C to stop.""", flush=True)
