@@ -11,6 +11,7 @@ from tillid.errors import ConfigError, PoisonError, TillidError
 # Each name is a module in this package with register(subparsers) -> parser
 # and run(args) -> exit code.
 COMMANDS = [
+    "schemas",
     "solve",
 ]
 
