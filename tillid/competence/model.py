@@ -290,7 +290,7 @@ class EffectiveAuthorisation(NamedTuple):
     """Who may do a task in one organisation.
 
     ``allowed``: professions that may do it (sorted); ``conditional``:
-    profession -> the learning activity it must complete first (sorted by profession).
+    profession -> the learning activity it must complete first (sorted by profession, read-only).
     """
 
     allowed: tuple[str, ...]
@@ -330,7 +330,7 @@ def effective_authorisation(task: Task, rules_for_org: Iterable[AuthorisationRul
             conditional[profession_id] = rule.requires_activity_id
         elif rule.allowed:
             allowed.add(profession_id)
-    return EffectiveAuthorisation(tuple(sorted(allowed)), dict(sorted(conditional.items())))
+    return EffectiveAuthorisation(tuple(sorted(allowed)), FrozenDict(sorted(conditional.items())))
 
 
 # --- learning and rotation --------------------------------------------------------

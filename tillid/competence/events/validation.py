@@ -63,7 +63,7 @@ def validate(obj: Any) -> Envelope:
         if isinstance(event_type, str) and event_type in TOPIC_OF_TYPE:
             try:
                 _fast_validator(event_type)(obj)
-            except fastjsonschema.JsonSchemaValueException:
+            except Exception:  # noqa: BLE001 - any doubt goes to the precise path, which decides
                 pass
             else:
                 return _envelope(obj)
