@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, NamedTuple, Union
 
 from tillid.competence.frozen import FrozenDict, freeze
@@ -33,13 +33,13 @@ def _check_non_negative(value: float, what: str) -> None:
         raise ValueError(f"{what} must be a number >= 0, got {value!r}")
 
 
-class Sector(str, Enum):
+class Sector(StrEnum):
     MUNICIPALITY = "municipality"
     REGION = "region"
     STATE = "state"
 
 
-class AgeBand(str, Enum):
+class AgeBand(StrEnum):
     UNDER_30 = "-29"
     FROM_30_TO_39 = "30-39"
     FROM_40_TO_49 = "40-49"
@@ -47,7 +47,7 @@ class AgeBand(str, Enum):
     FROM_60 = "60-"
 
 
-class Evidence(str, Enum):
+class Evidence(StrEnum):
     SELF = "self"
     MANAGER = "manager"
     CERTIFICATE = "certificate"
@@ -55,19 +55,19 @@ class Evidence(str, Enum):
     OBSERVED = "observed"
 
 
-class ActivityKind(str, Enum):
+class ActivityKind(StrEnum):
     COURSE = "course"
     E_LEARNING = "e_learning"
     PEER_TRAINING = "peer_training"
 
 
-class ProposalKind(str, Enum):
+class ProposalKind(StrEnum):
     LEON_ALLOCATION = "leon_allocation"
     UPSKILLING_PATH = "upskilling_path"
     ROTATION_PLACEMENT = "rotation_placement"
 
 
-class ProposalStatus(str, Enum):
+class ProposalStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -76,12 +76,12 @@ class ProposalStatus(str, Enum):
     SUPERSEDED = "superseded"
 
 
-class DecidedBy(str, Enum):
+class DecidedBy(StrEnum):
     COMMITTEE = "committee"
     EMPLOYEE = "employee"
 
 
-class DecisionOutcome(str, Enum):
+class DecisionOutcome(StrEnum):
     """Committees approve, reject or amend; employees accept or decline."""
 
     APPROVED = "approved"
@@ -91,12 +91,12 @@ class DecisionOutcome(str, Enum):
     DECLINED = "declined"
 
 
-class SuggestionKind(str, Enum):
+class SuggestionKind(StrEnum):
     UPSKILLING_PATH = "upskilling_path"
     ROTATION_PLACEMENT = "rotation_placement"
 
 
-class SuggestionResponse(str, Enum):
+class SuggestionResponse(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
 
