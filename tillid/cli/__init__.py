@@ -16,6 +16,7 @@ COMMANDS = [
     "api",
     "migrate",
     "publish",
+    "schemas",
     "solve",
 ]
 

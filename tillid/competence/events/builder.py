@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tillid.competence.events.formats import parse_date_time, render_date_time
-from tillid.competence.events.frozen import thaw
+from tillid.competence.frozen import thaw
 from tillid.competence.events.topics import SUPPORTED_SCHEMA_VERSIONS
 from tillid.competence.events.validation import validate
 from tillid.errors import InvalidEvent

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tillid.competence.events.formats import render_date_time
-from tillid.competence.events.frozen import thaw
+from tillid.competence.frozen import thaw
 from tillid.competence.events.topics import TOPIC_OF_TYPE
 
 ENVELOPE_FIELDS: tuple[str, ...] = ("event_id", "type", "schema_version", "occurred_at", "source", "payload")

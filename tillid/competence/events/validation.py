@@ -27,8 +27,8 @@ from jsonschema.exceptions import ValidationError
 from tillid.competence.events.documents import schema_document, schema_file_name
 from tillid.competence.events.envelope import ENVELOPE_FIELDS, Envelope
 from tillid.competence.events.formats import is_date, is_date_time, parse_date_time
-from tillid.competence.events.frozen import freeze
 from tillid.competence.events.topics import SUPPORTED_SCHEMA_VERSIONS, TOPIC_OF_TYPE
+from tillid.competence.frozen import freeze
 from tillid.errors import InvalidEvent
 
 _FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {"date": is_date, "date-time": is_date_time}
@@ -63,7 +63,7 @@ def validate(obj: Any) -> Envelope:
         if isinstance(event_type, str) and event_type in TOPIC_OF_TYPE:
             try:
                 _fast_validator(event_type)(obj)
-            except fastjsonschema.JsonSchemaValueException:
+            except Exception:  # noqa: BLE001 - any doubt goes to the precise path, which decides
                 pass
             else:
                 return _envelope(obj)

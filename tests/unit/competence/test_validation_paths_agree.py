@@ -1,0 +1,76 @@
+"""The fast path (fastjsonschema) and the precise path (jsonschema) give the same verdict.
+
+Random single-field mutations of the valid fixtures: for each, the compiled
+validator accepts exactly when ``explain`` finds no problem.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import fastjsonschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.unit.competence.events_fixture import valid_events
+from tillid.competence.events import TOPIC_OF_TYPE, explain, validate
+from tillid.competence.events.validation import _fast_validator
+from tillid.errors import InvalidEvent
+
+EVENTS = valid_events()
+
+EDGE_VALUES = st.sampled_from([
+    None, True, False, 0, -1, 1, 5, 6, 7, 2.5, 3.0, 168, 168.5, -0.0, 1e300,
+    "", "x", "2026-11-23", "2026-02-30", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00",
+    "2026-11-23t10:00:00z", "2026-11-23T10:00:60Z", "municipality", "course", "new_task",
+    [], ["a"], [""], {}, {"skill": "s", "min_level": 9}, {"kind": "retire_task"},
+])
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+def _replace(event, path, value):
+    mutated = copy.deepcopy(event)
+    target = mutated
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return mutated
+
+
+@st.composite
+def mutated_events(draw):
+    event = draw(st.sampled_from(EVENTS))
+    path = draw(st.sampled_from([path for path in _paths(event) if path]))
+    return _replace(event, path, draw(EDGE_VALUES))
+
+
+@settings(max_examples=400, deadline=None)
+@given(mutated_events())
+def test_fast_and_precise_verdicts_agree(event):
+    event_type = event["type"]
+    fast_ok = isinstance(event_type, str) and event_type in TOPIC_OF_TYPE
+    if fast_ok:
+        try:
+            _fast_validator(event_type)(event)
+        except fastjsonschema.JsonSchemaValueException:
+            fast_ok = False
+    problem = explain(event)
+    assert fast_ok == (problem is None), problem
+    if problem is None:
+        validate(event)
+    else:
+        try:
+            validate(event)
+        except InvalidEvent as error:
+            assert error.reason == problem.reason
+        else:
+            raise AssertionError("validate accepted an event explain rejects")
