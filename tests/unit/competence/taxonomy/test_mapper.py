@@ -10,9 +10,12 @@ from tillid.competence.taxonomy.text import normalise
 from tillid.errors import InvalidInput
 
 # Measured on tests/fixtures/skill_names_labelled.csv (docs/taxonomy.md): top-1
-# 0.959, outcome 0.940, 22 of 25 names that should stay unmapped did. The
-# floors leave a small margin so that a catalogue edit can move one name.
+# 0.964 over all 248 names with an expected id and 0.926 over the 121 of them
+# that are not a catalogue name once normalised; outcome 0.945; 22 of 25 names
+# that should stay unmapped did. The floors leave a small margin so that a
+# catalogue edit can move a name or two.
 TOP1_FLOOR = 0.93
+TOP1_SCORED_FLOOR = 0.90
 OUTCOME_FLOOR = 0.90
 UNMAPPED_KEPT_FLOOR = 0.80
 
@@ -31,13 +34,19 @@ def test_top1_accuracy_on_the_labelled_names(evaluation):
     assert evaluation.top1_accuracy >= TOP1_FLOOR
 
 
+def test_top1_accuracy_on_names_that_are_not_catalogue_names(mapper, labelled):
+    scored = [row for row in labelled if normalise(row.name) not in mapper.exact_names_]
+    assert len(scored) >= 100
+    assert evaluate(mapper.map_many(row.name for row in scored), scored).top1_accuracy >= TOP1_SCORED_FLOOR
+
+
 def test_names_that_should_stay_unmapped_mostly_do(evaluation):
     assert evaluation.unmapped_kept >= UNMAPPED_KEPT_FLOOR
 
 
 def test_threshold_keeps_most_outcomes_right(evaluation):
     assert evaluation.outcome_accuracy >= OUTCOME_FLOOR
-    assert evaluation.mapped_precision >= 0.9
+    assert evaluation.mapped_precision >= 0.93
 
 
 @pytest.mark.parametrize("name, expected", [
