@@ -10,7 +10,8 @@ docs/taxonomy.md, "ESCO data"):
    "Earth's" inside a label do not end the label part).
 2. The label part is cut into labels before each frequent ESCO label verb
    ("manage", "perform", "administer", ...) and before each repetition of the
-   skill's first word, never leaving a one-word label.
+   skill's first word, never leaving a one-word label, never after a linking
+   word ("of", "in", "to", ...) and never before "of" ("use of drugs").
    The first piece is taken as the preferred label.
 
 Output (gzip CSV, columns uri, preferred_label, alt_labels, description):
@@ -33,7 +34,7 @@ import sys
 # "blood test"): never treated as the start of a new label.
 AMBIGUOUS_STARTERS = {
     "control", "test", "work", "set", "plan", "report", "support", "check", "design",
-    "types", "use", "care", "process", "record", "schedule", "service", "train",
+    "types", "care", "process", "record", "schedule", "service", "train",
     "document", "handle", "study", "practice", "practise", "research", "safety",
     "sales", "finance", "market", "cost", "programme", "project", "quality",
     "risk", "data", "health", "nursing", "make",
@@ -84,10 +85,12 @@ def split_description(text: str, common: collections.Counter) -> tuple[str, str]
 
 def split_labels(label_part: str, starters: set[str]) -> list[str]:
     words = label_part.split()
-    own_starters = starters | {words[0]} if words and words[0].isalpha() and words[0].islower() else starters
+    first = words[0] if words and words[0].isalpha() and words[0].islower() else None
     labels: list[list[str]] = [[]]
-    for word in words:
-        if word in own_starters and len(labels[-1]) >= 2 and labels[-1][-1] not in LINKING_WORDS:
+    for i, word in enumerate(words):
+        next_word = words[i + 1] if i + 1 < len(words) else ""
+        starts_label = word == first or (word in starters and next_word != "of")
+        if starts_label and len(labels[-1]) >= 2 and labels[-1][-1] not in LINKING_WORDS:
             labels.append([])
         labels[-1].append(word)
     seen: list[str] = []
