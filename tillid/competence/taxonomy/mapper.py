@@ -96,7 +96,8 @@ class SkillMapper:
         "da" or "en": which label of a local skill ``label`` carries.
     cache_size:
         How many mapped names to remember (HR systems send the same names
-        again and again); 0 turns the cache off.
+        again and again); 0 turns the cache off. The cache is not guarded
+        for threads: share a mapper between threads only with cache_size=0.
     """
 
     def __init__(self, taxonomy: SkillTaxonomy | None = None, *, threshold: float = DEFAULT_THRESHOLD,
@@ -280,5 +281,9 @@ class SkillMapper:
 
 @functools.lru_cache(maxsize=1)
 def default_mapper() -> SkillMapper:
-    """The mapper over the shipped taxonomy, built once per process (~1-2 s, see docs/taxonomy.md)."""
+    """The mapper over the shipped taxonomy, built once per process.
+
+    Building takes about 5 s on two shared cores and holds about 46 MiB
+    (docs/benchmarks.md, "Skill mapping").
+    """
     return SkillMapper.from_taxonomy(default_taxonomy())
