@@ -126,6 +126,10 @@ class SkillMapper:
             raise InvalidInput("names", f"{len(names)} names but {len(ids)} ids")
         if not names:
             raise InvalidInput("names", "cannot fit on no names")
+        if self.taxonomy is not None:
+            unknown = sorted({i for i in ids if not self.taxonomy.is_known(i)})
+            if unknown:
+                raise InvalidInput("ids", f"not in the taxonomy: {', '.join(unknown[:5])}")
         rows: dict[tuple[str, str], None] = {}
         for name, skill_id in zip(names, ids):
             text = normalise(name)
@@ -137,7 +141,10 @@ class SkillMapper:
         self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range,
                                            lowercase=False, sublinear_tf=True, max_df=self.max_df,
                                            dtype=np.float64)
-        matrix = self.vectorizer_.fit_transform(texts).tocsr()
+        try:
+            matrix = self.vectorizer_.fit_transform(texts).tocsr()
+        except ValueError as error:  # e.g. max_df pruned every n-gram
+            raise InvalidInput("names", str(error)) from None
         weights = np.array([1.0 if i.startswith(LOCAL_PREFIX) else self.esco_weight for i in row_ids])
         matrix = matrix.multiply(weights[:, None]).tocsr()
         self.index_ = matrix.T.tocsr()  # inverted index: one row per n-gram

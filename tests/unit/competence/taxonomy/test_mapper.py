@@ -158,8 +158,12 @@ def test_fitting_is_deterministic_and_the_cache_changes_nothing():
     assert small_mapper(cache_size=2).map_many(queries + queries) == first + first
 
 
-def test_fit_rejects_mismatched_input():
+def test_fit_rejects_mismatched_input(taxonomy):
     with pytest.raises(InvalidInput):
         SkillMapper().fit(["a", "b"], ["dk:a"])
     with pytest.raises(InvalidInput):
         SkillMapper().fit([], [])
+    with pytest.raises(InvalidInput):
+        SkillMapper(taxonomy).fit(["sårpleje"], ["dk:not-in-the-catalogue"])
+    with pytest.raises(InvalidInput):
+        SkillMapper(max_df=1).fit(["ab", "ab"], ["dk:a", "dk:b"])
