@@ -18,6 +18,7 @@ COMMANDS = [
     "publish",
     "schemas",
     "solve",
+    "skills",
 ]
 
 

@@ -1,0 +1,146 @@
+"""Benchmark of the skill mapper: index build, per-name mapping time, batch throughput.
+
+Reference (issue 3): mapping one name must take "well under a millisecond"
+once the index is loaded; the ratio column is the measured time over 1 ms.
+For scale, the same names are also scored the plain scikit-learn way
+(``TfidfVectorizer.transform`` and a sparse product with the whole index) in
+the same run.
+
+Usage: python -m bench.skills [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+from tillid.competence.taxonomy.catalogue import load_taxonomy
+from tillid.competence.taxonomy.evaluation import evaluate, parse_labelled_names
+from tillid.competence.taxonomy.mapper import MappedSkill, SkillMapper
+from tillid.competence.taxonomy.text import normalise
+
+LABELLED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "skill_names_labelled.csv"
+REFERENCE_SECONDS = 1e-3
+
+
+def _percentiles(seconds: list[float]) -> tuple[float, float]:
+    return statistics.median(seconds), float(np.percentile(seconds, 95))
+
+
+def _time_each(function, names: list[str], repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        for name in names:
+            start = time.perf_counter()
+            function(name)
+            timings.append(time.perf_counter() - start)
+    return timings
+
+
+def _build() -> tuple[SkillMapper, float, float]:
+    start = time.perf_counter()
+    taxonomy = load_taxonomy()
+    loaded = time.perf_counter()
+    mapper = SkillMapper.from_taxonomy(taxonomy, cache_size=0)
+    return mapper, loaded - start, time.perf_counter() - loaded
+
+
+def _memory() -> tuple[float, float]:
+    """(retained, peak) MiB allocated while loading the taxonomy and building the index."""
+    gc.collect()
+    tracemalloc.start()
+    mapper = SkillMapper.from_taxonomy(load_taxonomy(), cache_size=0)
+    retained, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del mapper
+    return retained / 2**20, peak / 2**20
+
+
+def _print_sweep(results, labelled) -> None:
+    """The unmapped decision at other thresholds (docs/taxonomy.md, "Threshold")."""
+    print("| threshold | mapped precision | queue precision | queue recall | outcome accuracy | unmapped kept |")
+    print("|---|---|---|---|---|---|")
+    for threshold in [t / 100 for t in range(30, 76, 5)]:
+        decided = [MappedSkill(r.name, r.candidate if r.confidence >= threshold else None, None,
+                               r.confidence, r.candidate) for r in results]
+        e = evaluate(decided, labelled)
+        print(f"| {threshold:.2f} | {e.mapped_precision:.3f} | {e.queue_precision:.3f} | {e.queue_recall:.3f} "
+              f"| {e.outcome_accuracy:.3f} | {e.unmapped_kept:.2f} |")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench.skills", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the names (default 5)")
+    args = parser.parse_args(argv)
+
+    labelled = parse_labelled_names(LABELLED.read_text(encoding="utf-8"))
+    names = [row.name for row in labelled]
+    mapper, load_seconds, fit_seconds = _build()
+
+    def sklearn_path(name: str) -> int:
+        return int(np.argmax((mapper.vectorizer_.transform([normalise(name)]) @ mapper.index_).toarray()))
+
+    # Names that are, once normalised, a catalogue name take a dictionary
+    # lookup; the others are scored against the whole index.
+    exact = [name for name in names if normalise(name) in mapper.exact_names_]
+    scored = [name for name in names if normalise(name) not in mapper.exact_names_]
+    fast = _time_each(mapper.map, names, args.repeat)
+    fast_scored = _time_each(mapper.map, scored, args.repeat)
+    fast_exact = _time_each(mapper.map, exact, args.repeat)
+    plain = _time_each(sklearn_path, names, max(1, args.repeat // 5))
+    cached_mapper = SkillMapper.from_taxonomy(mapper.taxonomy)
+    cached_mapper.map_many(names)
+    cached = _time_each(cached_mapper.map, names, args.repeat)
+
+    batch = names * args.repeat
+    start = time.perf_counter()
+    mapper.map_many(batch)
+    throughput = len(batch) / (time.perf_counter() - start)
+
+    retained, peak = _memory()
+    results = mapper.map_many(names)
+    quality = evaluate(results, labelled)
+    scored_rows = [(r, l) for r, l in zip(results, labelled) if normalise(l.name) not in mapper.exact_names_]
+    scored_quality = evaluate([r for r, _ in scored_rows], [l for _, l in scored_rows])
+
+    print(f"names: {len(names)} labelled names x {args.repeat} passes; index rows: {mapper.n_rows_}, "
+          f"n-grams: {len(mapper.vocabulary_)}")
+    print(f"top-1 accuracy {quality.top1_accuracy:.3f} over {quality.with_expected} names with an expected id, "
+          f"{scored_quality.top1_accuracy:.3f} over the {scored_quality.with_expected} of them that are not "
+          f"catalogue names; outcome accuracy {quality.outcome_accuracy:.3f} at threshold {mapper.threshold}")
+    print()
+    _print_sweep(results, labelled)
+    print()
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| load taxonomy (local + ESCO files) | {load_seconds:.2f} s |")
+    print(f"| fit index | {fit_seconds:.2f} s |")
+    print(f"| memory retained by taxonomy + index (tracemalloc) | {retained:.0f} MiB |")
+    print(f"| memory peak while building (tracemalloc) | {peak:.0f} MiB |")
+    print(f"| batch throughput, cache off (map_many) | {throughput:,.0f} names/s |")
+    print()
+    print("| per-name mapping | median | p95 | median / 1 ms |")
+    print("|---|---|---|---|")
+    for label, timings in (("SkillMapper.map, cache off, all names", fast),
+                           (f"SkillMapper.map, cache off, {len(scored)} names scored", fast_scored),
+                           (f"SkillMapper.map, cache off, {len(exact)} exact catalogue names", fast_exact),
+                           ("SkillMapper.map, cache hit", cached),
+                           ("plain sklearn transform + sparse product", plain)):
+        median, p95 = _percentiles(timings)
+        print(f"| {label} | {median * 1e6:.0f} µs | {p95 * 1e6:.0f} µs | {median / REFERENCE_SECONDS:.3f} |")
+    median_fast = _percentiles(fast_scored)[0]
+    median_plain = _percentiles(plain)[0]
+    print()
+    print(f"plain sklearn path / SkillMapper.map on scored names (medians): {median_plain / median_fast:.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
