@@ -33,7 +33,7 @@ async def test_published_event_reaches_postgresql_and_the_api(settings, tmp_path
         publish(settings, organisation() + employee("e-end-to-end"))
         level = await wait_for("SELECT level FROM competences WHERE employee_id = 'e-end-to-end'", 3,
                                settings.database_url)
-        assert level == 3, worker.log()[-3000:]
+        assert level == 3, worker.log()[-6000:]
         print(f"event to PostgreSQL in {time.monotonic() - started:.1f} s")
     finally:
         worker.stop()

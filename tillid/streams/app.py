@@ -15,8 +15,10 @@ import os
 
 import faust
 
+from tillid.competence.taxonomy import default_mapper
 from tillid.config import Settings
 from tillid.store.db import create_pool, migrate, retry_while_unavailable, transient_as_unavailable
+from tillid.store.projection.context import resolve_with_taxonomy
 from tillid.store.projection.projector import Projector
 from tillid.streams.deadletter import DeadLetter
 from tillid.streams.ingest import Ingestor, RawMessage
@@ -47,7 +49,11 @@ class WorkerServices:
         async with self._ready:
             if self.ingestor is None:
                 self.pool = await retry_while_unavailable(self._connect)
-                self.ingestor = Ingestor(self.pool, Projector(resolve_skill=_skill_resolver()),
+                log.info("database connected and migrated")
+                # Build the skill mapper's index off the event loop before the first batch needs it.
+                await asyncio.to_thread(default_mapper)
+                log.info("skill mapper ready; applying events")
+                self.ingestor = Ingestor(self.pool, Projector(resolve_skill=resolve_with_taxonomy),
                                          self.send_deadletter, self.settings.topic_prefix)
         return self.ingestor
 
@@ -64,14 +70,6 @@ class WorkerServices:
     async def send(self, topic: str, key: bytes | None, value: bytes, headers=None) -> None:
         await self.app.producer.send_and_wait(topic, key, value, partition=None, timestamp=None,
                                               headers=headers)
-
-
-def _skill_resolver():
-    try:
-        from tillid.competence.taxonomy import resolve_skill
-    except ImportError:
-        from tillid.store.projection.context import resolve_ids_only as resolve_skill
-    return resolve_skill
 
 
 def create_app(settings: Settings) -> faust.App:

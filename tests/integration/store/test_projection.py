@@ -138,3 +138,17 @@ async def test_digitalisation_change_scales_hours_once_and_records_freed_hours(d
     resent = dict(change, event_id="another-id-same-change")
     await projector.apply(db, envelopes([resent]))
     assert await db.fetchval("SELECT hours_per_week FROM task_demand") == pytest.approx(15.0)
+
+
+async def test_free_text_competences_are_mapped_by_the_taxonomy(db):
+    from tillid.store.projection.context import resolve_with_taxonomy
+
+    projector = Projector(resolve_skill=resolve_with_taxonomy)
+    texts = [event("CompetenceAssessed", f"text-{i}", employee_id="e1", skill=text, level=2,
+                   assessed_on="2026-10-02", evidence="self")
+             for i, text in enumerate(["sårpleje", "qwzx plonk"])]
+    await projector.apply(db, envelopes(organisation() + employee("e1") + texts))
+    skills = {r["skill_id"] for r in await db.fetch("SELECT skill_id FROM competences WHERE employee_id = 'e1'")}
+    assert skills == {"dk:oejendraabebehandling", "dk:saarbehandling"}
+    held = await db.fetchrow("SELECT skill_text, confidence FROM unmapped_competences")
+    assert held["skill_text"] == "qwzx plonk" and held["confidence"] < 0.5

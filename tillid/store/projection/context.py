@@ -8,15 +8,28 @@ from typing import Callable
 # A referent an event needs or provides: (kind, id), e.g. ("employee", "e-123").
 Ref = tuple[str, str]
 
-# Maps a competence name or id to (skill id or None, confidence 0..1).
-SkillResolver = Callable[[str], tuple[str | None, float]]
+# Maps a competence name or id to (skill id or None, confidence 0..1, best candidate or None).
+SkillResolution = tuple[str | None, float, str | None]
+SkillResolver = Callable[[str], SkillResolution]
+
+SKILL_ID_PREFIXES = ("dk:", "http://", "https://")
 
 
-def resolve_ids_only(name: str) -> tuple[str | None, float]:
-    """The resolver used without a taxonomy: accepts ids, holds free text for a person."""
-    if name.startswith(("dk:", "http://", "https://")):
-        return name, 1.0
-    return None, 0.0
+def resolve_ids_only(name: str) -> SkillResolution:
+    """Accepts skill ids as they are and holds free text for a person: the resolver without a taxonomy."""
+    if name.startswith(SKILL_ID_PREFIXES):
+        return name, 1.0, name
+    return None, 0.0, None
+
+
+def resolve_with_taxonomy(name: str) -> SkillResolution:
+    """Ids as they are (local skills an organisation added count too); free text through the mapper."""
+    if name.startswith(SKILL_ID_PREFIXES):
+        return name, 1.0, name
+    from tillid.competence.taxonomy import default_mapper
+
+    mapped = default_mapper().map(name)
+    return mapped.skill, mapped.confidence, mapped.candidate
 
 
 @dataclass

@@ -124,10 +124,10 @@ async def _competence_assessed(conn, events, ctx: BatchContext) -> None:
     mapped, unmapped = [], []
     for event in events:
         p = event.payload
-        skill, confidence = ctx.resolve_skill(p["skill"])
+        skill, confidence, candidate = ctx.resolve_skill(p["skill"])
         row = (event.event_id, p["employee_id"], p["level"], _date(p["assessed_on"]), p["evidence"])
         if skill is None:
-            unmapped.append(row + (p["skill"], confidence))
+            unmapped.append(row + (p["skill"], confidence, candidate))
         else:
             mapped.append(row + (skill,))
             ctx.touch_employee(p["employee_id"])
@@ -145,8 +145,8 @@ async def _competence_assessed(conn, events, ctx: BatchContext) -> None:
     if unmapped:
         await conn.executemany(
             """INSERT INTO unmapped_competences (event_id, employee_id, level, assessed_on, evidence,
-                                                skill_text, confidence)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING""", unmapped)
+                                                skill_text, confidence, best_skill)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING""", unmapped)
 
 
 async def _course_completed(conn, events, ctx: BatchContext) -> None:
