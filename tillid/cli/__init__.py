@@ -12,6 +12,7 @@ from tillid.errors import ConfigError, PoisonError, TillidError
 # and run(args) -> exit code.
 COMMANDS = [
     "solve",
+    "demo_data",
 ]
 
 
