@@ -20,17 +20,17 @@ from tillid.competence.demo.catalogue import (
 )
 from tillid.competence.demo.envelope import EnvelopeFactory
 from tillid.competence.demo.organisations import Organisation, Unit, Workplace, plan, workplaces
-from tillid.competence.demo.reference import PROFESSIONS, SPEECH_QA_TASK, TASKS, VALIDATION_TASK
+from tillid.competence.demo.reference import (
+    CARE_TASKS, HOSPITAL_TASKS, PROFESSIONS, SPEECH_QA_TASK, TASKS, VALIDATION_TASK,
+)
 from tillid.competence.demo.workforce import StaffingContext, WorkplaceStaff
 
 HR_SOURCE = {"municipality": "kmd-opus", "region": "sd-loen", "state": "silkeborg-data"}
 LEARNING_SOURCE = {"municipality": "kompetencehub", "region": "kompetencehub", "state": "campus"}
 OPS_SOURCE = {"municipality": "nexus", "region": "ep-sundhedsplatform", "state": "silkeborg-data"}
-_HOSPITAL_TYPES = {"sengeafsnit", "akutmodtagelse", "sekretariat", "hospitaladministration"}
 _CARE_TYPES = {"plejecenter", "hjemmepleje"}
-_HOSPITAL_TASKS = {"t-akut-sygepleje", "t-klinisk-sygepleje", "t-diagnostik-behandling", "t-transskription",
-                   "t-patientkoordinering", "t-registrering-lpr"}
-_CARE_TASK_COUNT = 16  # the first tasks of reference.TASKS are care tasks, defined in the care record
+_TASK_SOURCE = {**{t.task_id: "nexus" for t in CARE_TASKS},
+                **{t.task_id: "ep-sundhedsplatform" for t in HOSPITAL_TASKS}}
 
 _EVENT_SOURCE = {
     "EmployeeUpserted": "hr", "EmployeeLeft": "hr", "EmployeeErased": "hr",
@@ -52,12 +52,6 @@ def _ops_source(sector: str, workplace_type: str) -> str:
     if sector == "municipality" and workplace_type not in _CARE_TYPES:
         return "kmd-opus"
     return OPS_SOURCE[sector]
-
-
-def _task_source(index: int, task_id: str) -> str:
-    if task_id in _HOSPITAL_TASKS:
-        return "ep-sundhedsplatform"
-    return "nexus" if index < _CARE_TASK_COUNT else "kmd-opus"
 
 
 # --- rotation slots ---------------------------------------------------------------------
@@ -260,8 +254,8 @@ def generate_events(seed: int = 42, scale: float = 1.0) -> Iterator[dict]:
         for unit in org.units:
             for w in workplaces(org, unit, seed):
                 yield make("WorkplaceUpserted", HR_SOURCE[org.sector], _workplace_payload(org, w))
-    for index, task in enumerate(TASKS):
-        yield make("TaskDefined", _task_source(index, task.task_id), task.payload())
+    for task in TASKS:
+        yield make("TaskDefined", _TASK_SOURCE.get(task.task_id, "kmd-opus"), task.payload())
 
     catalogue = build_catalogue(random.Random(f"{seed}:catalogue"))
     for activity in catalogue + DELEGATION_ACTIVITIES + (WITHDRAWN_ACTIVITY,):

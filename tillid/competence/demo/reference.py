@@ -67,8 +67,8 @@ class Task:
 _CARE = ("sosu_hjaelper", "sosu_assistent", "sygeplejerske")
 _THERAPISTS = ("ergoterapeut", "fysioterapeut")
 
-TASKS: tuple[Task, ...] = (
-    # Care (municipal care homes and home care, hospital wards).
+# Care tasks (municipal care homes and home care, hospital wards), defined in the care record.
+CARE_TASKS: tuple[Task, ...] = (
     Task("t-oejendrypning", "Øjendrypning", "Eye drop administration",
          (("dk:oejendraabebehandling", 3),), ("sygeplejerske",)),
     Task("t-medicinadministration", "Medicinadministration (medicinrunde)",
@@ -105,6 +105,10 @@ TASKS: tuple[Task, ...] = (
          (("dk:sektorovergange", 3),), ("sygeplejerske", "sosu_assistent")),
     Task("t-velfaerdsteknologi", "Brug af velfærdsteknologi", "Using welfare technology",
          (("dk:velfaerdsteknologi", 2),), _THERAPISTS + _CARE),
+)
+
+# Day-care, job centre, case work and administration, defined in the municipal ERP.
+OTHER_TASKS: tuple[Task, ...] = (
     # Day-care.
     Task("t-paedagogisk-praksis", "Pædagogisk praksis", "Pedagogical practice",
          (("dk:paedagogik", 3),), ("paedagog", "paedagogmedhjaelper")),
@@ -143,7 +147,10 @@ TASKS: tuple[Task, ...] = (
          (("dk:kommunikation", 3),), ("hk_admin", "socialraadgiver", "akademiker")),
     Task("t-digital-forvaltning", "Digital sagsunderstøttelse", "Digital case support",
          (("dk:digitale-kompetencer", 3),), ("akademiker", "hk_admin")),
-    # Hospital.
+)
+
+# Hospital tasks, defined in the hospital's electronic patient record.
+HOSPITAL_TASKS: tuple[Task, ...] = (
     Task("t-akut-sygepleje", "Akut sygepleje", "Acute nursing",
          (("dk:akut-sygepleje", 3), ("dk:klinisk-beslutningstagning", 3)), ("sygeplejerske",)),
     Task("t-klinisk-sygepleje", "Klinisk sygepleje på sengeafsnit", "Clinical nursing on a ward",
@@ -159,6 +166,7 @@ TASKS: tuple[Task, ...] = (
          (("dk:registrering", 3),), ("laegesekretaer", "laege", "sygeplejerske"), True),
 )
 
+TASKS: tuple[Task, ...] = CARE_TASKS + OTHER_TASKS + HOSPITAL_TASKS
 TASKS_BY_ID: dict[str, Task] = {t.task_id: t for t in TASKS}
 
 # Tasks that appear only through a DigitalisationChange (new_task effects).

@@ -124,10 +124,11 @@ class WorkplaceStaff:
         rng = self._rng
         staff = self._draw()
         yield from (self._upsert(e) for e in staff)
+        # The history is drawn first: its later assessment is the current level of the
+        # taught skill, so the current assessments leave that skill out.
         histories = {e.employee_id: self._history(e) for e in staff}
         for e in staff:
-            yield from self._assessments(e, skip={ev[1]["skill"] for ev in histories[e.employee_id]
-                                                  if ev[0] == "CompetenceAssessed"})
+            yield from self._assessments(e, skip=histories[e.employee_id][1])
         yield from self._demand(staff)
         for e in staff:
             for task_id, hours in e.tasks:
@@ -138,7 +139,7 @@ class WorkplaceStaff:
         for i, e in enumerate(interested):
             yield "RotationInterestExpressed", self._interest(e, empty=self._showcase and i == 0)
         for e in staff:
-            yield from histories[e.employee_id]
+            yield from histories[e.employee_id][0]
         yield from self._departures(staff)
         for i, e in enumerate(interested):
             if rng.random() < P_INTEREST_WITHDRAWN or (self._showcase and i == len(interested) - 1):
@@ -193,15 +194,16 @@ class WorkplaceStaff:
                 "available_from": _day(date(2026, 2, 1), date(2026, 8, 31), rng).isoformat(),
                 "max_weeks": rng.choice((4, 8, 12, 26))}
 
-    def _history(self, e: _Employee) -> list[Event]:
+    def _history(self, e: _Employee) -> tuple[list[Event], set[str]]:
         """Completed courses, each between an assessment before and one some weeks after.
 
         Whether the level rises to the promised one depends on provider and kind
         (catalogue.planted_probability); the later assessment is the employee's current level.
+        Returns the events and the skills taught.
         """
         rng = self._rng
         if rng.random() >= P_HISTORY:
-            return []
+            return [], set()
         count = 2 if rng.random() < P_SECOND_COURSE else 1
         events: list[Event] = []
         taught: set[str] = set()
@@ -234,7 +236,7 @@ class WorkplaceStaff:
                 "employee_id": e.employee_id, "skill": skill, "level": after,
                 "assessed_on": (completed + timedelta(days=rng.randint(28, 84))).isoformat(),
                 "evidence": rng.choice(("manager", "observed"))}))
-        return events
+        return events, taught
 
     def _departures(self, staff: list[_Employee]) -> Iterator[Event]:
         rng = self._rng
