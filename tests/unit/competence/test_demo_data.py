@@ -231,8 +231,12 @@ def test_references_point_at_announced_things(small):
     employees = _announced(small, "EmployeeUpserted", "employee_id")
     organisations = {e["payload"]["organisation_id"] for e in small if e["type"] == "WorkplaceUpserted"}
     seen: set[str] = set()
+    erased: set[str] = set()
     for e in small:
         p = e["payload"]
+        assert p.get("employee_id") not in erased  # nothing about a person after their erasure
+        if e["type"] == "EmployeeErased":
+            erased.add(p["employee_id"])
         if e["type"] == "EmployeeUpserted":
             assert p["workplace_id"] in workplaces and p["profession_id"] in professions
             assert re.fullmatch(r"e-[a-z0-9-]+-\d{6}", p["employee_id"])

@@ -140,10 +140,10 @@ class WorkplaceStaff:
             yield "RotationInterestExpressed", self._interest(e, empty=self._showcase and i == 0)
         for e in staff:
             yield from histories[e.employee_id][0]
-        yield from self._departures(staff)
         for i, e in enumerate(interested):
             if rng.random() < P_INTEREST_WITHDRAWN or (self._showcase and i == len(interested) - 1):
                 yield "RotationInterestWithdrawn", {"employee_id": e.employee_id}
+        yield from self._departures(staff)  # last: nothing may follow an erasure
 
     def _upsert(self, e: _Employee) -> Event:
         rng = self._rng
