@@ -19,6 +19,7 @@ COMMANDS = [
     "schemas",
     "solve",
     "skills",
+    "demo_data",
 ]
 
 
