@@ -1,0 +1,107 @@
+"""Which conditional trainings would lower the optimum, for whom, and what they pay back.
+
+For each activity named in a ``conditional`` authorisation (and costed in
+``activities``), the *candidates* are the employees whose profession may do a
+task after that activity, who meet the task's skill requirements, lack the
+activity and are not already eligible for the task. Training candidates only
+adds task -> employee arcs to the network.
+
+1. Solve once with every candidate trained. If the objective does not drop,
+   the activity unlocks nothing (adding arcs never makes the optimum worse, so
+   no subset can do better either).
+2. Keep the classes whose new arcs carry flow in that optimum. That optimal
+   flow stays feasible when only they are trained, so the optimum of that set
+   equals the optimum with everyone trained: the saving is realised.
+3. When at most ``PRUNE_LIMIT`` classes remain, try to drop each in turn
+   (re-solving) and keep the drop when the optimum is unchanged; the result is
+   inclusion-minimal over classes. Larger sets skip this step.
+4. Within a class of interchangeable employees, train the fewest members that
+   carry the class's flow on new arcs: largest capacity first, then by id.
+
+Each activity costs one solve (plus at most ``PRUNE_LIMIT`` for small sets);
+activities without candidates cost nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tillid.matching.leon.model import Activity, Unlock
+from tillid.matching.leon.network import FlowSolution, Network, solve_flow
+
+PRUNE_LIMIT = 8
+
+
+def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activity, ...],
+                 hourly_cost: dict[str, float], profession_of: dict[str, str]) -> tuple[Unlock, ...]:
+    costed = {activity.id: activity for activity in activities}
+    unlocks = []
+    for a, activity_id in enumerate(network.activity_ids):
+        activity = costed.get(activity_id)
+        if activity is None:
+            continue
+        trained = _trained_set(network, base, newly_eligible(network, a))
+        if trained is None:
+            continue
+        employees, solution = trained
+        saving = network.scale.money_value(base.objective_units - solution.objective_units)
+        training_cost = math.fsum(activity.cost_dkk + activity.duration_hours * hourly_cost[profession_of[e]]
+                                  for e in employees)
+        unlocks.append(Unlock(activity=activity_id, employees=employees, training_cost=training_cost,
+                              saving_per_week=saving, payback_weeks=round(training_cost / saving, 2)))
+    return tuple(sorted(unlocks, key=lambda u: (u.payback_weeks, u.activity)))
+
+
+def newly_eligible(network: Network, activity: int) -> np.ndarray:
+    """(classes, tasks) bool: pairs that become eligible when the class completes the activity."""
+    opens = network.conditional[activity][network.class_profession]
+    lacking = ~network.class_completed[:, activity]
+    return network.class_skilled & opens & lacking[:, None] & ~network.class_eligible
+
+
+def _trained_set(network: Network, base: FlowSolution, new: np.ndarray):
+    """Employees to train and the optimum they reach, or None when training cannot lower it."""
+    if not new.any():
+        return None
+    solution = solve_flow(network, network.class_eligible | new)
+    if solution.objective_units >= base.objective_units:
+        return None
+    classes = _classes_on_new_arcs(solution, new)
+    if 1 < len(classes) <= PRUNE_LIMIT:
+        for c in list(classes):
+            rest = [d for d in classes if d != c]
+            attempt = solve_flow(network, network.class_eligible | _restrict(new, rest))
+            if attempt.rank() == solution.rank():
+                classes, solution = rest, attempt
+    return _members(network, solution, new, classes), solution
+
+
+def _classes_on_new_arcs(solution: FlowSolution, new: np.ndarray) -> list[int]:
+    on_new = new[solution.pair_class, solution.pair_task]
+    return sorted(set(solution.pair_class[on_new].tolist()))
+
+
+def _restrict(new: np.ndarray, classes: list[int]) -> np.ndarray:
+    kept = np.zeros_like(new)
+    kept[classes] = new[classes]
+    return kept
+
+
+def _members(network: Network, solution: FlowSolution, new: np.ndarray, classes: list[int]) -> tuple[str, ...]:
+    on_new = new[solution.pair_class, solution.pair_task]
+    needed = np.zeros(len(network.class_units), dtype=np.int64)
+    np.add.at(needed, solution.pair_class[on_new], solution.pair_units[on_new])
+    chosen = []
+    for c in classes:
+        members = network.class_members[c]
+        # Largest capacity first; members are already in id order and the sort is stable.
+        members = members[np.argsort(-network.employee_units[members], kind="stable")]
+        carried = 0
+        for i in members:
+            if carried >= needed[c]:
+                break
+            chosen.append(network.employee_ids[i])
+            carried += int(network.employee_units[i])
+    return tuple(sorted(chosen))
