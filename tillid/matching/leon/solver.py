@@ -49,7 +49,9 @@ def solve_instance(instance: LeonInstance) -> LeonResult:
 def _assignments(network: Network, solution: FlowSolution) -> tuple[Assignment, ...]:
     """Split each class's flow onto its members: members in id order, tasks in input order."""
     hours = network.scale.hours_value
-    rows = []
+    rows: list[tuple[str, str, int]] = []
+    if len(solution.pair_class) == 0:
+        return ()
     starts = np.flatnonzero(np.r_[True, solution.pair_class[1:] != solution.pair_class[:-1]])
     ends = np.r_[starts[1:], len(solution.pair_class)]
     for start, end in zip(starts.tolist(), ends.tolist()):
