@@ -51,12 +51,16 @@ class Network:
     employee_profession: np.ndarray   # (employees,) profession index
     employee_units: np.ndarray        # (employees,) capacity in hour units
     employee_class: np.ndarray        # (employees,) class index
+    employee_rank: np.ndarray         # (employees,) position in id order
+    task_rank: np.ndarray             # (tasks,) position in id order
     class_profession: np.ndarray      # (classes,)
     class_units: np.ndarray           # (classes,) summed capacity
     class_skilled: np.ndarray         # (classes, tasks) bool: skills suffice, profession could do it
     class_completed: np.ndarray       # (classes, activities) bool
     class_eligible: np.ndarray        # (classes, tasks) bool
     class_members: tuple[np.ndarray, ...]  # employee indices of each class, sorted by id
+    class_size: np.ndarray            # (classes,) number of members
+    class_first: np.ndarray           # (classes,) first member in id order
     activity_ids: tuple[str, ...]     # activities named in a conditional authorisation, sorted
     conditional: np.ndarray           # (activities, professions, tasks) bool
     current_employee: np.ndarray      # (current,) employee index
@@ -146,12 +150,16 @@ def build_network(instance: LeonInstance) -> Network:
     order = np.lexsort((id_rank, employee_class))
     bounds = np.searchsorted(employee_class[order], np.arange(k + 1))
     members = tuple(order[bounds[c]:bounds[c + 1]] for c in range(k))
+    task_ids = tuple(t.id for t in tasks)
+    task_rank = np.empty(m, dtype=np.int64)
+    task_rank[np.array(sorted(range(m), key=task_ids.__getitem__), dtype=np.int64)] = np.arange(m)
 
     return Network(
-        scale=scale, task_ids=tuple(t.id for t in tasks), task_units=task_units,
+        scale=scale, task_ids=task_ids, task_units=task_units,
         profession_ids=tuple(p.id for p in professions), profession_cost=profession_cost,
         penalty=penalty, employee_ids=employee_ids, employee_profession=employee_profession,
-        employee_units=employee_units, employee_class=employee_class,
+        employee_units=employee_units, employee_class=employee_class, employee_rank=id_rank,
+        task_rank=task_rank, class_size=np.diff(bounds), class_first=order[bounds[:-1]],
         class_profession=class_profession, class_units=class_units, class_skilled=class_skilled,
         class_completed=class_completed, class_eligible=class_eligible, class_members=members,
         activity_ids=activity_ids, conditional=conditional, current_employee=current_employee,
@@ -164,7 +172,7 @@ def solve_flow(network: Network, eligible: np.ndarray) -> FlowSolution:
     pair_class, pair_task = np.nonzero(eligible)
     class_cost = network.profession_cost[network.class_profession]
     pair_cost = class_cost[pair_class] + network.penalty
-    pair_capacity = network.task_units[pair_task]
+    pair_capacity = np.minimum(network.task_units[pair_task], network.class_units[pair_class])
 
     # The cheaper arc of the change penalty, for current pairs that are eligible.
     current_class = network.employee_class[network.current_employee]

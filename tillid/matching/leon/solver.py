@@ -47,29 +47,56 @@ def solve_instance(instance: LeonInstance) -> LeonResult:
 
 
 def _assignments(network: Network, solution: FlowSolution) -> tuple[Assignment, ...]:
-    """Split each class's flow onto its members: members in id order, tasks in input order."""
-    hours = network.scale.hours_value
-    rows: list[tuple[str, str, int]] = []
-    if len(solution.pair_class) == 0:
-        return ()
-    starts = np.flatnonzero(np.r_[True, solution.pair_class[1:] != solution.pair_class[:-1]])
-    ends = np.r_[starts[1:], len(solution.pair_class)]
-    for start, end in zip(starts.tolist(), ends.tolist()):
-        members = network.class_members[int(solution.pair_class[start])]
+    """Class flows as employee hours, sorted by employee id then task id.
+
+    A class of one employee maps directly. A larger class is split onto its
+    members: members in id order, each filled up to capacity, tasks in input order.
+    """
+    single = network.class_size[solution.pair_class] == 1
+    employees = [network.class_first[solution.pair_class[single]]]
+    tasks = [solution.pair_task[single]]
+    units = [solution.pair_units[single]]
+    shared = np.flatnonzero(~single)
+    if len(shared):
+        rows = _split_shared_classes(network, solution, shared)
+        employees.append(np.array([r[0] for r in rows], dtype=np.int64))
+        tasks.append(np.array([r[1] for r in rows], dtype=np.int64))
+        units.append(np.array([r[2] for r in rows], dtype=np.int64))
+    employee, task, unit = np.concatenate(employees), np.concatenate(tasks), np.concatenate(units)
+    order = np.lexsort((network.task_rank[task], network.employee_rank[employee]))
+    employee_ids, task_ids, hour_unit = network.employee_ids, network.task_ids, network.scale.hour_unit
+    return tuple(Assignment(employee=employee_ids[i], task=task_ids[j], hours=u / hour_unit)
+                 for i, j, u in zip(employee[order].tolist(), task[order].tolist(), unit[order].tolist()))
+
+
+def _split_shared_classes(network: Network, solution: FlowSolution,
+                          shared: np.ndarray) -> list[tuple[int, int, int]]:
+    """(employee, task, units) rows for pairs of classes with several members.
+
+    Each member takes a contiguous run of the class's flow, so an employee gets
+    each task at most once.
+    """
+    rows = []
+    pair_class = solution.pair_class[shared].tolist()
+    pair_task = solution.pair_task[shared].tolist()
+    pair_units = solution.pair_units[shared].tolist()
+    position = 0
+    while position < len(pair_class):
+        c = pair_class[position]
+        members = network.class_members[c]
         member, left = 0, int(network.employee_units[members[0]])
-        for task, units in zip(solution.pair_task[start:end].tolist(), solution.pair_units[start:end].tolist()):
+        while position < len(pair_class) and pair_class[position] == c:
+            task, units = pair_task[position], pair_units[position]
             while units > 0:
                 while left == 0:
                     member += 1
                     left = int(network.employee_units[members[member]])
                 take = min(units, left)
-                rows.append((network.employee_ids[members[member]], network.task_ids[task], take))
+                rows.append((int(members[member]), task, take))
                 units -= take
                 left -= take
-    merged: dict[tuple[str, str], int] = defaultdict(int)
-    for employee, task, units in rows:
-        merged[employee, task] += units
-    return tuple(Assignment(employee=e, task=t, hours=hours(u)) for (e, t), u in sorted(merged.items()))
+            position += 1
+    return rows
 
 
 def _current_wage_units(network: Network) -> int:
