@@ -66,6 +66,11 @@ def generate(employees: int, tasks: int = 300, seed: int = 1, current: bool = Fa
     delegation_ids = sorted(set(delegations))
 
     names, weights = zip(*sorted(WEIGHTS.items()))
+    open_after: dict[str, list[str]] = {}
+    for entry in task_list:
+        for rule in entry.get("conditional", []):
+            open_after.setdefault(rule["profession"], []).append(rule["requires_activity"])
+    open_after = {p: sorted(set(a)) for p, a in open_after.items()}
     areas_of = {p: [a for a in area_names if p in AREAS[a][0]] for p in PROFESSIONS}
     people = []
     for i in range(employees):
@@ -75,7 +80,7 @@ def generate(employees: int, tasks: int = 300, seed: int = 1, current: bool = Fa
             for skill in AREAS[area][1]:
                 skills[skill] = max(skills.get(skill, 0), rng.choice([0, 1, 2, 2, 3, 3, 3, 4, 4, 5]))
         skills["journalfoering"] = max(skills.get("journalfoering", 0), rng.randint(1, 4))
-        completed = [a for a in delegation_ids if rng.random() < 0.35]
+        completed = [a for a in open_after.get(profession, []) if rng.random() < 0.35]
         people.append({"id": f"e{i:06d}", "profession": profession,
                        "capacity_hours": rng.choice([37.0, 37.0, 37.0, 32.0, 30.0, 25.0]),
                        "skills": skills, "completed": completed})

@@ -23,6 +23,10 @@ from tillid.matching.leon.model import (
 )
 
 
+# JSON numbers arrive as int or float; bool is excluded on purpose.
+_NUMBERS = (int, float)
+
+
 def parse_instance(data: Any) -> LeonInstance:
     if not isinstance(data, dict):
         raise InvalidInstance("", "the instance must be a JSON object")
@@ -194,10 +198,11 @@ def _levels(raw: Any, path: str) -> tuple[tuple[str, float], ...]:
         return ()
     if not isinstance(raw, dict):
         raise InvalidInstance(path, "must be an object of skill levels")
-    for skill, level in raw.items():
-        if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 <= level <= 5:
+    items = tuple(raw.items())
+    for skill, level in items:
+        if type(level) not in _NUMBERS or not 0 <= level <= 5:
             raise InvalidInstance(f"{path}.{skill}", "must be a level from 0 to 5")
-    return tuple(sorted((skill, float(level)) for skill, level in raw.items()))
+    return items
 
 
 def _strings(raw: Any, path: str) -> tuple[str, ...]:
@@ -205,7 +210,6 @@ def _strings(raw: Any, path: str) -> tuple[str, ...]:
         return ()
     values = _list(raw, path)
     for position, value in enumerate(values):
-        if not isinstance(value, str) or not value:
+        if type(value) is not str or not value:
             raise InvalidInstance(f"{path}[{position}]", "must be a non-empty string")
     return tuple(values)
-
