@@ -81,6 +81,14 @@ class FlowSolution:
     pair_units: np.ndarray
     wage_units: int                   # hour units x cost units
     objective_units: int
+    # The network as solved, for the residual graph: arc tails, heads,
+    # capacities, true costs and optimal flows (nodes: source 0, tasks 1..m,
+    # classes m+1..m+k, sink m+k+1).
+    arc_tails: np.ndarray
+    arc_heads: np.ndarray
+    arc_capacities: np.ndarray
+    arc_costs: np.ndarray
+    arc_flows: np.ndarray
 
     @property
     def total_uncovered(self) -> int:
@@ -215,9 +223,11 @@ def solve_flow(network: Network, eligible: np.ndarray) -> FlowSolution:
     np.add.at(units, inverse, arc_flow[positive])
     pair_classes, pair_tasks = pairs // m, pairs % m
     wage = int((units * class_cost[pair_classes]).sum())
+    true_costs = np.concatenate([np.zeros(m, dtype=np.int64), arc_cost, np.zeros(k, dtype=np.int64)])
     return FlowSolution(uncovered_units=network.task_units - covered, pair_class=pair_classes,
                         pair_task=pair_tasks, pair_units=units, wage_units=wage,
-                        objective_units=objective)
+                        objective_units=objective, arc_tails=tails, arc_heads=heads,
+                        arc_capacities=capacities, arc_costs=true_costs, arc_flows=flows)
 
 
 def _cost_ranks(arc_cost: np.ndarray) -> np.ndarray:

@@ -18,8 +18,10 @@ adds task -> employee arcs to the network.
 4. Within a class of interchangeable employees, train the fewest members that
    carry the class's flow on new arcs: largest capacity first, then by id.
 
-Each activity costs one solve (plus at most ``PRUNE_LIMIT`` for small sets);
-activities without candidates cost nothing.
+Before step 1, a test on the base optimum's residual graph (residual.py)
+skips activities whose new pairs cannot lower the optimum, without solving.
+So an activity costs nothing when it has no candidates or provably cannot
+help, and otherwise one solve (plus at most ``PRUNE_LIMIT`` for small sets).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import numpy as np
 
 from tillid.matching.leon.model import Activity, Unlock
 from tillid.matching.leon.network import FlowSolution, Network, solve_flow
+from tillid.matching.leon.residual import Residual, residual_graph
 
 PRUNE_LIMIT = 8
 
@@ -38,11 +41,19 @@ def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activit
                  hourly_cost: dict[str, float], profession_of: dict[str, str]) -> tuple[Unlock, ...]:
     costed = {activity.id: activity for activity in activities}
     unlocks = []
+    residual: Residual | None = None
     for a, activity_id in enumerate(network.activity_ids):
         activity = costed.get(activity_id)
         if activity is None:
             continue
-        trained = _trained_set(network, base, newly_eligible(network, a))
+        new = newly_eligible(network, a)
+        if not new.any():
+            continue
+        if residual is None:
+            residual = residual_graph(base, len(network.task_ids) + len(network.class_units) + 2)
+        if residual is not None and not could_lower(network, residual, new):
+            continue
+        trained = _trained_set(network, base, new)
         if trained is None:
             continue
         employees, solution = trained
@@ -61,10 +72,24 @@ def newly_eligible(network: Network, activity: int) -> np.ndarray:
     return network.class_skilled & opens & lacking[:, None] & ~network.class_eligible
 
 
+def could_lower(network: Network, residual: Residual, new: np.ndarray) -> bool:
+    """False only when the new pairs provably leave the optimum as it is (see residual.py)."""
+    m = len(network.task_ids)
+    new_class, new_task = np.nonzero(new)
+    cost = network.profession_cost[network.class_profession[new_class]] + network.penalty
+    current_class = network.employee_class[network.current_employee]
+    held = (current_class * m + network.current_task)[network.current_units > 0]
+    discounted = np.isin(new_class * m + new_task, held)
+    cost = np.where(discounted, cost - 2 * network.penalty, cost)
+    task_node, class_node = 1 + new_task, 1 + m + new_class
+    reduced = cost + residual.potential[task_node] - residual.potential[class_node]
+    if (reduced < 0).any():
+        return True
+    return bool(residual.from_source[task_node].any() and residual.to_sink[class_node].any())
+
+
 def _trained_set(network: Network, base: FlowSolution, new: np.ndarray):
     """Employees to train and the optimum they reach, or None when training cannot lower it."""
-    if not new.any():
-        return None
     solution = solve_flow(network, network.class_eligible | new)
     if solution.objective_units >= base.objective_units:
         return None
