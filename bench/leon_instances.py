@@ -42,7 +42,7 @@ WEIGHTS = {
 
 
 def generate(employees: int, tasks: int = 300, seed: int = 1, current: bool = False,
-             activities: bool = False, penalty: float = 15.0) -> dict:
+             activities: bool = False, penalty: float = 15.0, load: float = 0.7) -> dict:
     rng = random.Random(seed)
     area_names = sorted(AREAS)
     task_list = []
@@ -57,7 +57,10 @@ def generate(employees: int, tasks: int = 300, seed: int = 1, current: bool = Fa
             entry["requires"] = {"journalfoering": rng.randint(2, 3)}
         else:
             entry["authorised"] = sorted(rng.sample(professions, rng.randint(1, min(2, len(professions)))))
-        others = [p for p in professions if p not in entry["authorised"]]
+        # Delegation goes down the cost ladder where the area has a cheaper profession.
+        cheapest = min(PROFESSIONS[p] for p in entry["authorised"])
+        others = ([p for p in professions if PROFESSIONS[p] < cheapest]
+                  or [p for p in professions if p not in entry["authorised"]])
         if others and rng.random() < 0.5:
             activity = f"delegation-{area}-{len(delegations) % 12:02d}"
             delegations.append(activity)
@@ -88,7 +91,7 @@ def generate(employees: int, tasks: int = 300, seed: int = 1, current: bool = Fa
     capacity = sum(p["capacity_hours"] for p in people)
     shares = [rng.uniform(0.5, 1.5) for _ in task_list]
     for entry, share in zip(task_list, shares):
-        entry["hours"] = round(0.85 * capacity * share / sum(shares) * 2) / 2   # half hours
+        entry["hours"] = round(load * capacity * share / sum(shares) * 2) / 2   # half hours
 
     data = {"professions": {p: {"hourly_cost": c} for p, c in sorted(PROFESSIONS.items())},
             "employees": people, "tasks": task_list}

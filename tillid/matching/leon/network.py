@@ -58,6 +58,8 @@ class Network:
     class_skilled: np.ndarray         # (classes, tasks) bool: skills suffice, profession could do it
     class_completed: np.ndarray       # (classes, activities) bool
     class_eligible: np.ndarray        # (classes, tasks) bool
+    pair_class: np.ndarray            # eligible (class, task) pairs, sorted by class then task
+    pair_task: np.ndarray
     class_members: tuple[np.ndarray, ...]  # employee indices of each class, sorted by id
     class_size: np.ndarray            # (classes,) number of members
     class_first: np.ndarray           # (classes,) first member in id order
@@ -151,6 +153,7 @@ def build_network(instance: LeonInstance) -> Network:
     for a, p, j in zip(*np.nonzero(conditional)):
         class_eligible[:, j] |= class_skilled[:, j] & (class_profession == p) & class_completed[:, a]
 
+    pair_class, pair_task = np.nonzero(class_eligible)
     employee_ids = tuple(e.id for e in employees)
     by_id = np.array(sorted(range(n), key=employee_ids.__getitem__), dtype=np.int64)
     id_rank = np.empty(n, dtype=np.int64)
@@ -170,21 +173,30 @@ def build_network(instance: LeonInstance) -> Network:
         task_rank=task_rank, class_size=np.diff(bounds), class_first=order[bounds[:-1]],
         class_profession=class_profession, class_units=class_units, class_skilled=class_skilled,
         class_completed=class_completed, class_eligible=class_eligible, class_members=members,
+        pair_class=pair_class, pair_task=pair_task,
         activity_ids=activity_ids, conditional=conditional, current_employee=current_employee,
         current_task=current_task, current_units=current_units)
 
 
-def solve_flow(network: Network, eligible: np.ndarray) -> FlowSolution:
-    """Maximum flow of minimum cost with the given class x task eligibility."""
-    m, k = eligible.shape[1], eligible.shape[0]
-    pair_class, pair_task = np.nonzero(eligible)
+NO_PAIRS = np.zeros(0, dtype=np.int64)
+
+
+def solve_flow(network: Network, extra_class: np.ndarray = NO_PAIRS,
+               extra_task: np.ndarray = NO_PAIRS) -> FlowSolution:
+    """Maximum flow of minimum cost; ``extra_*`` are pairs made eligible on top of the instance's."""
+    m, k = len(network.task_units), len(network.class_units)
+    pair_class = np.concatenate([network.pair_class, extra_class])
+    pair_task = np.concatenate([network.pair_task, extra_task])
     class_cost = network.profession_cost[network.class_profession]
     pair_cost = class_cost[pair_class] + network.penalty
     pair_capacity = np.minimum(network.task_units[pair_task], network.class_units[pair_class])
 
     # The cheaper arc of the change penalty, for current pairs that are eligible.
     current_class = network.employee_class[network.current_employee]
-    keep = (network.current_units > 0) & eligible[current_class, network.current_task]
+    eligible = network.class_eligible[current_class, network.current_task]
+    if len(extra_class):
+        eligible |= np.isin(current_class * m + network.current_task, extra_class * m + extra_task)
+    keep = (network.current_units > 0) & eligible
     cheap_class, cheap_task = current_class[keep], network.current_task[keep]
     cheap_cost = class_cost[cheap_class] - network.penalty
     cheap_capacity = np.minimum(network.current_units[keep], network.task_units[cheap_task])
@@ -197,7 +209,7 @@ def solve_flow(network: Network, eligible: np.ndarray) -> FlowSolution:
     heads = np.concatenate([1 + np.arange(m), 1 + m + arc_class, np.full(k, sink)])
     capacities = np.concatenate([network.task_units, pair_capacity, cheap_capacity, network.class_units])
     node_costs_only = network.penalty == 0 or len(cheap_cost) == 0
-    solver_cost = _cost_ranks(arc_cost) if node_costs_only else arc_cost
+    solver_cost = _cost_ranks(arc_cost, network.profession_cost, network.penalty) if node_costs_only else arc_cost
     costs = np.concatenate([np.zeros(m, dtype=np.int64), solver_cost, np.zeros(k, dtype=np.int64)])
 
     solver = min_cost_flow.SimpleMinCostFlow()
@@ -230,19 +242,22 @@ def solve_flow(network: Network, eligible: np.ndarray) -> FlowSolution:
                         arc_capacities=capacities, arc_costs=true_costs, arc_flows=flows)
 
 
-def _cost_ranks(arc_cost: np.ndarray) -> np.ndarray:
+def _cost_ranks(arc_cost: np.ndarray, profession_cost: np.ndarray, penalty: int) -> np.ndarray:
     """Dense ranks 1, 2, ... of the costs, in the same order and with the same ties.
 
     Used only when every arc's cost depends on its employee class alone (no
-    change penalty, or no current pair that is eligible). Then the hours each class takes in a maximum
-    flow form a base of a polymatroid, and a base is of minimum cost exactly when
+    change penalty, or no current pair that is eligible). Then the hours each
+    class takes in a maximum flow form a base of a polymatroid (a gammoid's
+    rank function bounds them), and a base is of minimum cost exactly when
     it takes the most hours possible into every set of classes at or below each
     cost level. That condition depends on the order of the costs only, so the
     ranks give the same optimal flows with a smaller cost range, which makes
     the cost-scaling solver faster. The objective is computed with the true costs.
     """
-    _, ranks = np.unique(arc_cost, return_inverse=True)
-    return ranks.ravel().astype(np.int64) + 1
+    # Every arc costs its profession's cost plus the penalty, so the handful
+    # of profession costs give the levels.
+    levels = np.unique(profession_cost) + penalty
+    return np.searchsorted(levels, arc_cost).astype(np.int64) + 1
 
 
 def _skilled(employees, tasks) -> np.ndarray:

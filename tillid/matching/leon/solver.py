@@ -19,7 +19,7 @@ from tillid.matching.leon.unlocks import find_unlocks
 
 def solve_instance(instance: LeonInstance) -> LeonResult:
     network = build_network(instance)
-    base = solve_flow(network, network.class_eligible)
+    base = solve_flow(network)
     scale = network.scale
     current_cost = moves = unlocks = None
     if instance.current is not None:

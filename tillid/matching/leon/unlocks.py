@@ -47,7 +47,7 @@ def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activit
         if activity is None:
             continue
         new = newly_eligible(network, a)
-        if not new.any():
+        if len(new[0]) == 0:
             continue
         if residual is None:
             residual = residual_graph(base, len(network.task_ids) + len(network.class_units) + 2)
@@ -65,17 +65,23 @@ def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activit
     return tuple(sorted(unlocks, key=lambda u: (u.payback_weeks, u.activity)))
 
 
-def newly_eligible(network: Network, activity: int) -> np.ndarray:
-    """(classes, tasks) bool: pairs that become eligible when the class completes the activity."""
-    opens = network.conditional[activity][network.class_profession]
+Pairs = tuple[np.ndarray, np.ndarray]
+
+
+def newly_eligible(network: Network, activity: int) -> Pairs:
+    """(classes, tasks) of the pairs that become eligible when the class completes the activity."""
+    tasks = np.flatnonzero(network.conditional[activity].any(axis=0))
+    opens = network.conditional[activity][:, tasks][network.class_profession]
     lacking = ~network.class_completed[:, activity]
-    return network.class_skilled & opens & lacking[:, None] & ~network.class_eligible
+    new = network.class_skilled[:, tasks] & opens & lacking[:, None] & ~network.class_eligible[:, tasks]
+    new_class, position = np.nonzero(new)
+    return new_class, tasks[position]
 
 
-def could_lower(network: Network, residual: Residual, new: np.ndarray) -> bool:
+def could_lower(network: Network, residual: Residual, new: Pairs) -> bool:
     """False only when the new pairs provably leave the optimum as it is (see residual.py)."""
     m = len(network.task_ids)
-    new_class, new_task = np.nonzero(new)
+    new_class, new_task = new
     cost = network.profession_cost[network.class_profession[new_class]] + network.penalty
     current_class = network.employee_class[network.current_employee]
     held = (current_class * m + network.current_task)[network.current_units > 0]
@@ -88,34 +94,38 @@ def could_lower(network: Network, residual: Residual, new: np.ndarray) -> bool:
     return bool(residual.from_source[task_node].any() and residual.to_sink[class_node].any())
 
 
-def _trained_set(network: Network, base: FlowSolution, new: np.ndarray):
+def _trained_set(network: Network, base: FlowSolution, new: Pairs):
     """Employees to train and the optimum they reach, or None when training cannot lower it."""
-    solution = solve_flow(network, network.class_eligible | new)
+    solution = solve_flow(network, *new)
     if solution.objective_units >= base.objective_units:
         return None
-    classes = _classes_on_new_arcs(solution, new)
+    classes = _classes_on_new_arcs(network, solution, new)
     if 1 < len(classes) <= PRUNE_LIMIT:
         for c in list(classes):
             rest = [d for d in classes if d != c]
-            attempt = solve_flow(network, network.class_eligible | _restrict(new, rest))
+            attempt = solve_flow(network, *_restrict(new, rest))
             if attempt.rank() == solution.rank():
                 classes, solution = rest, attempt
     return _members(network, solution, new, classes), solution
 
 
-def _classes_on_new_arcs(solution: FlowSolution, new: np.ndarray) -> list[int]:
-    on_new = new[solution.pair_class, solution.pair_task]
-    return sorted(set(solution.pair_class[on_new].tolist()))
+def _on_new(network: Network, solution: FlowSolution, new: Pairs) -> np.ndarray:
+    """Which positive pairs of the solution are new pairs."""
+    m = len(network.task_ids)
+    return np.isin(solution.pair_class * m + solution.pair_task, new[0] * m + new[1])
 
 
-def _restrict(new: np.ndarray, classes: list[int]) -> np.ndarray:
-    kept = np.zeros_like(new)
-    kept[classes] = new[classes]
-    return kept
+def _classes_on_new_arcs(network: Network, solution: FlowSolution, new: Pairs) -> list[int]:
+    return sorted(set(solution.pair_class[_on_new(network, solution, new)].tolist()))
 
 
-def _members(network: Network, solution: FlowSolution, new: np.ndarray, classes: list[int]) -> tuple[str, ...]:
-    on_new = new[solution.pair_class, solution.pair_task]
+def _restrict(new: Pairs, classes: list[int]) -> Pairs:
+    kept = np.isin(new[0], classes)
+    return new[0][kept], new[1][kept]
+
+
+def _members(network: Network, solution: FlowSolution, new: Pairs, classes: list[int]) -> tuple[str, ...]:
+    on_new = _on_new(network, solution, new)
     needed = np.zeros(len(network.class_units), dtype=np.int64)
     np.add.at(needed, solution.pair_class[on_new], solution.pair_units[on_new])
     chosen = []

@@ -13,7 +13,7 @@ from tillid.matching.leon.unlocks import could_lower, newly_eligible
 @given(instances())
 def test_potentials_are_feasible_and_skipped_activities_cannot_lower_the_optimum(data):
     network = build_network(parse_instance(data))
-    base = solve_flow(network, network.class_eligible)
+    base = solve_flow(network)
     nodes = len(network.task_ids) + len(network.class_units) + 2
     residual = residual_graph(base, nodes)
     assert residual is not None
@@ -25,8 +25,8 @@ def test_potentials_are_feasible_and_skipped_activities_cannot_lower_the_optimum
     assert not residual.to_sink[0]          # the base flow is maximum
     for activity in range(len(network.activity_ids)):
         new = newly_eligible(network, activity)
-        if not new.any():
+        if len(new[0]) == 0:
             continue
-        trained = solve_flow(network, network.class_eligible | new)
+        trained = solve_flow(network, *new)
         if trained.rank() < base.rank():
             assert could_lower(network, residual, new)
