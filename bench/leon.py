@@ -42,8 +42,7 @@ def main(argv: list[str]) -> int:
 
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        for label, options in (("plain", {}), ("current", {"current": True}),
-                               ("activities", {"activities": True})):
+        for label, options in VARIANTS:
             if label != "plain" and size > args.reference_max:
                 continue
             path = OUT / f"leon-{size}-{label}.json"
@@ -53,6 +52,18 @@ def main(argv: list[str]) -> int:
                                  with_reference=size <= args.reference_max and label != "activities"))
     _print(rows)
     return 0 if all(row["same_optimum"] in (True, None) for row in rows) else 1
+
+
+# plain: allocation only; current: with a current allocation and a change
+# penalty of 15 DKK/h; activities: with the delegation catalogue, so `unlocks`
+# is computed (at 50 % load, where some trainings pay); no-activities: the same
+# instance without the catalogue, to show what `unlocks` adds.
+VARIANTS = (
+    ("plain", {}),
+    ("current", {"current": True}),
+    ("activities", {"activities": True, "load": 0.5}),
+    ("no-activities", {"load": 0.5}),
+)
 
 
 def _measure(size: int, label: str, path: Path, repeat: int, with_reference: bool) -> dict:

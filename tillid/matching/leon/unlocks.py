@@ -12,16 +12,17 @@ adds task -> employee arcs to the network.
 2. Keep the classes whose new arcs carry flow in that optimum. That optimal
    flow stays feasible when only they are trained, so the optimum of that set
    equals the optimum with everyone trained: the saving is realised.
-3. When at most ``PRUNE_LIMIT`` classes remain, try to drop each in turn
-   (re-solving) and keep the drop when the optimum is unchanged; the result is
-   inclusion-minimal over classes. Larger sets skip this step.
+3. When at most ``PRUNE_LIMIT`` classes remain and the re-solves stay within
+   ``PRUNE_ARC_BUDGET``, try to drop each in turn (re-solving) and keep the
+   drop when the optimum is unchanged; the result is inclusion-minimal over
+   classes. Otherwise this step is skipped.
 4. Within a class of interchangeable employees, train the fewest members that
    carry the class's flow on new arcs: largest capacity first, then by id.
 
 Before step 1, a test on the base optimum's residual graph (residual.py)
 skips activities whose new pairs cannot lower the optimum, without solving.
 So an activity costs nothing when it has no candidates or provably cannot
-help, and otherwise one solve (plus at most ``PRUNE_LIMIT`` for small sets).
+help, and otherwise one solve (plus the bounded pruning of step 3).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ from tillid.matching.leon.network import FlowSolution, Network, solve_flow
 from tillid.matching.leon.residual import Residual, residual_graph
 
 PRUNE_LIMIT = 8
+# Pruning re-solves once per class; it runs only while that stays within this
+# many arcs in all (a few solves of a 10,000 x 300 instance), so it cannot
+# multiply the time of large instances.
+PRUNE_ARC_BUDGET = 1_000_000
 
 
 def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activity, ...],
@@ -100,7 +105,7 @@ def _trained_set(network: Network, base: FlowSolution, new: Pairs):
     if solution.objective_units >= base.objective_units:
         return None
     classes = _classes_on_new_arcs(network, solution, new)
-    if 1 < len(classes) <= PRUNE_LIMIT:
+    if 1 < len(classes) <= PRUNE_LIMIT and len(classes) * len(network.pair_class) <= PRUNE_ARC_BUDGET:
         for c in list(classes):
             rest = [d for d in classes if d != c]
             attempt = solve_flow(network, *_restrict(new, rest))
