@@ -150,8 +150,11 @@ def build_network(instance: LeonInstance) -> Network:
     class_completed = completed[first]
     class_units = _class_capacity(employee_class, employee_units, k, int(task_units.sum()))
     class_eligible = authorised[class_profession] & class_skilled
-    for a, p, j in zip(*np.nonzero(conditional)):
-        class_eligible[:, j] |= class_skilled[:, j] & (class_profession == p) & class_completed[:, a]
+    for a, p in zip(*np.nonzero(conditional.any(axis=2))):
+        rows = np.flatnonzero((class_profession == p) & class_completed[:, a])
+        columns = np.flatnonzero(conditional[a, p])
+        block = np.ix_(rows, columns)
+        class_eligible[block] |= class_skilled[block]
 
     pair_class, pair_task = np.nonzero(class_eligible)
     employee_ids = tuple(e.id for e in employees)
@@ -271,7 +274,7 @@ def _skilled(employees, tasks) -> np.ndarray:
     values = np.fromiter((level for e in employees for _, level in e.skills),
                          dtype=np.float64, count=int(counts.sum()))
     known = columns >= 0
-    levels = np.zeros((len(employees), len(skill_ids)), dtype=np.float64)
+    levels = np.zeros((len(employees), len(skill_ids)), dtype=np.float64, order="F")
     levels[rows[known], columns[known]] = values[known]
     skilled = np.ones((len(employees), len(tasks)), dtype=bool, order="F")
     for j, task in enumerate(tasks):
