@@ -51,6 +51,10 @@ def main(argv: list[str]) -> int:
             rows.append(_measure(size, label, path, args.repeat,
                                  with_reference=size <= args.reference_max and label != "activities"))
     _print(rows)
+    for size in [int(s) for s in args.sizes.split(",")]:
+        path = OUT / f"leon-{size}-activities.json"
+        if path.exists():
+            print(_unlock_work(path))
     return 0 if all(row["same_optimum"] in (True, None) for row in rows) else 1
 
 
@@ -85,6 +89,23 @@ def _measure(size: int, label: str, path: Path, repeat: int, with_reference: boo
         row["same_optimum"] = (math.isclose(reference["uncovered_hours"], result["uncovered_hours"], rel_tol=1e-9)
                                and math.isclose(reference["objective"], result["objective"], rel_tol=1e-9))
     return row
+
+
+def _unlock_work(path: Path) -> str:
+    """How many activities the residual test skipped and how many needed a solve."""
+    from tillid.matching.leon import parse_instance
+    from tillid.matching.leon.network import build_network, solve_flow
+    from tillid.matching.leon.residual import residual_graph
+    from tillid.matching.leon.unlocks import could_lower, newly_eligible
+
+    network = build_network(parse_instance(json.loads(path.read_text(encoding="utf-8"))))
+    base = solve_flow(network)
+    residual = residual_graph(base, len(network.task_ids) + len(network.class_units) + 2)
+    news = [newly_eligible(network, a) for a in range(len(network.activity_ids))]
+    with_candidates = [new for new in news if len(new[0])]
+    solved = [new for new in with_candidates if residual is None or could_lower(network, residual, new)]
+    return (f"{path.name}: {len(news)} conditional activities, {len(with_candidates)} with candidates, "
+            f"{len(with_candidates) - len(solved)} skipped by the residual test, {len(solved)} solved")
 
 
 def _run(command: list[str]) -> tuple[float, float]:

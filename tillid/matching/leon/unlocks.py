@@ -35,6 +35,9 @@ from tillid.matching.leon.model import Activity, Unlock
 from tillid.matching.leon.network import FlowSolution, Network, solve_flow
 from tillid.matching.leon.residual import Residual, residual_graph
 
+# New (class, task) pairs as two index arrays.
+Pairs = tuple[np.ndarray, np.ndarray]
+
 PRUNE_LIMIT = 8
 # Pruning re-solves once per class; it runs only while that stays within this
 # many arcs in all (a few solves of a 10,000 x 300 instance), so it cannot
@@ -68,9 +71,6 @@ def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activit
         unlocks.append(Unlock(activity=activity_id, employees=employees, training_cost=training_cost,
                               saving_per_week=saving, payback_weeks=round(training_cost / saving, 2)))
     return tuple(sorted(unlocks, key=lambda u: (u.payback_weeks, u.activity)))
-
-
-Pairs = tuple[np.ndarray, np.ndarray]
 
 
 def newly_eligible(network: Network, activity: int) -> Pairs:
