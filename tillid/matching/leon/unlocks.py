@@ -49,7 +49,7 @@ def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activit
                  hourly_cost: dict[str, float], profession_of: dict[str, str]) -> tuple[Unlock, ...]:
     costed = {activity.id: activity for activity in activities}
     unlocks = []
-    residual: Residual | None = None
+    residual: list[Residual | None] = []      # computed once, when first needed
     for a, activity_id in enumerate(network.activity_ids):
         activity = costed.get(activity_id)
         if activity is None:
@@ -57,9 +57,9 @@ def find_unlocks(network: Network, base: FlowSolution, activities: tuple[Activit
         new = newly_eligible(network, a)
         if len(new[0]) == 0:
             continue
-        if residual is None:
-            residual = residual_graph(base, len(network.task_ids) + len(network.class_units) + 2)
-        if residual is not None and not could_lower(network, residual, new):
+        if not residual:
+            residual.append(residual_graph(base, len(network.task_ids) + len(network.class_units) + 2))
+        if residual[0] is not None and not could_lower(network, residual[0], new):
             continue
         trained = _trained_set(network, base, new)
         if trained is None:
