@@ -1,0 +1,40 @@
+"""The eye-drops example of contracts/solvers.md, section ``leon``, verbatim."""
+
+INSTANCE = {
+    "professions": {"sygeplejerske": {"hourly_cost": 345.0},
+                    "sosu_assistent": {"hourly_cost": 285.0}},
+    "employees": [{"id": "e1", "profession": "sygeplejerske",
+                   "capacity_hours": 37.0, "skills": {"medicin": 4}},
+                  {"id": "e2", "profession": "sosu_assistent",
+                   "capacity_hours": 37.0, "skills": {"medicin": 3},
+                   "completed": ["delegation-oejendraaber"]},
+                  {"id": "e3", "profession": "sosu_assistent",
+                   "capacity_hours": 30.0, "skills": {"medicin": 2}}],
+    "tasks": [{"id": "oejendraaber", "hours": 50.0,
+               "requires": {"medicin": 2},
+               "authorised": ["sygeplejerske"],
+               "conditional": [{"profession": "sosu_assistent",
+                                "requires_activity": "delegation-oejendraaber"}]}],
+    "current": [{"employee": "e1", "task": "oejendraaber", "hours": 37.0},
+                {"employee": "e2", "task": "oejendraaber", "hours": 13.0}],
+    "change_penalty_per_hour": 0.0,
+    "activities": [{"id": "delegation-oejendraaber", "cost_dkk": 2400.0,
+                    "duration_hours": 7.0}],
+}
+
+RESULT = {
+    "status": "optimal",
+    "uncovered_hours": 0.0,
+    "total_cost": 15030.0,
+    "objective": 15030.0,
+    "assignments": [{"employee": "e1", "task": "oejendraaber", "hours": 13.0},
+                    {"employee": "e2", "task": "oejendraaber", "hours": 37.0}],
+    "uncovered": [],
+    "current_cost": 16470.0,
+    "moves": [{"task": "oejendraaber", "from_profession": "sygeplejerske",
+               "to_profession": "sosu_assistent", "hours": 24.0,
+               "saving_per_week": 1440.0}],
+    "unlocks": [{"activity": "delegation-oejendraaber", "employees": ["e3"],
+                 "training_cost": 4395.0, "saving_per_week": 780.0,
+                 "payback_weeks": 5.63}],
+}
