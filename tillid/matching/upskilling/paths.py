@@ -32,21 +32,32 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-from tillid.matching.upskilling.model import Activity, Learner, Levels
+import numpy as np
+
+from tillid.matching.upskilling.model import MAX_LEVEL, Activity, Learner, Levels
 
 COST = "cost"
 EXPECTED_COST = "expected_cost"
 OBJECTIVES = (COST, EXPECTED_COST)
 
 
+def decimal_parts(value: float | int) -> tuple[int, int]:
+    """(n, e) with ``value == n / 10**e``, reading a float as the shortest decimal that gives it back."""
+    if isinstance(value, int):
+        return value, 0
+    if value.is_integer():
+        return int(value), 0
+    mantissa, _, exponent = repr(value).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = int(whole + fraction)
+    places = len(fraction) - int(exponent or 0)
+    return (digits * 10 ** -places, 0) if places < 0 else (digits, places)
+
+
 def exact(value: float | int) -> Fraction:
     """The decimal a JSON number was written as, exactly."""
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-
-
-def _scale(fractions: Sequence[Fraction]) -> tuple[int, list[int]]:
-    denominator = math.lcm(1, *(f.denominator for f in fractions))
-    return denominator, [f.numerator * (denominator // f.denominator) for f in fractions]
+    digits, places = decimal_parts(value)
+    return Fraction(digits, 10**places)
 
 
 @dataclass(frozen=True)
@@ -89,13 +100,21 @@ class _Step:
 
 @dataclass(frozen=True)
 class _Closure:
-    """The part of the catalogue that can matter for one target (and mentor availability)."""
+    """The part of the catalogue that can matter for one target (and mentor availability).
+
+    ``skills`` are the state skills (target skills and prerequisites of relevant
+    activities), ``caps`` the highest level of each that anything asks for
+    (levels above a cap are equivalent to the cap). ``remaining[k][l]`` is a
+    lower bound on the cost of bringing target skill k from level l to its
+    target (None: impossible), from a relaxation that treats prerequisites on
+    other skills as met.
+    """
 
     skills: tuple[str, ...]
     caps: tuple[int, ...]
     target: tuple[int, ...]
     steps: tuple[_Step, ...]
-    cheapest: tuple[int, ...]
+    remaining: tuple[tuple[int | None, ...], ...]
 
     def start(self, levels: Mapping[str, int]) -> tuple[int, ...]:
         return tuple(min(levels.get(skill, 0), cap) for skill, cap in zip(self.skills, self.caps))
@@ -104,9 +123,14 @@ class _Closure:
 class PathPlanner:
     """Plans least-cost paths for many employees against one catalogue.
 
-    Results are cached by (target, mentor available, levels of the skills that
-    matter), so a batch where many employees share a situation is solved once
-    per situation.
+    Prepare once per catalogue, then call ``plan`` per employee. Results are
+    cached by (target, mentor available, levels of the skills that matter), so a
+    batch where many employees share a situation is solved once per situation.
+
+    ``objective`` is ``"cost"`` (the contract) or ``"expected_cost"``: each
+    activity's cost divided by the probability that it delivers the promised
+    level (``success_probability``, default 1), i.e. ranking by expected effect
+    per krone. Reported costs are always the real costs.
     """
 
     def __init__(
@@ -121,19 +145,30 @@ class PathPlanner:
             raise ValueError(f"objective must be one of {OBJECTIVES}")
         self.activities = tuple(sorted(activities, key=lambda a: a.id))
         self.substitute_cost_per_hour = substitute_cost_per_hour
-        rate = exact(substitute_cost_per_hour)
-        fees = [exact(a.cost_dkk) for a in self.activities]
-        hours = [exact(a.duration_hours) for a in self.activities]
-        costs = [fee + h * rate for fee, h in zip(fees, hours)]
+        rate, rate_places = decimal_parts(substitute_cost_per_hour)
+        fees = [decimal_parts(a.cost_dkk) for a in self.activities]
+        hours = [decimal_parts(a.duration_hours) for a in self.activities]
+        money_places = max([0] + [p for _, p in fees] + [p + rate_places for _, p in hours])
+        hour_places = max([0] + [p for _, p in hours])
+        self._money_scale = 10**money_places
+        self._hours_scale = 10**hour_places
+        self._fees = [n * 10 ** (money_places - p) for n, p in fees]
+        self._costs = [
+            fee + n * rate * 10 ** (money_places - p - rate_places) for fee, (n, p) in zip(self._fees, hours)
+        ]
+        self._hours = [n * 10 ** (hour_places - p) for n, p in hours]
         if objective == EXPECTED_COST:
             probability = success_probability or {}
-            objective_values = [c / exact(probability.get(a.id, 1.0)) for c, a in zip(costs, self.activities)]
+            expected = [Fraction(c) / exact(probability.get(a.id, 1.0)) for c, a in zip(self._costs, self.activities)]
+            denominator = math.lcm(1, *(f.denominator for f in expected))
+            self._objective = [f.numerator * (denominator // f.denominator) for f in expected]
         else:
-            objective_values = costs
-        self._cost_denominator, self._costs = _scale(costs)
-        self._fee_denominator, self._fees = _scale(fees)
-        self._hours_denominator, self._hours = _scale(hours)
-        _, self._objective = _scale(objective_values)
+            self._objective = self._costs
+        self._teachers: dict[str, list[int]] = {}
+        for i, activity in enumerate(self.activities):
+            for skill, level in activity.teaches:
+                if level > 0:
+                    self._teachers.setdefault(skill, []).append(i)
         self._closures: dict[tuple[Levels, bool], _Closure] = {}
         self._solutions: dict[tuple[Levels, bool, tuple[int, ...]], tuple[int, ...] | tuple[str, ...]] = {}
 
@@ -155,16 +190,16 @@ class PathPlanner:
         for step in steps:
             for skill, level in step.teaches:
                 after[skill] = max(after.get(skill, 0), level)
-        cost = Fraction(sum(self._costs[i] for i in indices), self._cost_denominator)
-        fee = Fraction(sum(self._fees[i] for i in indices), self._fee_denominator)
-        hours = Fraction(sum(self._hours[i] for i in indices), self._hours_denominator)
+        cost = sum(self._costs[i] for i in indices)
+        fee = sum(self._fees[i] for i in indices)
+        hours = sum(self._hours[i] for i in indices)
         return LearningPath(
             employee=learner.id,
             steps=steps,
-            total_cost=float(cost),
-            total_hours=float(hours),
-            fee_dkk=float(fee),
-            cover_dkk=float(cost - fee),
+            total_cost=cost / self._money_scale,
+            total_hours=hours / self._hours_scale,
+            fee_dkk=fee / self._money_scale,
+            cover_dkk=(cost - fee) / self._money_scale,
             reaches=tuple((skill, after.get(skill, 0)) for skill, _ in learner.target),
             levels_after=tuple(sorted(after.items())),
         )
@@ -177,22 +212,22 @@ class PathPlanner:
 
     def _build_closure(self, target: Levels, has_mentor: bool) -> _Closure:
         """Backward relevance closure: activities teaching a skill that the target or a relevant prerequisite needs."""
-        usable = [i for i, a in enumerate(self.activities) if has_mentor or not a.needs_mentor]
         need = {skill: level for skill, level in target if level > 0}
+        queue = sorted(need)
+        queued = set(queue)
         relevant: set[int] = set()
-        changed = True
-        while changed:
-            changed = False
-            for i in usable:
-                if i in relevant:
-                    continue
+        while queue:
+            for i in self._teachers.get(queue.pop(), ()):
                 activity = self.activities[i]
-                if any(skill in need and level > 0 for skill, level in activity.teaches):
-                    relevant.add(i)
-                    changed = True
-                    for skill, level in activity.prerequisites:
-                        if level > need.get(skill, 0):
-                            need[skill] = level
+                if i in relevant or (activity.needs_mentor and not has_mentor):
+                    continue
+                relevant.add(i)
+                for skill, level in activity.prerequisites:
+                    if level > 0:
+                        need[skill] = max(need.get(skill, 0), level)
+                        if skill not in queued:
+                            queued.add(skill)
+                            queue.append(skill)
         skills = tuple(sorted(need))
         position = {skill: k for k, skill in enumerate(skills)}
         caps = tuple(need[skill] for skill in skills)
@@ -208,11 +243,62 @@ class PathPlanner:
             )
             prerequisites = tuple((position[skill], level) for skill, level in activity.prerequisites if level > 0)
             steps.append(_Step(i, activity.id, self._objective[i], self._hours[i], prerequisites, teaches))
-        cheapest = tuple(
-            min((s.objective for s in steps if any(k == j and lv >= t for j, lv in s.teaches)), default=0)
-            for k, t in enumerate(target_vector)
-        )
-        return _Closure(skills, caps, target_vector, tuple(steps), cheapest)
+        steps = _undominated(steps, len(skills))
+        remaining = tuple(_remaining_costs(steps, k, t) for k, t in enumerate(target_vector))
+        return _Closure(skills, caps, target_vector, tuple(steps), remaining)
+
+
+def _undominated(steps: list[_Step], width: int) -> list[_Step]:
+    """Drop every activity that another one dominates.
+
+    b dominates a when b's prerequisites are no higher, b teaches every state
+    skill at least as far, and b comes first by (objective, hours, id). Putting
+    b in a's place in a path (and dropping steps that then raise nothing) gives
+    a path that is as cheap or cheaper and earlier in the tie-break, so a is
+    never in the best path.
+    """
+    if len(steps) < 2:
+        return steps
+    order = sorted(range(len(steps)), key=lambda i: (steps[i].objective, steps[i].hours, steps[i].id))
+    rank = np.empty(len(steps), dtype=np.int64)
+    rank[order] = np.arange(len(steps))
+    prerequisites = np.zeros((len(steps), width), dtype=np.int8)
+    teaches = np.zeros((len(steps), width), dtype=np.int8)
+    for i, step in enumerate(steps):
+        for k, level in step.prerequisites:
+            prerequisites[i, k] = level
+        for k, level in step.teaches:
+            teaches[i, k] = level
+    dominated = np.zeros(len(steps), dtype=bool)
+    chunk = max(1, 2_000_000 // (len(steps) * max(width, 1)))
+    for begin in range(0, len(steps), chunk):
+        block = slice(begin, begin + chunk)
+        lower_or_equal = (prerequisites[:, None, :] <= prerequisites[None, block, :]).all(axis=2)
+        at_least = (teaches[:, None, :] >= teaches[None, block, :]).all(axis=2)
+        earlier = rank[:, None] < rank[None, block]
+        dominated[block] = (lower_or_equal & at_least & earlier).any(axis=0)
+    return [step for step, gone in zip(steps, dominated) if not gone]
+
+
+def _remaining_costs(steps: Sequence[_Step], skill: int, target: int) -> tuple[int | None, ...]:
+    """Least cost to lift ``skill`` from each level to ``target`` when other skills' prerequisites are ignored.
+
+    A lower bound on the true remaining cost, and consistent: taking an
+    activity that lifts the skill from l to l' costs at least
+    remaining[l] - remaining[l'].
+    """
+    remaining: list[int | None] = [0] * (MAX_LEVEL + 1)
+    for level in range(min(target, MAX_LEVEL + 1) - 1, -1, -1):
+        best = None
+        for step in steps:
+            lifts_to = max((lv for k, lv in step.teaches if k == skill), default=0)
+            if lifts_to <= level or any(k == skill and lv > level for k, lv in step.prerequisites):
+                continue
+            after = remaining[min(lifts_to, target)] if lifts_to < target else 0
+            if after is not None and (best is None or step.objective + after < best):
+                best = step.objective + after
+        remaining[level] = best
+    return tuple(remaining)
 
 
 def _solve(closure: _Closure, start: tuple[int, ...]) -> tuple[int, ...] | tuple[str, ...]:
@@ -247,14 +333,18 @@ def _unreachable_skills(closure: _Closure, start: tuple[int, ...]) -> tuple[str,
 
 def _a_star(closure: _Closure, start: tuple[int, ...]) -> tuple[int, ...]:
     target = closure.target
-    cheapest = closure.cheapest
-    unmet_start = [k for k, t in enumerate(target) if t > 0]
+    targeted = [(k, t, closure.remaining[k]) for k, t in enumerate(target) if t > 0]
 
-    def heuristic(state: tuple[int, ...]) -> int:
-        return max((cheapest[k] for k in unmet_start if state[k] < target[k]), default=0)
-
-    def is_goal(state: tuple[int, ...]) -> bool:
-        return all(state[k] >= target[k] for k in unmet_start)
+    def heuristic(state: tuple[int, ...]) -> int | None:
+        bound = 0
+        for k, wanted, remaining in targeted:
+            if state[k] < wanted:
+                cost = remaining[state[k]]
+                if cost is None:
+                    return None
+                if cost > bound:
+                    bound = cost
+        return bound
 
     # Heap entries: (f = g + h, hours, ids, g, state, indices). ids are unique per
     # path, so the comparison never reaches g or the state.
@@ -263,15 +353,13 @@ def _a_star(closure: _Closure, start: tuple[int, ...]) -> tuple[int, ...]:
     closed: set[tuple[int, ...]] = set()
     steps = closure.steps
     while heap:
-        _, hours, ids, g, state, indices = heapq.heappop(heap)
+        f, hours, ids, g, state, indices = heapq.heappop(heap)
         if state in closed:
             continue
         closed.add(state)
-        if is_goal(state):
+        if f == g and all(state[k] >= wanted for k, wanted, _ in targeted):
             return indices
         for step in steps:
-            if any(state[k] < lv for k, lv in step.prerequisites):
-                continue
             raised = None
             for k, lv in step.teaches:
                 if lv > state[k]:
@@ -280,6 +368,8 @@ def _a_star(closure: _Closure, start: tuple[int, ...]) -> tuple[int, ...]:
                     raised[k] = lv
             if raised is None:
                 continue
+            if any(state[k] < lv for k, lv in step.prerequisites):
+                continue
             successor = tuple(raised)
             if successor in closed:
                 continue
@@ -287,6 +377,9 @@ def _a_star(closure: _Closure, start: tuple[int, ...]) -> tuple[int, ...]:
             known = best.get(successor)
             if known is not None and known <= key:
                 continue
+            h = heuristic(successor)
+            if h is None:
+                continue
             best[successor] = key
-            heapq.heappush(heap, (key[0] + heuristic(successor), key[1], key[2], key[0], successor, indices + (step.index,)))
+            heapq.heappush(heap, (key[0] + h, key[1], key[2], key[0], successor, indices + (step.index,)))
     raise AssertionError("target reachable by the fixpoint but not found by the search")
