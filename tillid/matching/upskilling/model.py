@@ -184,6 +184,8 @@ def _string(value: Any, where: str) -> str:
 
 
 def _number(value: Any, where: str) -> float:
+    if type(value) is float and math.isfinite(value) or type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidInstance(where, "must be a finite number")
     return value
@@ -197,6 +199,8 @@ def _non_negative_number(value: Any, where: str) -> float:
 
 
 def _level(value: Any, where: str) -> int:
+    if type(value) is int and MIN_LEVEL <= value <= MAX_LEVEL:
+        return value
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not is_number or not math.isfinite(value) or value != int(value) or not MIN_LEVEL <= value <= MAX_LEVEL:
         raise InvalidInstance(where, f"must be an integer level {MIN_LEVEL}-{MAX_LEVEL}")
