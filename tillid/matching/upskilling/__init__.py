@@ -12,9 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from tillid.errors import InvalidInstance
-from tillid.matching.upskilling.explain import explain_path
+from tillid.matching.upskilling.effect import EffectModel, LearningOutcome
+from tillid.matching.upskilling.explain import CATALOGUE_PROMISE, MEASURED, explain_path
 from tillid.matching.upskilling.gaps import SkillGap, combine_targets, skill_gaps
+from tillid.matching.upskilling.mentors import Colleague, MentorMatch, MentorRequest, match_mentors, rank_mentors
 from tillid.matching.upskilling.model import Activity, Learner, Need, UpskillInstance, parse_instance
+from tillid.matching.upskilling.plan import FundingRules, PlannedPath, SpreadRules, TrainingPlan, plan_funding
 from tillid.matching.upskilling.paths import (
     COST,
     EXPECTED_COST,
@@ -24,9 +27,23 @@ from tillid.matching.upskilling.paths import (
 )
 
 RANK_BY = {"cost": COST, "effect_per_krone": EXPECTED_COST}
+DEFAULT_MIN_OUTCOMES = 200
 
 __all__ = [
     "Activity",
+    "Colleague",
+    "EffectModel",
+    "FundingRules",
+    "LearningOutcome",
+    "MentorMatch",
+    "MentorRequest",
+    "PlannedPath",
+    "SpreadRules",
+    "TrainingPlan",
+    "match_mentors",
+    "outcomes_of",
+    "plan_funding",
+    "rank_mentors",
     "Learner",
     "LearningPath",
     "Need",
@@ -47,7 +64,18 @@ def solve(instance: dict) -> dict:
     rank_by = instance.get("rank_by", "cost")
     if rank_by not in RANK_BY:
         raise InvalidInstance("rank_by", f"must be one of {', '.join(RANK_BY)}")
+    min_outcomes = instance.get("min_outcomes", DEFAULT_MIN_OUTCOMES)
+    if type(min_outcomes) is not int or min_outcomes < 1:
+        raise InvalidInstance("min_outcomes", "must be a positive integer")
     effect = dict(parsed.expected_effect)
+    effect_report = None
+    if parsed.history:
+        model = EffectModel(min_outcomes=min_outcomes).fit(outcomes_of(parsed))
+        effect = {**model.success_probability(parsed.activities), **effect}
+        effect_report = {"source": CATALOGUE_PROMISE if model.fallback_ else MEASURED, "note": model.note_}
+        if model.quality_ is not None:
+            effect_report["quality"] = {"held_out_auc": model.quality_.auc, "brier": model.quality_.brier,
+                                        "outcomes": model.quality_.outcomes}
     planner = PathPlanner(
         parsed.activities,
         parsed.substitute_cost_per_hour,
@@ -69,4 +97,17 @@ def solve(instance: dict) -> dict:
             "reaches": dict(result.reaches),
             "explanation": explain_path(learner, result, parsed.substitute_cost_per_hour, effect),
         })
-    return {"paths": paths, "unreachable": unreachable}
+    result: dict[str, Any] = {"paths": paths, "unreachable": unreachable}
+    if effect_report is not None:
+        result["effect"] = effect_report
+    return result
+
+
+def outcomes_of(instance: UpskillInstance) -> tuple[LearningOutcome, ...]:
+    """Learning outcomes from an instance's history, with kind, provider and promise from the catalogue."""
+    catalogue = {a.id: a for a in instance.activities}
+    return tuple(
+        LearningOutcome(o.activity_id, catalogue[o.activity_id].kind, catalogue[o.activity_id].provider, o.skill,
+                        o.level_before, dict(catalogue[o.activity_id].teaches)[o.skill], o.level_after)
+        for o in instance.history
+    )

@@ -79,6 +79,17 @@ class UpskillInstance:
     activities: tuple[Activity, ...]
     employees: tuple[Learner, ...]
     expected_effect: tuple[tuple[str, float], ...] = field(default=())
+    history: tuple["Observation", ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A completed activity and the level of one skill it teaches, before and as assessed later."""
+
+    activity_id: str
+    skill: str
+    level_before: int
+    level_after: int
 
 
 NEED_SOURCES = ("task", "change", "rotation_slot", "interest", "role")
@@ -100,7 +111,26 @@ def parse_instance(instance: Any) -> UpskillInstance:
     )
     _no_duplicates([e.id for e in employees], "employees", "id")
     effect = _parse_expected_effect(instance.get("expected_effect", {}), {a.id for a in activities})
-    return UpskillInstance(rate, activities, employees, effect)
+    history = tuple(
+        _parse_observation(item, f"history[{i}]", activities)
+        for i, item in enumerate(_list(instance.get("history", []), "history"))
+    )
+    return UpskillInstance(rate, activities, employees, effect, history)
+
+
+def _parse_observation(item: Any, where: str, activities: tuple[Activity, ...]) -> Observation:
+    if not isinstance(item, dict):
+        raise InvalidInstance(where, "must be an object")
+    activity_id = _string(_required(item, "activity", where), f"{where}.activity")
+    activity = next((a for a in activities if a.id == activity_id), None)
+    if activity is None:
+        raise InvalidInstance(f"{where}.activity", "is not an activity of the catalogue")
+    skill = _string(_required(item, "skill", where), f"{where}.skill")
+    if skill not in dict(activity.teaches):
+        raise InvalidInstance(f"{where}.skill", f"is not taught by {activity_id}")
+    before = _level(_required(item, "level_before", where), f"{where}.level_before")
+    after = _level(_required(item, "level_after", where), f"{where}.level_after")
+    return Observation(activity_id, skill, before, after)
 
 
 def _parse_activity(item: Any, where: str) -> Activity:
