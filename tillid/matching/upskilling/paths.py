@@ -107,7 +107,9 @@ class _Closure:
     (levels above a cap are equivalent to the cap). ``remaining[k][l]`` is a
     lower bound on the cost of bringing target skill k from level l to its
     target (None: impossible), from a relaxation that treats prerequisites on
-    other skills as met.
+    other skills as met. ``shared[k][l]`` is the same with every activity's
+    cost split evenly (rounded down) over the target skills it teaches, so the
+    bounds of different skills may be added (cost partitioning).
     """
 
     skills: tuple[str, ...]
@@ -115,6 +117,7 @@ class _Closure:
     target: tuple[int, ...]
     steps: tuple[_Step, ...]
     remaining: tuple[tuple[int | None, ...], ...]
+    shared: tuple[tuple[int | None, ...], ...]
 
     def start(self, levels: Mapping[str, int]) -> tuple[int, ...]:
         return tuple(min(levels.get(skill, 0), cap) for skill, cap in zip(self.skills, self.caps))
@@ -244,8 +247,12 @@ class PathPlanner:
             prerequisites = tuple((position[skill], level) for skill, level in activity.prerequisites if level > 0)
             steps.append(_Step(i, activity.id, self._objective[i], self._hours[i], prerequisites, teaches))
         steps = _undominated(steps, len(skills))
-        remaining = tuple(_remaining_costs(steps, k, t) for k, t in enumerate(target_vector))
-        return _Closure(skills, caps, target_vector, tuple(steps), remaining)
+        remaining = tuple(
+            _remaining_costs(steps, [step.objective for step in steps], k, t) for k, t in enumerate(target_vector))
+        targets_taught = [sum(1 for k, _ in step.teaches if target_vector[k] > 0) for step in steps]
+        shares = [step.objective // max(n, 1) for step, n in zip(steps, targets_taught)]
+        shared = tuple(_remaining_costs(steps, shares, k, t) for k, t in enumerate(target_vector))
+        return _Closure(skills, caps, target_vector, tuple(steps), remaining, shared)
 
 
 def _undominated(steps: list[_Step], width: int) -> list[_Step]:
@@ -280,7 +287,7 @@ def _undominated(steps: list[_Step], width: int) -> list[_Step]:
     return [step for step, gone in zip(steps, dominated) if not gone]
 
 
-def _remaining_costs(steps: Sequence[_Step], skill: int, target: int) -> tuple[int | None, ...]:
+def _remaining_costs(steps: Sequence[_Step], costs: Sequence[int], skill: int, target: int) -> tuple[int | None, ...]:
     """Least cost to lift ``skill`` from each level to ``target`` when other skills' prerequisites are ignored.
 
     A lower bound on the true remaining cost, and consistent: taking an
@@ -290,13 +297,13 @@ def _remaining_costs(steps: Sequence[_Step], skill: int, target: int) -> tuple[i
     remaining: list[int | None] = [0] * (MAX_LEVEL + 1)
     for level in range(min(target, MAX_LEVEL + 1) - 1, -1, -1):
         best = None
-        for step in steps:
+        for step, cost in zip(steps, costs):
             lifts_to = max((lv for k, lv in step.teaches if k == skill), default=0)
             if lifts_to <= level or any(k == skill and lv > level for k, lv in step.prerequisites):
                 continue
             after = remaining[min(lifts_to, target)] if lifts_to < target else 0
-            if after is not None and (best is None or step.objective + after < best):
-                best = step.objective + after
+            if after is not None and (best is None or cost + after < best):
+                best = cost + after
         remaining[level] = best
     return tuple(remaining)
 
@@ -333,18 +340,21 @@ def _unreachable_skills(closure: _Closure, start: tuple[int, ...]) -> tuple[str,
 
 def _a_star(closure: _Closure, start: tuple[int, ...]) -> tuple[int, ...]:
     target = closure.target
-    targeted = [(k, t, closure.remaining[k]) for k, t in enumerate(target) if t > 0]
+    targeted = [(k, t, closure.remaining[k], closure.shared[k]) for k, t in enumerate(target) if t > 0]
 
     def heuristic(state: tuple[int, ...]) -> int | None:
-        bound = 0
-        for k, wanted, remaining in targeted:
+        """max(largest single-skill bound, sum of cost-partitioned bounds): both consistent, so the max is."""
+        largest = 0
+        total = 0
+        for k, wanted, remaining, shared in targeted:
             if state[k] < wanted:
                 cost = remaining[state[k]]
                 if cost is None:
                     return None
-                if cost > bound:
-                    bound = cost
-        return bound
+                if cost > largest:
+                    largest = cost
+                total += shared[state[k]]
+        return largest if largest > total else total
 
     # Heap entries: (f = g + h, hours, ids, g, state, indices). ids are unique per
     # path, so the comparison never reaches g or the state.
@@ -357,7 +367,7 @@ def _a_star(closure: _Closure, start: tuple[int, ...]) -> tuple[int, ...]:
         if state in closed:
             continue
         closed.add(state)
-        if f == g and all(state[k] >= wanted for k, wanted, _ in targeted):
+        if f == g and all(state[k] >= wanted for k, wanted, _, _ in targeted):
             return indices
         for step in steps:
             raised = None
