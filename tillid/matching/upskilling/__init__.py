@@ -3,8 +3,9 @@
 ``solve(instance)`` is the `upskill` solver of contracts/solvers.md (also what
 ``tillid solve upskill`` runs). The typed entry points below are what the
 streaming pipeline calls: ``PathPlanner`` (paths), ``skill_gaps`` (gaps),
-``match_mentors`` (peer training), ``plan_funding`` (cover, budget, refunds,
-spreading) and ``EffectModel`` (the learned effect of activities).
+``plan_funding`` (cover, budget, refunds, spreading), and, in their modules
+because they load scikit-learn, ``mentors.match_mentors`` (peer training) and
+``effect.EffectModel`` (the learned effect of activities).
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from tillid.errors import InvalidInstance
-from tillid.matching.upskilling.effect import EffectModel, LearningOutcome
 from tillid.matching.upskilling.explain import CATALOGUE_PROMISE, MEASURED, explain_path
 from tillid.matching.upskilling.gaps import SkillGap, combine_targets, skill_gaps
-from tillid.matching.upskilling.mentors import Colleague, MentorMatch, MentorRequest, match_mentors, rank_mentors
 from tillid.matching.upskilling.model import Activity, Learner, Need, UpskillInstance, parse_instance
-from tillid.matching.upskilling.plan import FundingRules, PlannedPath, SpreadRules, TrainingPlan, plan_funding
 from tillid.matching.upskilling.paths import (
     COST,
     EXPECTED_COST,
@@ -25,34 +23,27 @@ from tillid.matching.upskilling.paths import (
     PathPlanner,
     UnreachableTarget,
 )
+from tillid.matching.upskilling.plan import FundingRules, PlannedPath, SpreadRules, TrainingPlan, plan_funding
 
 RANK_BY = {"cost": COST, "effect_per_krone": EXPECTED_COST}
 DEFAULT_MIN_OUTCOMES = 200
 
 __all__ = [
     "Activity",
-    "Colleague",
-    "EffectModel",
     "FundingRules",
-    "LearningOutcome",
-    "MentorMatch",
-    "MentorRequest",
-    "PlannedPath",
-    "SpreadRules",
-    "TrainingPlan",
-    "match_mentors",
-    "outcomes_of",
-    "plan_funding",
-    "rank_mentors",
     "Learner",
     "LearningPath",
     "Need",
     "PathPlanner",
+    "PlannedPath",
     "SkillGap",
+    "SpreadRules",
+    "TrainingPlan",
     "UnreachableTarget",
     "UpskillInstance",
     "combine_targets",
     "parse_instance",
+    "plan_funding",
     "skill_gaps",
     "solve",
 ]
@@ -70,6 +61,10 @@ def solve(instance: dict) -> dict:
     effect = dict(parsed.expected_effect)
     effect_report = None
     if parsed.history:
+        # scikit-learn is imported only when there is history to learn from: it
+        # costs about a second at start-up that a plain path query should not pay.
+        from tillid.matching.upskilling.effect import EffectModel, outcomes_of
+
         model = EffectModel(min_outcomes=min_outcomes).fit(outcomes_of(parsed))
         effect = {**model.success_probability(parsed.activities), **effect}
         effect_report = {"source": CATALOGUE_PROMISE if model.fallback_ else MEASURED, "note": model.note_}
@@ -102,12 +97,3 @@ def solve(instance: dict) -> dict:
         result["effect"] = effect_report
     return result
 
-
-def outcomes_of(instance: UpskillInstance) -> tuple[LearningOutcome, ...]:
-    """Learning outcomes from an instance's history, with kind, provider and promise from the catalogue."""
-    catalogue = {a.id: a for a in instance.activities}
-    return tuple(
-        LearningOutcome(o.activity_id, catalogue[o.activity_id].kind, catalogue[o.activity_id].provider, o.skill,
-                        o.level_before, dict(catalogue[o.activity_id].teaches)[o.skill], o.level_after)
-        for o in instance.history
-    )

@@ -30,7 +30,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from tillid.matching.upskilling.model import Activity
+from tillid.matching.upskilling.model import Activity, UpskillInstance
 
 ESTIMATORS = ("logistic", "gradient_boosting")
 
@@ -202,3 +202,13 @@ def synthetic_outcomes(
         outcomes.append(LearningOutcome(f"{provider}-{kind}-{promised}", kind, provider, f"skill{i % 7}",
                                         before, promised, after))
     return tuple(outcomes)
+
+
+def outcomes_of(instance: UpskillInstance) -> tuple[LearningOutcome, ...]:
+    """Learning outcomes from an instance's history, with kind, provider and promise from the catalogue."""
+    catalogue = {a.id: a for a in instance.activities}
+    return tuple(
+        LearningOutcome(o.activity_id, catalogue[o.activity_id].kind, catalogue[o.activity_id].provider, o.skill,
+                        o.level_before, dict(catalogue[o.activity_id].teaches)[o.skill], o.level_after)
+        for o in instance.history
+    )

@@ -111,18 +111,19 @@ def parse_instance(instance: Any) -> UpskillInstance:
     )
     _no_duplicates([e.id for e in employees], "employees", "id")
     effect = _parse_expected_effect(instance.get("expected_effect", {}), {a.id for a in activities})
+    by_id = {a.id: a for a in activities}
     history = tuple(
-        _parse_observation(item, f"history[{i}]", activities)
+        _parse_observation(item, f"history[{i}]", by_id)
         for i, item in enumerate(_list(instance.get("history", []), "history"))
     )
     return UpskillInstance(rate, activities, employees, effect, history)
 
 
-def _parse_observation(item: Any, where: str, activities: tuple[Activity, ...]) -> Observation:
+def _parse_observation(item: Any, where: str, activities: Mapping[str, Activity]) -> Observation:
     if not isinstance(item, dict):
         raise InvalidInstance(where, "must be an object")
     activity_id = _string(_required(item, "activity", where), f"{where}.activity")
-    activity = next((a for a in activities if a.id == activity_id), None)
+    activity = activities.get(activity_id)
     if activity is None:
         raise InvalidInstance(f"{where}.activity", "is not an activity of the catalogue")
     skill = _string(_required(item, "skill", where), f"{where}.skill")

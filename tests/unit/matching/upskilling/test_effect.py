@@ -6,8 +6,8 @@ import copy
 
 from scipy.stats import spearmanr
 
-from tillid.matching.upskilling import EffectModel, solve
-from tillid.matching.upskilling.effect import ActivityProfile, synthetic_outcomes
+from tillid.matching.upskilling import solve
+from tillid.matching.upskilling.effect import ActivityProfile, EffectModel, synthetic_outcomes
 from tillid.matching.upskilling.model import Activity
 
 PLANTED = {f"provider-{i}": p for i, p in enumerate([0.35, 0.45, 0.55, 0.6, 0.7, 0.75, 0.85, 0.9])}

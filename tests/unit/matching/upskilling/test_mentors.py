@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tillid.matching.upskilling import Colleague, MentorRequest, match_mentors, rank_mentors
+from tillid.matching.upskilling.mentors import Colleague, MentorRequest, match_mentors, rank_mentors
 
 
 def colleague(id, workplace, skills, max_trainees=1, current=0):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from fractions import Fraction
 
 from hypothesis import given, settings, strategies as st
 
