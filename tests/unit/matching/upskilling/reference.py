@@ -43,3 +43,42 @@ def brute_force(instance: dict, employee: dict, max_length: int):
                 best = key
     blocked = sorted(s for s, lv in employee["target"].items() if highest.get(s, employee.get("skills", {}).get(s, 0)) < lv)
     return best, blocked
+
+
+def uniform_cost(instance: dict, employee: dict):
+    """Best (cost, hours, ids) by plain Dijkstra over the levels of every skill, without pruning or heuristic.
+
+    Only steps that raise some level are taken (with positive hours per activity
+    no best list contains another kind). Returns None when the target is not
+    reachable. For catalogues too large for ``brute_force``.
+    """
+    import heapq
+
+    rate = _exact(instance["substitute_cost_per_hour"])
+    activities = [a for a in instance["activities"]
+                  if a["kind"] != "peer_training" or employee.get("mentors")]
+    skills = sorted({s for a in activities for s in a["teaches"]} | set(employee["target"])
+                    | {s for a in activities for s in a.get("prerequisites", {})})
+    start = tuple(employee.get("skills", {}).get(s, 0) for s in skills)
+    target = [(skills.index(s), lv) for s, lv in employee["target"].items()]
+    heap = [(Fraction(0), Fraction(0), (), start)]
+    done = set()
+    while heap:
+        cost, hours, ids, state = heapq.heappop(heap)
+        if state in done:
+            continue
+        done.add(state)
+        if all(state[k] >= lv for k, lv in target):
+            return cost, hours, ids
+        for a in activities:
+            if any(state[skills.index(s)] < lv for s, lv in a.get("prerequisites", {}).items()):
+                continue
+            after = list(state)
+            for s, lv in a["teaches"].items():
+                after[skills.index(s)] = max(after[skills.index(s)], lv)
+            after = tuple(after)
+            if after == state or after in done:
+                continue
+            heapq.heappush(heap, (cost + _exact(a["cost_dkk"]) + _exact(a["duration_hours"]) * rate,
+                                  hours + _exact(a["duration_hours"]), ids + (a["id"],), after))
+    return None

@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from tillid.matching.upskilling import solve
 
-from .reference import brute_force
+from .reference import brute_force, uniform_cost
 
 CONTRACT_EXAMPLE = {
     "substitute_cost_per_hour": 300.0,
@@ -213,3 +213,43 @@ def test_paths_equal_exhaustive_search(instance):
         assert tuple(path["steps"]) == ids
         assert path["total_cost"] == float(cost)
         assert path["total_hours"] == float(hours)
+
+
+@st.composite
+def medium_instances(draw):
+    skills = ("a", "b", "c", "d")
+    activities = []
+    for i in range(draw(st.integers(6, 14))):
+        to_level = draw(st.integers(1, 5))
+        main = draw(st.sampled_from(skills))
+        teaches = {main: to_level}
+        teaches.update(draw(st.dictionaries(st.sampled_from(skills), st.integers(1, 5), max_size=1)))
+        prerequisites = draw(st.dictionaries(st.sampled_from(skills), st.integers(0, 4), max_size=2))
+        activities.append({
+            "id": f"{draw(st.sampled_from('xyz'))}{i:02d}",
+            "kind": draw(st.sampled_from(["course", "e_learning", "peer_training"])),
+            "teaches": teaches, "prerequisites": prerequisites,
+            "duration_hours": draw(st.sampled_from([1.0, 2.0, 7.5])),
+            "cost_dkk": draw(st.sampled_from([0.0, 100.0, 250.0, 1000.0])),
+        })
+    employees = [{"id": f"e{i}",
+                  "skills": draw(st.dictionaries(st.sampled_from(skills), st.integers(0, 2), max_size=4)),
+                  "target": draw(st.dictionaries(st.sampled_from(skills), st.integers(1, 5), min_size=1, max_size=3)),
+                  "mentors": draw(st.sampled_from([[], ["m"]]))} for i in range(3)]
+    return {"substitute_cost_per_hour": draw(st.sampled_from([0.0, 100.0, 150.0])),
+            "activities": activities, "employees": employees}
+
+
+@settings(max_examples=40, deadline=None)
+@given(medium_instances())
+def test_paths_equal_plain_dijkstra_on_larger_catalogues(instance):
+    result = solve(instance)
+    paths = {p["employee"]: p for p in result["paths"]}
+    for employee in instance["employees"]:
+        best = uniform_cost(instance, employee)
+        if best is None:
+            assert employee["id"] not in paths
+            continue
+        cost, hours, ids = best
+        path = paths[employee["id"]]
+        assert (tuple(path["steps"]), path["total_cost"], path["total_hours"]) == (ids, float(cost), float(hours))
