@@ -35,7 +35,7 @@ def explain_path(
         probability = success_probability.get(activity.id)
         if probability is not None:
             probability_all *= probability
-        steps.append({
+        step = {
             "activity": activity.id,
             "kind": activity.kind,
             "provider": activity.provider,
@@ -46,7 +46,10 @@ def explain_path(
             "cost_dkk": float(fee + cover),
             "expected_effect": probability if probability is not None else 1.0,
             "effect_source": MEASURED if probability is not None else CATALOGUE_PROMISE,
-        })
+        }
+        if activity.needs_mentor:
+            step["mentors"] = list(learner.mentors)
+        steps.append(step)
     need = learner.need
     return {
         "need": None if need is None else {"source": need.source, "id": need.id, "description": need.description},

@@ -148,6 +148,7 @@ def test_explanation_names_the_need_and_what_each_step_teaches():
     assert [s["teaches"] for s in explanation["steps"]] == [
         [{"skill": "medicin", "from": 0, "to": 2}], [{"skill": "medicin", "from": 2, "to": 3}]]
     assert [s["cover_dkk"] for s in explanation["steps"]] == [1800.0, 4200.0]
+    assert explanation["steps"][0]["mentors"] == ["e5"] and "mentors" not in explanation["steps"][1]
 
 
 def test_effect_per_krone_prefers_the_activity_that_delivers():
