@@ -9,6 +9,7 @@ from tillid.cli.io import dump_json, read_json, write_text
 
 # KIND -> module whose ``solve(instance: dict) -> dict`` implements it.
 SOLVERS: dict[str, str] = {
+    "rotation": "tillid.matching.rotation",
 }
 
 

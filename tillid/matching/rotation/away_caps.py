@@ -1,0 +1,220 @@
+"""Matching under away-caps (``max_away_per_workplace``); see docs/rotation.md.
+
+The contract's blocking pairs are those whose deviation keeps the matching
+feasible. Even so, a matching without blocking pairs need not exist (two
+applicants of one workplace with cap 1 and crossed preferences: every feasible
+matching has a blocking pair; docs/rotation.md works it through). So:
+
+1. Exclusion (always terminates, always feasible, never a blocking pair of an
+   active applicant): deferred acceptance among the *active* applicants; while
+   a workplace has more placed than its cap, deactivate its most vulnerable
+   placed applicants (worst relative position in the host ranking of the slot
+   they hold) and run again. Removing applicants from a market makes the others
+   weakly better off, so placed applicants stay placed and a workplace that
+   had to deactivate someone ends exactly at its cap. Hence the only possible
+   blocking pairs are "swaps": an inactive applicant the host of a full slot
+   ranks above that slot's lowest-ranked applicant from the same workplace.
+2. Repair (bounded): swap such pairs (activate the inactive applicant,
+   deactivate the displaced one) and settle again; keep the state with the
+   fewest blocking pairs; stop when there are none, a set of inactive
+   applicants repeats, or after ``MAX_REPAIR_ROUNDS``.
+3. Exhaustive search, for small instances only (at most ``EXHAUSTIVE_BUDGET``
+   candidate matchings): if blocking pairs remain, enumerate feasible
+   matchings and take the first without blocking pairs, if there is one.
+
+Whatever remains is reported, never hidden: the result's ``blocking_pairs``
+comes from the independent certificate.
+"""
+
+from __future__ import annotations
+
+from tillid.matching.rotation.deferred_acceptance import deferred_acceptance
+from tillid.matching.rotation.market import Market
+
+MAX_REPAIR_ROUNDS = 50
+EXHAUSTIVE_BUDGET = 20_000
+
+METHOD_DA = "deferred_acceptance"
+METHOD_EXCLUSION = "deferred_acceptance_with_exclusion"
+METHOD_REPAIR = "deferred_acceptance_with_swap_repair"
+METHOD_EXHAUSTIVE = "exhaustive_search"
+
+
+def placed_per_workplace(market: Market, choice: list[int]) -> list[int]:
+    counts = [0] * len(market.workplaces)
+    home = market.home
+    for a, i in enumerate(choice):
+        if i >= 0 and home[a] >= 0:
+            counts[home[a]] += 1
+    return counts
+
+
+def blocking_pairs(market: Market, choice: list[int]) -> list[tuple[int, int]]:
+    """(applicant, slot) index pairs that block ``choice`` (the solver's own fast check)."""
+    prefs, host_pos, home, away_cap = market.prefs, market.host_pos, market.home, market.away_cap
+    load = [0] * len(market.capacity)
+    worst_pos = [-1] * len(market.capacity)
+    worst = [-1] * len(market.capacity)
+    for a, i in enumerate(choice):
+        if i >= 0:
+            s = prefs[a][i]
+            load[s] += 1
+            if host_pos[a][i] > worst_pos[s]:
+                worst_pos[s] = host_pos[a][i]
+                worst[s] = a
+    counts = placed_per_workplace(market, choice)
+    pairs = []
+    for a, i in enumerate(choice):
+        end = i if i >= 0 else len(prefs[a])
+        w = home[a]
+        for j in range(end):
+            s = prefs[a][j]
+            full = load[s] >= market.capacity[s]
+            if full and not host_pos[a][j] < worst_pos[s]:
+                continue
+            if i < 0 and w >= 0 and away_cap[w] >= 0:
+                released_same_home = full and home[worst[s]] == w
+                if counts[w] + 1 - released_same_home > away_cap[w]:
+                    continue
+            pairs.append((a, s))
+    return pairs
+
+
+def _vulnerability(market: Market, a: int, i: int) -> tuple[float, int]:
+    """Larger is more vulnerable: worse relative position at the slot held."""
+    s = market.prefs[a][i]
+    return ((market.host_pos[a][i] + 1) / max(1, market.ranking_length[s]), a)
+
+
+def _settle(market: Market, active: list[bool]) -> list[int]:
+    """Deferred acceptance among ``active``, deactivating over-cap applicants until feasible;
+    then reactivate inactive applicants whose workplace fell below its cap (bounded)."""
+    seen: set[frozenset[int]] = set()
+    away_cap = market.away_cap
+    while True:
+        choice = deferred_acceptance(market, active)
+        counts = placed_per_workplace(market, choice)
+        over = [w for w, count in enumerate(counts) if away_cap[w] >= 0 and count > away_cap[w]]
+        if over:
+            members: dict[int, list[int]] = {w: [] for w in over}
+            for a, i in enumerate(choice):
+                if i >= 0 and market.home[a] in members:
+                    members[market.home[a]].append(a)
+            for w in over:
+                ranked = sorted(members[w], key=lambda a: _vulnerability(market, a, choice[a]), reverse=True)
+                for a in ranked[:counts[w] - away_cap[w]]:
+                    active[a] = False
+            continue
+        idle = [a for a in range(len(active))
+                if not active[a] and market.prefs[a] and counts[market.home[a]] < away_cap[market.home[a]]]
+        inactive = frozenset(a for a in range(len(active)) if not active[a])
+        if not idle or inactive in seen or len(seen) > len(active):
+            return choice
+        seen.add(inactive)
+        for a in idle:
+            active[a] = True
+
+
+def _worst_at(market: Market, choice: list[int]) -> list[int]:
+    worst = [-1] * len(market.capacity)
+    worst_pos = [-1] * len(market.capacity)
+    for a, i in enumerate(choice):
+        if i >= 0:
+            s = market.prefs[a][i]
+            if market.host_pos[a][i] > worst_pos[s]:
+                worst_pos[s] = market.host_pos[a][i]
+                worst[s] = a
+    return worst
+
+
+def _repair(market: Market, active: list[bool], choice: list[int],
+            pairs: list[tuple[int, int]]) -> tuple[list[int], list[tuple[int, int]]]:
+    best, best_pairs = choice, pairs
+    seen = {frozenset(a for a in range(len(active)) if not active[a])}
+    for _ in range(MAX_REPAIR_ROUNDS):
+        worst = _worst_at(market, choice)
+        touched: set[int] = set()
+        for a, s in pairs:
+            if active[a] or a in touched:
+                continue
+            b = worst[s]
+            if b >= 0 and choice[b] >= 0 and market.prefs[b][choice[b]] == s and market.home[b] == market.home[a]:
+                if b in touched:
+                    continue
+                active[b] = False
+                touched.add(b)
+            active[a] = True
+            touched.add(a)
+        if not touched:
+            break
+        choice = _settle(market, active)
+        pairs = blocking_pairs(market, choice)
+        if len(pairs) < len(best_pairs):
+            best, best_pairs = choice, pairs
+        inactive = frozenset(a for a in range(len(active)) if not active[a])
+        if not pairs or inactive in seen:
+            break
+        seen.add(inactive)
+    return best, best_pairs
+
+
+def _exhaustive(market: Market) -> list[int] | None:
+    """The first feasible matching without blocking pairs in a depth-first enumeration
+    (applicants in id order, each trying its slots best first, then unplaced)."""
+    movers = [a for a in range(len(market.prefs)) if market.prefs[a]]
+    candidates = 1
+    for a in movers:
+        candidates *= len(market.prefs[a]) + 1
+        if candidates > EXHAUSTIVE_BUDGET:
+            return None
+    choice = [-1] * len(market.prefs)
+    load = [0] * len(market.capacity)
+    counts = [0] * len(market.workplaces)
+
+    def place(k: int) -> bool:
+        if k == len(movers):
+            return not blocking_pairs(market, choice)
+        a = movers[k]
+        w = market.home[a]
+        for i, s in enumerate(market.prefs[a]):
+            if load[s] >= market.capacity[s]:
+                continue
+            if w >= 0 and 0 <= market.away_cap[w] <= counts[w]:
+                break
+            load[s] += 1
+            if w >= 0:
+                counts[w] += 1
+            choice[a] = i
+            if place(k + 1):
+                return True
+            load[s] -= 1
+            if w >= 0:
+                counts[w] -= 1
+        choice[a] = -1
+        return place(k + 1)
+
+    return list(choice) if place(0) else None
+
+
+def capped_matching(market: Market) -> tuple[list[int], str]:
+    """A feasible matching under away-caps, without blocking pairs whenever the method finds one,
+    and the name of the step that produced it."""
+    active = [True] * len(market.prefs)
+    choice = _settle(market, active)
+    pairs = blocking_pairs(market, choice)
+    if not pairs:
+        return choice, METHOD_EXCLUSION if not all(active) else METHOD_DA
+    choice, pairs = _repair(market, active, choice, pairs)
+    if not pairs:
+        return choice, METHOD_REPAIR
+    exact = _exhaustive(market)
+    if exact is not None:
+        return exact, METHOD_EXHAUSTIVE
+    return choice, METHOD_REPAIR
+
+
+def match(market: Market) -> tuple[list[int], str]:
+    """Applicant-optimal stable matching without caps; the capped procedure otherwise."""
+    if not market.has_away_caps:
+        return deferred_acceptance(market), METHOD_DA
+    return capped_matching(market)
