@@ -14,10 +14,14 @@ matching has a blocking pair; docs/rotation.md works it through). So:
    had to deactivate someone ends exactly at its cap. Hence the only possible
    blocking pairs are "swaps": an inactive applicant the host of a full slot
    ranks above that slot's lowest-ranked applicant from the same workplace.
-2. Repair (bounded): swap such pairs (activate the inactive applicant,
-   deactivate the displaced one) and settle again; keep the state with the
-   fewest blocking pairs; stop when there are none, a set of inactive
-   applicants repeats, or after ``MAX_REPAIR_ROUNDS``.
+2. Repair (bounded): a best-first search over active sets. A move swaps
+   such pairs (activate the inactive applicant, deactivate the displaced one;
+   all disjoint swaps at once, or one alone) and settles again (exclusion,
+   the newly activated deactivated last, then reactivation of inactive
+   applicants whose workplace fell below its cap). States with fewer blocking
+   pairs are explored first; the search stops at a state without blocking
+   pairs or after ``_state_budget`` settled states, and keeps the state with
+   the fewest.
 3. Exhaustive search, for small instances only (at most ``EXHAUSTIVE_BUDGET``
    candidate matchings): if blocking pairs remain, enumerate feasible
    matchings and take the first without blocking pairs, if there is one.
@@ -28,10 +32,17 @@ comes from the independent certificate.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from heapq import heappop, heappush
+
 from tillid.matching.rotation.deferred_acceptance import deferred_acceptance
 from tillid.matching.rotation.market import Market
 
-MAX_REPAIR_ROUNDS = 50
+# The repair search settles at most this many active sets: REPAIR_WORK divided by the
+# market size (applicants + acceptable pairs), clamped to [MIN, MAX].
+REPAIR_WORK = 20_000_000
+MIN_REPAIR_STATES = 10
+MAX_REPAIR_STATES = 300
 EXHAUSTIVE_BUDGET = 20_000
 
 METHOD_DA = "deferred_acceptance"
@@ -80,13 +91,14 @@ def blocking_pairs(market: Market, choice: list[int]) -> list[tuple[int, int]]:
     return pairs
 
 
-def _vulnerability(market: Market, a: int, i: int) -> tuple[float, int]:
-    """Larger is more vulnerable: worse relative position at the slot held."""
+def _vulnerability(market: Market, a: int, i: int, protected: frozenset[int]) -> tuple[bool, float, int]:
+    """Larger is deactivated first: unprotected before protected, then worse relative
+    position in the host ranking of the slot held, then larger index."""
     s = market.prefs[a][i]
-    return ((market.host_pos[a][i] + 1) / max(1, market.ranking_length[s]), a)
+    return (a not in protected, (market.host_pos[a][i] + 1) / max(1, market.ranking_length[s]), a)
 
 
-def _settle(market: Market, active: list[bool]) -> list[int]:
+def _settle(market: Market, active: list[bool], protected: frozenset[int] = frozenset()) -> list[int]:
     """Deferred acceptance among ``active``, deactivating over-cap applicants until feasible;
     then reactivate inactive applicants whose workplace fell below its cap (bounded)."""
     seen: set[frozenset[int]] = set()
@@ -101,7 +113,7 @@ def _settle(market: Market, active: list[bool]) -> list[int]:
                 if i >= 0 and market.home[a] in members:
                     members[market.home[a]].append(a)
             for w in over:
-                ranked = sorted(members[w], key=lambda a: _vulnerability(market, a, choice[a]), reverse=True)
+                ranked = sorted(members[w], key=lambda a: _vulnerability(market, a, choice[a], protected), reverse=True)
                 for a in ranked[:counts[w] - away_cap[w]]:
                     active[a] = False
             continue
@@ -127,34 +139,88 @@ def _worst_at(market: Market, choice: list[int]) -> list[int]:
     return worst
 
 
+def _moves(market: Market, inactive: frozenset[int], choice: list[int],
+           pairs: list[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], ...]]:
+    """Candidate changes of the active set that may remove blocking pairs, lazily: each is
+    a tuple of (applicant to activate, applicant to deactivate or -1). First all disjoint
+    swaps with the lowest-ranked same-workplace applicant of the blocked slot at once;
+    then each of those alone; then each inactive applicant of a blocking pair swapped
+    with every other placed applicant of its workplace, most vulnerable first."""
+    worst = _worst_at(market, choice)
+    load = [0] * len(market.capacity)
+    placed_from: dict[int, list[int]] = {}
+    for a, i in enumerate(choice):
+        if i >= 0:
+            load[market.prefs[a][i]] += 1
+            placed_from.setdefault(market.home[a], []).append(a)
+    single: list[tuple[int, int]] = []
+    for a, s in pairs:
+        if a in inactive:
+            b = worst[s]
+            swap = b >= 0 and market.home[b] == market.home[a] and load[s] >= market.capacity[s]
+            single.append((a, b if swap else -1))
+    single = list(dict.fromkeys(single))
+    batch: list[tuple[int, int]] = []
+    touched: set[int] = set()
+    for a, b in single:
+        if a not in touched and b not in touched:
+            batch.append((a, b))
+            touched.update((a, b))
+    if batch:
+        yield tuple(batch)
+    for move in single:
+        if [move] != batch:
+            yield (move,)
+    tried = set(single)
+    for a in dict.fromkeys(a for a, _ in single):
+        others = sorted(placed_from.get(market.home[a], ()),
+                        key=lambda c: _vulnerability(market, c, choice[c], frozenset()), reverse=True)
+        for c in others:
+            if (a, c) not in tried:
+                tried.add((a, c))
+                yield ((a, c),)
+
+
+def _state_budget(market: Market) -> int:
+    """How many active sets the repair search may settle: more for small markets."""
+    size = len(market.prefs) + sum(len(p) for p in market.prefs)
+    return max(MIN_REPAIR_STATES, min(MAX_REPAIR_STATES, REPAIR_WORK // max(1, size)))
+
+
 def _repair(market: Market, active: list[bool], choice: list[int],
             pairs: list[tuple[int, int]]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Best-first search over active sets, from the excluded state, following moves
+    that remove blocking pairs; the state with the fewest blocking pairs wins."""
+    n = len(active)
     best, best_pairs = choice, pairs
-    seen = {frozenset(a for a in range(len(active)) if not active[a])}
-    for _ in range(MAX_REPAIR_ROUNDS):
-        worst = _worst_at(market, choice)
-        touched: set[int] = set()
-        for a, s in pairs:
-            if active[a] or a in touched:
+    start = frozenset(a for a in range(n) if not active[a])
+    seen = {start}
+    frontier = [(len(pairs), 0, start, choice, pairs)]
+    budget = _state_budget(market)
+    order = 1
+    while frontier and budget > 0:
+        _, _, inactive, choice, pairs = heappop(frontier)
+        for move in _moves(market, inactive, choice, pairs):
+            trial = [a not in inactive for a in range(n)]
+            for a, b in move:
+                trial[a] = True
+                if b >= 0:
+                    trial[b] = False
+            child = _settle(market, trial, protected=frozenset(a for a, _ in move))
+            key = frozenset(a for a in range(n) if not trial[a])
+            if key in seen:
                 continue
-            b = worst[s]
-            if b >= 0 and choice[b] >= 0 and market.prefs[b][choice[b]] == s and market.home[b] == market.home[a]:
-                if b in touched:
-                    continue
-                active[b] = False
-                touched.add(b)
-            active[a] = True
-            touched.add(a)
-        if not touched:
-            break
-        choice = _settle(market, active)
-        pairs = blocking_pairs(market, choice)
-        if len(pairs) < len(best_pairs):
-            best, best_pairs = choice, pairs
-        inactive = frozenset(a for a in range(len(active)) if not active[a])
-        if not pairs or inactive in seen:
-            break
-        seen.add(inactive)
+            seen.add(key)
+            budget -= 1
+            child_pairs = blocking_pairs(market, child)
+            if len(child_pairs) < len(best_pairs):
+                best, best_pairs = child, child_pairs
+                if not child_pairs:
+                    return best, best_pairs
+            heappush(frontier, (len(child_pairs), order, key, child, child_pairs))
+            order += 1
+            if budget <= 0:
+                break
     return best, best_pairs
 
 

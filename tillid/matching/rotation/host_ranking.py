@@ -49,6 +49,8 @@ def requirement_similarity(pairs: Sequence[tuple[Applicant, Slot]]) -> list[floa
 
     vectorizer = DictVectorizer(sparse=True, sort=True)
     vectorizer.fit([dict(applicant.skills) for applicant, _ in pairs] + [dict(slot.requires) for _, slot in pairs])
+    if not vectorizer.feature_names_:
+        return [0.0] * len(pairs)
     applicants = vectorizer.transform([dict(applicant.skills) for applicant, _ in pairs])
     requirements = vectorizer.transform([dict(slot.requires) for _, slot in pairs])
     distances = paired_cosine_distances(applicants, requirements)
