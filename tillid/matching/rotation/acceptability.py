@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tillid.matching.rotation.model import Applicant, Rules, Slot
+from tillid.matching.rotation.model import Applicant, Levels, Rules, Slot
 
 
 def _fmt(level: float) -> str:
     return f"{level:g}"
+
+
+def meets_requirements(skills: Mapping[str, float], requires: Levels) -> bool:
+    for skill, minimum in requires:
+        if skills.get(skill, 0.0) < minimum:
+            return False
+    return True
 
 
 def unmet_requirement(skills: Mapping[str, float], slot: Slot) -> str | None:

@@ -78,30 +78,53 @@ def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, 
     """Every blocking pair of the contract: acceptable (a, s), a unplaced or ranking s above
     its placement, s with free capacity or ranking a above its lowest-ranked placed
     applicant, and the matching with a moved to s (s's lowest released when s was
-    full) still within the away-caps. Sorted by applicant, then slot."""
+    full) still within the away-caps. Sorted by applicant, then slot.
+
+    Cheap tests first: host position, then the slot side, then sector and requirements."""
     view = _View(instance, host_rankings, placements)
     rules = instance.rules
+    cross_sector_only = rules.cross_sector_only
+    positions_of = view.positions
+    slots = view.slots
+    load = view.load
+    # Per slot: its lowest-ranked holder's position when full, -1 (nobody can enter) when
+    # full without holders (capacity 0), None when it has free capacity.
+    threshold: dict[str, int | None] = {}
+    for slot_id, slot in slots.items():
+        if load[slot_id] < slot.capacity:
+            threshold[slot_id] = None
+        elif slot_id in view.worst:
+            positions = positions_of[slot_id]
+            threshold[slot_id] = positions.get(view.worst[slot_id], len(positions))
+        else:
+            threshold[slot_id] = -1
     pairs = []
     for applicant in instance.applicants:
-        current = placements.get(applicant.id)
-        skills = dict(applicant.skills)
-        home = applicant.home_workplace
-        cap = rules.away_cap(home)
+        applicant_id = applicant.id
+        current = placements.get(applicant_id)
+        skills = None
         for slot_id in applicant.ranking:
             if slot_id == current:
                 break
-            slot = view.slots[slot_id]
-            positions = view.positions[slot_id]
-            if not _acceptable(applicant, skills, slot, positions, rules.cross_sector_only):
+            position = positions_of[slot_id].get(applicant_id)
+            if position is None:
                 continue
-            full = view.load[slot_id] >= slot.capacity
-            if full:
-                lowest = view.worst.get(slot_id)
-                if lowest is None or positions[applicant.id] >= positions.get(lowest, len(positions)):
-                    continue
-            if current is None and cap is not None:
-                released_same_home = full and view.applicants[view.worst[slot_id]].home_workplace == home
-                if view.away.get(home, 0) + 1 - released_same_home > cap:
-                    continue
-            pairs.append(BlockingPair(applicant=applicant.id, slot=slot_id))
+            lowest = threshold[slot_id]
+            if lowest is not None and position >= lowest:
+                continue
+            slot = slots[slot_id]
+            if cross_sector_only and applicant.sector == slot.sector:
+                continue
+            if skills is None:
+                skills = dict(applicant.skills)
+            if not all(skills.get(skill, 0.0) >= minimum for skill, minimum in slot.requires):
+                continue
+            if current is None:
+                cap = rules.away_cap(applicant.home_workplace)
+                if cap is not None:
+                    home = applicant.home_workplace
+                    released_same_home = lowest is not None and view.applicants[view.worst[slot_id]].home_workplace == home
+                    if view.away.get(home, 0) + 1 - released_same_home > cap:
+                        continue
+            pairs.append(BlockingPair(applicant=applicant_id, slot=slot_id))
     return tuple(sorted(pairs, key=lambda pair: (pair.applicant, pair.slot)))

@@ -10,11 +10,12 @@ blocking pairs was found -- it could block.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from tillid.matching.rotation.acceptability import refusal
+from tillid.matching.rotation.market import Market
 from tillid.matching.rotation.model import (
-    Applicant, ChoiceOutcome, Explanation, Placement, RotationInstance, RotationStats,
+    Applicant, ChoiceOutcome, Explanation, Placement, RotationInstance, RotationStats, Rules,
 )
 
 FULL = "full_with_higher_ranked"
@@ -25,19 +26,23 @@ COULD_BLOCK = "could_block"
 
 
 class _Occupancy:
-    def __init__(self, instance: RotationInstance, host_rankings: Mapping[str, Sequence[str]],
-                 placements: Sequence[Placement]) -> None:
-        self.slots = {slot.id: slot for slot in instance.slots}
-        self.positions = {slot_id: {a: pos for pos, a in enumerate(ranking)} for slot_id, ranking in host_rankings.items()}
-        # Per slot, (host position, home workplace) of each applicant placed there.
-        self.held: dict[str, list[tuple[int, str | None]]] = {slot.id: [] for slot in instance.slots}
-        self.away: dict[str, int] = {}
-        homes = {a.id: a.home_workplace for a in instance.applicants}
-        for placement in placements:
-            home = homes[placement.applicant]
-            self.held[placement.slot].append((self.positions[placement.slot][placement.applicant], home))
-            if home is not None:
-                self.away[home] = self.away.get(home, 0) + 1
+    """Per slot index: host positions of the applicants placed there and the lowest-ranked
+    holder's (position, home workplace index); placed count per workplace index."""
+
+    def __init__(self, market: Market, choice: Sequence[int]) -> None:
+        self.held: list[list[int]] = [[] for _ in market.slots]
+        self.lowest: list[tuple[int, int]] = [(-1, -1)] * len(market.slots)
+        self.away = [0] * len(market.workplaces)
+        for a, i in enumerate(choice):
+            if i < 0:
+                continue
+            s = market.prefs[a][i]
+            position = market.host_pos[a][i]
+            self.held[s].append(position)
+            if position > self.lowest[s][0]:
+                self.lowest[s] = (position, market.home[a])
+            if market.home[a] >= 0:
+                self.away[market.home[a]] += 1
 
 
 def _ordinal(rank: int) -> str:
@@ -45,37 +50,38 @@ def _ordinal(rank: int) -> str:
     return f"{words[rank]} choice" if rank in words else f"choice {rank}"
 
 
-def _outcomes(applicant: Applicant, current: Placement | None, instance: RotationInstance,
+def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
               occupancy: _Occupancy) -> tuple[ChoiceOutcome, ...]:
-    slots = occupancy.slots
-    skills = dict(applicant.skills)
-    cap = instance.rules.away_cap(applicant.home_workplace)
+    applicant = market.applicants[a]
+    current_rank = market.pref_ranks[a][choice[a]] if choice[a] >= 0 else None
+    acceptable_at = {rank: j for j, rank in enumerate(market.pref_ranks[a])}
+    home = market.home[a]
+    cap = market.away_cap[home] if home >= 0 else -1
     outcomes = []
     for rank, slot_id in enumerate(applicant.ranking, start=1):
-        if current is not None and slot_id == current.slot:
+        if rank == current_rank:
             break
-        slot = slots[slot_id]
-        reason = refusal(applicant, skills, slot, instance.rules)
-        position = occupancy.positions[slot_id].get(applicant.id)
-        if reason is None and position is None:
-            reason = "the host did not rank you"
-        if reason is not None:
+        j = acceptable_at.get(rank)
+        if j is None:
+            reason = _refusal_text(market, applicant, slot_id, rules)
             outcomes.append(ChoiceOutcome(slot_id, rank, NOT_ACCEPTABLE, reason))
             continue
-        if slot.capacity == 0:
+        s = market.prefs[a][j]
+        position = market.host_pos[a][j]
+        if market.capacity[s] == 0:
             outcomes.append(ChoiceOutcome(slot_id, rank, NO_CAPACITY, "the slot has no places"))
             continue
-        held = occupancy.held[slot_id]
-        higher = sum(1 for other, _ in held if other < position)
-        full = len(held) >= slot.capacity
-        if full and higher == len(held):
+        held = occupancy.held[s]
+        full = len(held) >= market.capacity[s]
+        lowest_position, lowest_home = occupancy.lowest[s]
+        if full and position > lowest_position:
             outcomes.append(ChoiceOutcome(slot_id, rank, FULL,
                                           f"all {len(held)} places taken by applicants the host ranked higher",
-                                          higher_ranked_placed=higher))
+                                          higher_ranked_placed=len(held)))
             continue
-        swap_at_home = full and max(held)[1] == applicant.home_workplace
-        if (current is None and cap is not None and not swap_at_home
-                and occupancy.away.get(applicant.home_workplace, 0) >= cap):
+        higher = sum(1 for other in held if other < position)
+        swap_at_home = full and lowest_home == home
+        if current_rank is None and cap >= 0 and not swap_at_home and occupancy.away[home] >= cap:
             outcomes.append(ChoiceOutcome(slot_id, rank, HOME_AT_CAP,
                                           f"your home workplace {applicant.home_workplace} already has "
                                           f"{cap} of at most {cap} away", higher_ranked_placed=higher))
@@ -84,6 +90,11 @@ def _outcomes(applicant: Applicant, current: Placement | None, instance: Rotatio
                                       "you and this host could both do better; listed in blocking_pairs",
                                       higher_ranked_placed=higher))
     return tuple(outcomes)
+
+
+def _refusal_text(market: Market, applicant: Applicant, slot_id: str, rules: Rules) -> str:
+    slot = market.slots[market.slot_index[slot_id]]
+    return refusal(applicant, dict(applicant.skills), slot, rules) or "the host did not rank you"
 
 
 def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[ChoiceOutcome, ...]) -> str:
@@ -113,15 +124,14 @@ def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[Ch
             f"Of the {len(outcomes)} slots you ranked higher: {detail}.")
 
 
-def explain(instance: RotationInstance, host_rankings: Mapping[str, Sequence[str]],
-            placements: Sequence[Placement]) -> tuple[Explanation, ...]:
-    """One explanation per applicant, sorted by applicant id."""
-    occupancy = _Occupancy(instance, host_rankings, placements)
-    by_applicant = {placement.applicant: placement for placement in placements}
+def explain(instance: RotationInstance, market: Market, choice: Sequence[int]) -> tuple[Explanation, ...]:
+    """One explanation per applicant, sorted by applicant id (the market's order)."""
+    occupancy = _Occupancy(market, choice)
     explanations = []
-    for applicant in sorted(instance.applicants, key=lambda a: a.id):
-        current = by_applicant.get(applicant.id)
-        outcomes = _outcomes(applicant, current, instance, occupancy)
+    for a, applicant in enumerate(market.applicants):
+        i = choice[a]
+        current = None if i < 0 else Placement(applicant.id, market.slots[market.prefs[a][i]].id, market.pref_ranks[a][i])
+        outcomes = _outcomes(market, a, choice, instance.rules, occupancy)
         explanations.append(Explanation(
             applicant=applicant.id,
             slot=None if current is None else current.slot,

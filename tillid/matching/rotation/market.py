@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tillid.matching.rotation.acceptability import refusal
+from tillid.matching.rotation.acceptability import meets_requirements, refusal
 from tillid.matching.rotation.host_ranking import rank_applicants
 from tillid.matching.rotation.model import Applicant, RotationInstance, Slot
 
@@ -32,6 +32,7 @@ class Market:
     workplaces: tuple[str, ...]
     away_cap: tuple[int, ...]  # per workplace; -1 means no limit
     host_rankings_used: tuple[tuple[str, tuple[str, ...]], ...]  # sorted by slot id
+    slot_index: dict[str, int]
 
     @property
     def has_away_caps(self) -> bool:
@@ -61,16 +62,21 @@ def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | 
     positions = [{applicant_id: pos for pos, applicant_id in enumerate(used[slot.id])} for slot in slots]
     workplaces = tuple(sorted({a.home_workplace for a in applicants if a.home_workplace is not None}))
     workplace_index = {workplace: index for index, workplace in enumerate(workplaces)}
-    rules = instance.rules
-
+    cross_sector_only = instance.rules.cross_sector_only
+    slot_sector = [slot.sector for slot in slots]
+    slot_requires = [slot.requires for slot in slots]
     prefs, pref_ranks, host_pos = [], [], []
     for applicant in applicants:
+        applicant_id = applicant.id
+        sector = applicant.sector
         skills = dict(applicant.skills)
         mine, ranks, pos = [], [], []
         for rank, slot_id in enumerate(applicant.ranking, start=1):
             s = slot_index[slot_id]
-            where = positions[s].get(applicant.id)
-            if where is None or refusal(applicant, skills, slots[s], rules) is not None:
+            where = positions[s].get(applicant_id)
+            if where is None or (cross_sector_only and slot_sector[s] == sector):
+                continue
+            if slot_requires[s] and not meets_requirements(skills, slot_requires[s]):
                 continue
             mine.append(s)
             ranks.append(rank)
@@ -79,7 +85,7 @@ def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | 
         pref_ranks.append(tuple(ranks))
         host_pos.append(tuple(pos))
 
-    away_cap = tuple(-1 if (cap := rules.away_cap(w)) is None else cap for w in workplaces)
+    away_cap = tuple(-1 if (cap := instance.rules.away_cap(w)) is None else cap for w in workplaces)
     return Market(
         applicants=applicants,
         slots=slots,
@@ -92,4 +98,5 @@ def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | 
         workplaces=workplaces,
         away_cap=away_cap,
         host_rankings_used=tuple((slot.id, used[slot.id]) for slot in slots),
+        slot_index=slot_index,
     )

@@ -31,6 +31,6 @@ def solve_instance(instance: RotationInstance) -> RotationResult:
         host_rankings_used=market.host_rankings_used,
         blocking_pairs=find_blocking_pairs(instance, used, {p.applicant: p.slot for p in placements}),
         stats=statistics(instance, placements, method),
-        explanations=explain(instance, used, placements),
+        explanations=explain(instance, market, choice),
         suggestions=suggestions_for_empty_rankings(instance),
     )
