@@ -9,16 +9,9 @@ iteration order never depends on the input's dict order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Levels = tuple[tuple[str, float], ...]
-
-
-def level_of(levels: Levels, skill: str) -> float:
-    """The level of ``skill`` in a sorted levels tuple (a missing skill is level 0)."""
-    for name, level in levels:
-        if name == skill:
-            return level
-    return 0.0
 
 
 @dataclass(frozen=True)
@@ -48,13 +41,15 @@ class Rules:
     # None: no away-caps at all (the uncapped, textbook case).
     max_away_per_workplace: tuple[tuple[str, int], ...] | None = None
 
+    @cached_property
+    def _caps(self) -> dict[str, int]:
+        return dict(self.max_away_per_workplace or ())
+
     def away_cap(self, workplace: str | None) -> int | None:
-        if self.max_away_per_workplace is None or workplace is None:
+        """The most applicants of ``workplace`` that may be placed at once (None: no limit)."""
+        if workplace is None:
             return None
-        for name, cap in self.max_away_per_workplace:
-            if name == workplace:
-                return cap
-        return None
+        return self._caps.get(workplace)
 
 
 @dataclass(frozen=True)
