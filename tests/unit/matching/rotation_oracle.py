@@ -131,3 +131,23 @@ def small_instances(draw: Any, caps: bool = True, max_applicants: int = 5, max_s
     if caps:
         rules["max_away_per_workplace"] = draw(st.dictionaries(st.sampled_from(workplaces), st.integers(0, 2), max_size=3))
     return {"slots": slots, "applicants": applicants, "host_rankings": host_rankings, "rules": rules}
+
+
+@st.composite
+def crowded_instances(draw: Any) -> dict:
+    """Small markets where away-caps bind: two home workplaces, full host rankings."""
+    n_slots = draw(st.integers(2, 3))
+    n_applicants = draw(st.integers(3, 6))
+    slot_ids = [f"s{i}" for i in range(n_slots)]
+    applicant_ids = [f"e{i}" for i in range(n_applicants)]
+    applicants = []
+    for applicant_id in applicant_ids:
+        ranking = draw(st.permutations(slot_ids))
+        applicants.append({"id": applicant_id, "home_workplace": draw(st.sampled_from(["w0", "w1"])),
+                           "ranking": list(ranking[:draw(st.integers(1, n_slots))])})
+    return {
+        "slots": [{"id": s, "capacity": draw(st.integers(1, 2))} for s in slot_ids],
+        "applicants": applicants,
+        "host_rankings": {s: list(draw(st.permutations(applicant_ids))) for s in slot_ids},
+        "rules": {"max_away_per_workplace": {"w0": draw(st.integers(0, 2)), "w1": draw(st.integers(1, 3))}},
+    }

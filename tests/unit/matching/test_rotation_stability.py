@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.unit.matching.rotation_oracle import (
-    all_feasible_matchings, as_matching, blocking_pairs, feasible, pre_acceptable, small_instances,
+    all_feasible_matchings, as_matching, blocking_pairs, crowded_instances, feasible, pre_acceptable,
+    small_instances,
 )
-from tillid.matching.rotation import find_blocking_pairs, parse_instance, solve
+from tillid.matching.rotation import away_caps, find_blocking_pairs, parse_instance, solve
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture
+def monkeypatch_budget(monkeypatch):
+    """No exhaustive search: the exclusion and repair steps alone."""
+    monkeypatch.setattr(away_caps, "EXHAUSTIVE_BUDGET", 0)
 
 
 def _rankings(instance: dict, result: dict) -> dict[str, list[str]]:
@@ -48,17 +57,56 @@ def test_without_caps_the_result_is_the_applicant_optimal_stable_matching(instan
             assert _rank(instance, applicant["id"], ours) <= _rank(instance, applicant["id"], other)
 
 
-@SETTINGS
-@given(small_instances(caps=True))
-def test_with_caps_the_result_is_feasible_and_has_no_blocking_pair_whenever_one_exists(instance):
+def _assert_only_same_workplace_swaps(instance: dict, rankings: dict, ours: dict, reported: list) -> None:
+    """Every remaining blocking pair: an unplaced applicant whose workplace is at its cap and
+    a full slot whose lowest-ranked holder comes from the same workplace."""
+    applicants = {a["id"]: a for a in instance["applicants"]}
+    capacity = {s["id"]: s["capacity"] for s in instance["slots"]}
+    for a, s in reported:
+        assert a not in ours
+        home = applicants[a]["home_workplace"]
+        away = sum(1 for b in ours if applicants[b]["home_workplace"] == home)
+        assert away == instance["rules"]["max_away_per_workplace"][home]
+        held = [b for b, t in ours.items() if t == s]
+        assert len(held) == capacity[s]
+        assert applicants[max(held, key=rankings[s].index)]["home_workplace"] == home
+
+
+def _check_capped(instance: dict) -> None:
     result = solve(instance)
     rankings = _rankings(instance, result)
     ours = as_matching(result)
     assert feasible(instance, rankings, ours)
     reported = [(b["applicant"], b["slot"]) for b in result["blocking_pairs"]]
     assert reported == blocking_pairs(instance, rankings, ours)
+    _assert_only_same_workplace_swaps(instance, rankings, ours, reported)
     if any(not blocking_pairs(instance, rankings, m) for m in all_feasible_matchings(instance, rankings)):
         assert reported == []
+
+
+@SETTINGS
+@given(small_instances(caps=True))
+def test_with_caps_the_result_is_feasible_and_has_no_blocking_pair_whenever_one_exists(instance):
+    _check_capped(instance)
+
+
+@SETTINGS
+@given(crowded_instances())
+def test_with_binding_caps_the_result_has_no_blocking_pair_whenever_one_exists(instance):
+    _check_capped(instance)
+
+
+@SETTINGS
+@given(instance=crowded_instances())
+def test_without_exhaustive_search_only_same_workplace_swaps_can_remain(instance, monkeypatch_budget):
+    result = solve(instance)
+    assert result["stats"]["method"] != "exhaustive_search"
+    ours = as_matching(result)
+    rankings = instance["host_rankings"]
+    assert feasible(instance, rankings, ours)
+    reported = [(b["applicant"], b["slot"]) for b in result["blocking_pairs"]]
+    assert reported == blocking_pairs(instance, rankings, ours)
+    _assert_only_same_workplace_swaps(instance, rankings, ours, reported)
 
 
 @SETTINGS

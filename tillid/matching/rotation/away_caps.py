@@ -91,6 +91,26 @@ def blocking_pairs(market: Market, choice: list[int]) -> list[tuple[int, int]]:
     return pairs
 
 
+def only_swaps(market: Market, choice: list[int], pairs: list[tuple[int, int]]) -> bool:
+    """True when every pair is a same-workplace swap: an unplaced applicant whose workplace
+    is at its cap, at a full slot whose lowest-ranked holder is from the same workplace."""
+    if not pairs:
+        return True
+    worst = _worst_at(market, choice)
+    counts = placed_per_workplace(market, choice)
+    load = [0] * len(market.capacity)
+    for a, i in enumerate(choice):
+        if i >= 0:
+            load[market.prefs[a][i]] += 1
+    for a, s in pairs:
+        w = market.home[a]
+        if choice[a] >= 0 or w < 0 or counts[w] != market.away_cap[w]:
+            return False
+        if load[s] < market.capacity[s] or market.home[worst[s]] != w:
+            return False
+    return True
+
+
 def _vulnerability(market: Market, a: int, i: int, protected: frozenset[int]) -> tuple[bool, float, int]:
     """Larger is deactivated first: unprotected before protected, then worse relative
     position in the host ranking of the slot held, then larger index."""
@@ -190,7 +210,8 @@ def _state_budget(market: Market) -> int:
 def _repair(market: Market, active: list[bool], choice: list[int],
             pairs: list[tuple[int, int]]) -> tuple[list[int], list[tuple[int, int]]]:
     """Best-first search over active sets, from the excluded state, following moves
-    that remove blocking pairs; the state with the fewest blocking pairs wins."""
+    that remove blocking pairs; the state with the fewest blocking pairs, all of them
+    same-workplace swaps (as after exclusion), wins."""
     n = len(active)
     best, best_pairs = choice, pairs
     start = frozenset(a for a in range(n) if not active[a])
@@ -213,7 +234,7 @@ def _repair(market: Market, active: list[bool], choice: list[int],
             seen.add(key)
             budget -= 1
             child_pairs = blocking_pairs(market, child)
-            if len(child_pairs) < len(best_pairs):
+            if len(child_pairs) < len(best_pairs) and only_swaps(market, child, child_pairs):
                 best, best_pairs = child, child_pairs
                 if not child_pairs:
                     return best, best_pairs
