@@ -69,7 +69,7 @@ def test_same_sector_and_unmet_requirements_are_explained():
     e2 = explanations["e2"]
     assert e2["slot"] is None
     assert e2["choices_above"] == [{"slot": "s1", "rank": 1, "outcome": "full_with_higher_ranked",
-                                    "detail": "all 2 places taken by applicants the host ranked higher",
+                                    "detail": "all 2 places are taken by applicants the host ranked higher",
                                     "higher_ranked_placed": 2}]
 
 

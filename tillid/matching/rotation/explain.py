@@ -75,8 +75,7 @@ def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
         full = len(held) >= market.capacity[s]
         lowest_position, lowest_home = occupancy.lowest[s]
         if full and position > lowest_position:
-            outcomes.append(ChoiceOutcome(slot_id, rank, FULL,
-                                          f"all {len(held)} places taken by applicants the host ranked higher",
+            outcomes.append(ChoiceOutcome(slot_id, rank, FULL, _full_detail(len(held)),
                                           higher_ranked_placed=len(held)))
             continue
         higher = sum(1 for other in held if other < position)
@@ -90,6 +89,12 @@ def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
                                       "you and this host could both do better; listed in blocking_pairs",
                                       higher_ranked_placed=higher))
     return tuple(outcomes)
+
+
+def _full_detail(places: int) -> str:
+    if places == 1:
+        return "its one place is taken by an applicant the host ranked higher"
+    return f"all {places} places are taken by applicants the host ranked higher"
 
 
 def _refusal_text(market: Market, applicant: Applicant, slot_id: str, rules: Rules) -> str:
