@@ -23,6 +23,10 @@ def _acceptable(applicant: Applicant, skills: Mapping[str, float], slot: Slot,
     return all(skills.get(skill, 0.0) >= minimum for skill, minimum in slot.requires)
 
 
+def _positions(ranking: Sequence[str]) -> dict[str, int]:
+    return dict(zip(ranking, range(len(ranking))))
+
+
 class _View:
     """Loads, lowest-ranked holders and away counts of one matching."""
 
@@ -30,8 +34,7 @@ class _View:
                  placements: Mapping[str, str]) -> None:
         self.slots = {slot.id: slot for slot in instance.slots}
         self.applicants = {applicant.id: applicant for applicant in instance.applicants}
-        self.positions = {slot_id: {a: pos for pos, a in enumerate(host_rankings.get(slot_id, ()))}
-                          for slot_id in self.slots}
+        self.positions = {slot_id: _positions(host_rankings.get(slot_id, ())) for slot_id in self.slots}
         self.placements = placements
         self.load: dict[str, int] = {slot_id: 0 for slot_id in self.slots}
         self.worst: dict[str, str] = {}

@@ -41,20 +41,31 @@ def requirement_margin(skills: Mapping[str, float], requires: Levels) -> float:
 
 
 def requirement_similarity(pairs: Sequence[tuple[Applicant, Slot]]) -> list[float]:
-    """Cosine similarity of each applicant's skills to its slot's requirements."""
+    """Cosine similarity of each applicant's skills to its slot's requirements.
+
+    Each distinct applicant and slot is vectorised once; the pairs index the rows."""
     if not pairs:
         return []
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.metrics.pairwise import paired_cosine_distances
 
-    vectorizer = DictVectorizer(sparse=True, sort=True)
-    vectorizer.fit([dict(applicant.skills) for applicant, _ in pairs] + [dict(slot.requires) for _, slot in pairs])
+    applicant_row: dict[str, int] = {}
+    slot_row: dict[str, int] = {}
+    applicant_skills: list[dict[str, float]] = []
+    slot_requires: list[dict[str, float]] = []
+    for applicant, slot in pairs:
+        if applicant.id not in applicant_row:
+            applicant_row[applicant.id] = len(applicant_skills)
+            applicant_skills.append(dict(applicant.skills))
+        if slot.id not in slot_row:
+            slot_row[slot.id] = len(slot_requires)
+            slot_requires.append(dict(slot.requires))
+    vectorizer = DictVectorizer(sparse=True, sort=True).fit(applicant_skills + slot_requires)
     if not vectorizer.feature_names_:
         return [0.0] * len(pairs)
-    applicants = vectorizer.transform([dict(applicant.skills) for applicant, _ in pairs])
-    requirements = vectorizer.transform([dict(slot.requires) for _, slot in pairs])
-    distances = paired_cosine_distances(applicants, requirements)
-    return [1.0 - float(distance) for distance in distances]
+    applicants = vectorizer.transform(applicant_skills)[[applicant_row[a.id] for a, _ in pairs]]
+    requirements = vectorizer.transform(slot_requires)[[slot_row[s.id] for _, s in pairs]]
+    return (1.0 - paired_cosine_distances(applicants, requirements)).tolist()
 
 
 def rank_applicants(slots_and_candidates: Sequence[tuple[Slot, Sequence[Applicant]]]) -> dict[str, tuple[str, ...]]:
@@ -62,10 +73,13 @@ def rank_applicants(slots_and_candidates: Sequence[tuple[Slot, Sequence[Applican
     pairs = [(applicant, slot) for slot, candidates in slots_and_candidates for applicant in candidates]
     similarities = iter(requirement_similarity(pairs))
     rankings: dict[str, tuple[str, ...]] = {}
+    skills_of: dict[str, dict[str, float]] = {}
     for slot, candidates in slots_and_candidates:
         scored = []
         for applicant in candidates:
-            skills = dict(applicant.skills)
+            skills = skills_of.get(applicant.id)
+            if skills is None:
+                skills = skills_of[applicant.id] = dict(applicant.skills)
             fit = (next(similarities) + requirement_margin(skills, slot.requires)) / 2.0
             score = (fit + learning_value(skills, slot.teaches)) / 2.0
             scored.append((-round(score, 9), applicant.id))

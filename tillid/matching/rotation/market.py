@@ -59,7 +59,7 @@ def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | 
     applicants = tuple(sorted(instance.applicants, key=lambda a: a.id))
     slots = tuple(sorted(instance.slots, key=lambda s: s.id))
     slot_index = {slot.id: index for index, slot in enumerate(slots)}
-    positions = [{applicant_id: pos for pos, applicant_id in enumerate(used[slot.id])} for slot in slots]
+    positions = [dict(zip(used[slot.id], range(len(used[slot.id])))) for slot in slots]
     workplaces = tuple(sorted({a.home_workplace for a in applicants if a.home_workplace is not None}))
     workplace_index = {workplace: index for index, workplace in enumerate(workplaces)}
     cross_sector_only = instance.rules.cross_sector_only
