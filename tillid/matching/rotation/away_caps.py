@@ -40,7 +40,7 @@ from tillid.matching.rotation.market import Market
 
 # The repair search settles at most this many active sets: REPAIR_WORK divided by the
 # market size (applicants + acceptable pairs), clamped to [MIN, MAX].
-REPAIR_WORK = 20_000_000
+REPAIR_WORK = 4_000_000
 MIN_REPAIR_STATES = 10
 MAX_REPAIR_STATES = 300
 EXHAUSTIVE_BUDGET = 20_000
