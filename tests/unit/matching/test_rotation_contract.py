@@ -11,7 +11,8 @@ import pytest
 from tillid.cli import main
 from tillid.errors import InvalidInstance
 from tillid.matching.rotation import (
-    Applicant, RotationInstance, parse_instance, result_to_dict, solve, solve_instance, suggest_slots,
+    Applicant, RotationInstance, feasibility_violations, parse_instance, result_to_dict, solve, solve_instance,
+    suggest_slots,
 )
 
 
@@ -220,3 +221,26 @@ def test_cli_exits_2_with_one_line_naming_the_field(tmp_path, capsys):
     assert captured.out == ""
     assert captured.err == "tillid solve: applicants[3].ranking[1]: unknown slot 's99'\n"
     assert not target.exists()
+
+
+def test_feasibility_violations_name_capacity_cap_and_unacceptable_pairs():
+    parsed = parse_instance(instance())
+    used = solve(instance())["host_rankings_used"]
+    assert feasibility_violations(parsed, used, {"e1": "s1", "e4": "s1"}) == ()
+    assert feasibility_violations(parsed, used, {"e1": "s1", "e2": "s1", "e4": "s1"}) == (
+        "s1: 3 placed, capacity 2",)
+    assert feasibility_violations(parsed, used, {"e3": "s1"}) == ("e3 -> s1: not an acceptable pair",)
+    capped = instance()
+    capped["rules"]["max_away_per_workplace"] = {"w1": 1}
+    assert feasibility_violations(parse_instance(capped), used, {"e1": "s1", "e2": "s1"}) == (
+        "w1: 2 away, max_away_per_workplace 1",)
+
+
+def test_capped_result_does_not_depend_on_input_order():
+    data = instance()
+    data["rules"]["max_away_per_workplace"] = {"w1": 1, "w3": 1}
+    data["slots"][0]["capacity"] = 3
+    first = json.dumps(solve(data))
+    data["applicants"].reverse()
+    data["slots"].reverse()
+    assert json.dumps(solve(data)) == first
