@@ -14,14 +14,16 @@ matching has a blocking pair; docs/rotation.md works it through). So:
    had to deactivate someone ends exactly at its cap. Hence the only possible
    blocking pairs are "swaps": an inactive applicant the host of a full slot
    ranks above that slot's lowest-ranked applicant from the same workplace.
-2. Repair (bounded): a best-first search over active sets. A move swaps
-   such pairs (activate the inactive applicant, deactivate the displaced one;
-   all disjoint swaps at once, or one alone) and settles again (exclusion,
-   the newly activated deactivated last, then reactivation of inactive
-   applicants whose workplace fell below its cap). States with fewer blocking
-   pairs are explored first; the search stops at a state without blocking
-   pairs or after ``_state_budget`` settled states, and keeps the state with
-   the fewest.
+2. Repair (bounded): a best-first search over active sets. A move activates
+   the inactive applicant of a blocking pair and deactivates a placed
+   applicant of its workplace (all disjoint swaps with the blocked slot's
+   lowest-ranked holder at once, each of those alone, then each other placed
+   applicant of the workplace), then settles again (exclusion, the newly
+   activated deactivated last; then reactivation of inactive applicants whose
+   workplace fell below its cap). States with fewer blocking pairs are
+   explored first; the search stops at a state without blocking pairs or
+   after ``_state_budget`` settled states, and keeps the state with the
+   fewest, among those whose pairs are all same-workplace swaps.
 3. Exhaustive search, for small instances only (at most ``EXHAUSTIVE_BUDGET``
    candidate matchings): if blocking pairs remain, enumerate feasible
    matchings and take the first without blocking pairs, if there is one.
@@ -138,7 +140,8 @@ def _settle(market: Market, active: list[bool], protected: frozenset[int] = froz
                     active[a] = False
             continue
         idle = [a for a in range(len(active))
-                if not active[a] and market.prefs[a] and counts[market.home[a]] < away_cap[market.home[a]]]
+                if not active[a] and market.prefs[a] and market.home[a] >= 0
+                and counts[market.home[a]] < away_cap[market.home[a]]]
         inactive = frozenset(a for a in range(len(active)) if not active[a])
         if not idle or inactive in seen or len(seen) > len(active):
             return choice
@@ -291,13 +294,14 @@ def capped_matching(market: Market) -> tuple[list[int], str]:
     pairs = blocking_pairs(market, choice)
     if not pairs:
         return choice, METHOD_EXCLUSION if not all(active) else METHOD_DA
+    excluded = choice
     choice, pairs = _repair(market, active, choice, pairs)
     if not pairs:
         return choice, METHOD_REPAIR
     exact = _exhaustive(market)
     if exact is not None:
         return exact, METHOD_EXHAUSTIVE
-    return choice, METHOD_REPAIR
+    return choice, METHOD_EXCLUSION if choice is excluded else METHOD_REPAIR
 
 
 def match(market: Market) -> tuple[list[int], str]:
