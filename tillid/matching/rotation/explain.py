@@ -121,12 +121,12 @@ def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[Ch
     if counts.get(COULD_BLOCK):
         parts.append(f"{counts[COULD_BLOCK]} that could still take you (see blocking_pairs)")
     detail = "; ".join(parts)
+    ranked = "the slot you ranked" if len(outcomes) == 1 else f"the {len(outcomes)} slots you ranked"
     if current is None:
-        return f"Not placed. Of the {len(outcomes)} slots you ranked: {detail}."
+        return f"Not placed. Of {ranked}: {detail}."
     if current.rank == 1:
         return f"Placed at {current.slot}, your first choice."
-    return (f"Placed at {current.slot}, your {_ordinal(current.rank)}. "
-            f"Of the {len(outcomes)} slots you ranked higher: {detail}.")
+    return f"Placed at {current.slot}, your {_ordinal(current.rank)}. Of {ranked} higher: {detail}."
 
 
 def explain(instance: RotationInstance, market: Market, choice: Sequence[int]) -> tuple[Explanation, ...]:
