@@ -11,6 +11,7 @@ from tillid.cli.io import dump_json, read_json, write_text
 SOLVERS: dict[str, str] = {
     "leon": "tillid.matching.leon",
     "upskill": "tillid.matching.upskilling",
+    "rotation": "tillid.matching.rotation",
 }
 
 

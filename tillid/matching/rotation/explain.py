@@ -1,0 +1,168 @@
+"""Explanations for each applicant and the statistics of a matching.
+
+For every slot an applicant ranked above its placement (all of them when it is
+unplaced) the explanation says why it did not get it: the slot was full with
+applicants its host ranked higher (a count, not who: an employee sees only
+their own data), the pair was not acceptable (and which rule), the applicant's
+home workplace had reached its away-cap, or -- only when no matching without
+blocking pairs was found -- it could block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tillid.matching.rotation.acceptability import refusal
+from tillid.matching.rotation.market import Market
+from tillid.matching.rotation.model import (
+    Applicant, ChoiceOutcome, Explanation, Placement, RotationInstance, RotationStats, Rules,
+)
+
+FULL = "full_with_higher_ranked"
+NOT_ACCEPTABLE = "not_acceptable"
+NO_CAPACITY = "no_capacity"
+HOME_AT_CAP = "home_workplace_at_cap"
+COULD_BLOCK = "could_block"
+
+
+class _Occupancy:
+    """Per slot index: host positions of the applicants placed there and the lowest-ranked
+    holder's (position, home workplace index); placed count per workplace index."""
+
+    def __init__(self, market: Market, choice: Sequence[int]) -> None:
+        self.held: list[list[int]] = [[] for _ in market.slots]
+        self.lowest: list[tuple[int, int]] = [(-1, -1)] * len(market.slots)
+        self.away = [0] * len(market.workplaces)
+        for a, i in enumerate(choice):
+            if i < 0:
+                continue
+            s = market.prefs[a][i]
+            position = market.host_pos[a][i]
+            self.held[s].append(position)
+            if position > self.lowest[s][0]:
+                self.lowest[s] = (position, market.home[a])
+            if market.home[a] >= 0:
+                self.away[market.home[a]] += 1
+
+
+def _ordinal(rank: int) -> str:
+    words = {1: "first", 2: "second", 3: "third"}
+    return f"{words[rank]} choice" if rank in words else f"choice {rank}"
+
+
+def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
+              occupancy: _Occupancy) -> tuple[ChoiceOutcome, ...]:
+    applicant = market.applicants[a]
+    current_rank = market.pref_ranks[a][choice[a]] if choice[a] >= 0 else None
+    acceptable_at = {rank: j for j, rank in enumerate(market.pref_ranks[a])}
+    home = market.home[a]
+    cap = market.away_cap[home] if home >= 0 else -1
+    outcomes = []
+    for rank, slot_id in enumerate(applicant.ranking, start=1):
+        if rank == current_rank:
+            break
+        j = acceptable_at.get(rank)
+        if j is None:
+            reason = _refusal_text(market, applicant, slot_id, rules)
+            outcomes.append(ChoiceOutcome(slot_id, rank, NOT_ACCEPTABLE, reason))
+            continue
+        s = market.prefs[a][j]
+        position = market.host_pos[a][j]
+        if market.capacity[s] == 0:
+            outcomes.append(ChoiceOutcome(slot_id, rank, NO_CAPACITY, "the slot has no places"))
+            continue
+        held = occupancy.held[s]
+        full = len(held) >= market.capacity[s]
+        lowest_position, lowest_home = occupancy.lowest[s]
+        if full and position > lowest_position:
+            outcomes.append(ChoiceOutcome(slot_id, rank, FULL, _full_detail(len(held)),
+                                          higher_ranked_placed=len(held)))
+            continue
+        higher = sum(1 for other in held if other < position)
+        swap_at_home = full and lowest_home == home
+        if current_rank is None and cap >= 0 and not swap_at_home and occupancy.away[home] >= cap:
+            outcomes.append(ChoiceOutcome(slot_id, rank, HOME_AT_CAP,
+                                          f"your home workplace {applicant.home_workplace} already has "
+                                          f"{cap} of at most {cap} away", higher_ranked_placed=higher))
+            continue
+        outcomes.append(ChoiceOutcome(slot_id, rank, COULD_BLOCK,
+                                      "you and this host could both do better; listed in blocking_pairs",
+                                      higher_ranked_placed=higher))
+    return tuple(outcomes)
+
+
+def _full_detail(places: int) -> str:
+    if places == 1:
+        return "its one place is taken by an applicant the host ranked higher"
+    return f"all {places} places are taken by applicants the host ranked higher"
+
+
+def _refusal_text(market: Market, applicant: Applicant, slot_id: str, rules: Rules) -> str:
+    slot = market.slots[market.slot_index[slot_id]]
+    return refusal(applicant, dict(applicant.skills), slot, rules) or "the host did not rank you"
+
+
+def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[ChoiceOutcome, ...]) -> str:
+    if current is None and not applicant.ranking:
+        return ("Not placed: you ranked no slots. See your suggestions; you are placed only at slots "
+                "you rank yourself.")
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+    parts = []
+    if counts.get(FULL):
+        parts.append(f"{counts[FULL]} full with applicants their hosts ranked higher")
+    if counts.get(NOT_ACCEPTABLE):
+        parts.append(f"{counts[NOT_ACCEPTABLE]} not open to you")
+    if counts.get(NO_CAPACITY):
+        parts.append(f"{counts[NO_CAPACITY]} without places")
+    if counts.get(HOME_AT_CAP):
+        parts.append(f"{counts[HOME_AT_CAP]} out of reach because your home workplace is at its away-cap")
+    if counts.get(COULD_BLOCK):
+        parts.append(f"{counts[COULD_BLOCK]} that could still take you (see blocking_pairs)")
+    detail = "; ".join(parts)
+    ranked = "the slot you ranked" if len(outcomes) == 1 else f"the {len(outcomes)} slots you ranked"
+    if current is None:
+        return f"Not placed. Of {ranked}: {detail}."
+    if current.rank == 1:
+        return f"Placed at {current.slot}, your first choice."
+    return f"Placed at {current.slot}, your {_ordinal(current.rank)}. Of {ranked} higher: {detail}."
+
+
+def explain(instance: RotationInstance, market: Market, choice: Sequence[int]) -> tuple[Explanation, ...]:
+    """One explanation per applicant, sorted by applicant id (the market's order)."""
+    occupancy = _Occupancy(market, choice)
+    explanations = []
+    for a, applicant in enumerate(market.applicants):
+        i = choice[a]
+        current = None if i < 0 else Placement(applicant.id, market.slots[market.prefs[a][i]].id, market.pref_ranks[a][i])
+        outcomes = _outcomes(market, a, choice, instance.rules, occupancy)
+        explanations.append(Explanation(
+            applicant=applicant.id,
+            slot=None if current is None else current.slot,
+            rank=None if current is None else current.rank,
+            summary=_summary(applicant, current, outcomes),
+            choices_above=outcomes,
+        ))
+    return tuple(explanations)
+
+
+def statistics(instance: RotationInstance, placements: Sequence[Placement], method: str) -> RotationStats:
+    sector_of_applicant = {a.id: a.sector or "unknown" for a in instance.applicants}
+    sector_of_slot = {s.id: s.sector or "unknown" for s in instance.slots}
+    by_rank: dict[int, int] = {}
+    by_pair: dict[str, int] = {}
+    for placement in placements:
+        by_rank[placement.rank] = by_rank.get(placement.rank, 0) + 1
+        key = f"{sector_of_applicant[placement.applicant]}->{sector_of_slot[placement.slot]}"
+        by_pair[key] = by_pair.get(key, 0) + 1
+    return RotationStats(
+        applicants=len(instance.applicants),
+        placed=len(placements),
+        unplaced=len(instance.applicants) - len(placements),
+        first_choice=by_rank.get(1, 0),
+        by_rank=tuple(sorted(by_rank.items())),
+        by_sector_pair=tuple(sorted(by_pair.items())),
+        capacity=sum(slot.capacity for slot in instance.slots),
+        method=method,
+    )

@@ -1,0 +1,102 @@
+"""The instance as integer-indexed arrays, the form the matching algorithms run on.
+
+Applicants and slots are indexed in id order, so results do not depend on the
+order of the input lists. Only acceptable pairs enter the preference lists:
+a slot the applicant ranked, whose requirements it meets, whose host ranks it
+(given ranking) or that the engine ranked for it (computed ranking), and in
+another sector when ``cross_sector_only``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tillid.matching.rotation.acceptability import meets_requirements, refusal
+from tillid.matching.rotation.host_ranking import rank_applicants
+from tillid.matching.rotation.model import Applicant, RotationInstance, Slot
+
+
+@dataclass(frozen=True)
+class Market:
+    applicants: tuple[Applicant, ...]  # sorted by id
+    slots: tuple[Slot, ...]  # sorted by id
+    # Per applicant, its acceptable slots best first, with the 1-based rank of
+    # each in the applicant's own ranking and the applicant's 0-based position
+    # in that slot's host ranking.
+    prefs: tuple[tuple[int, ...], ...]
+    pref_ranks: tuple[tuple[int, ...], ...]
+    host_pos: tuple[tuple[int, ...], ...]
+    capacity: tuple[int, ...]
+    ranking_length: tuple[int, ...]  # length of the host ranking used per slot
+    home: tuple[int, ...]  # workplace index per applicant, -1 when it has none
+    workplaces: tuple[str, ...]
+    away_cap: tuple[int, ...]  # per workplace; -1 means no limit
+    host_rankings_used: tuple[tuple[str, tuple[str, ...]], ...]  # sorted by slot id
+    slot_index: dict[str, int]
+
+    @property
+    def has_away_caps(self) -> bool:
+        return any(cap >= 0 for cap in self.away_cap)
+
+
+def host_rankings_used(instance: RotationInstance) -> dict[str, tuple[str, ...]]:
+    """Given host rankings as they are; computed ones for every other slot."""
+    given = dict(instance.host_rankings)
+    skills = {applicant.id: dict(applicant.skills) for applicant in instance.applicants}
+    slots = {slot.id: slot for slot in instance.slots}
+    candidates: dict[str, list[Applicant]] = {slot.id: [] for slot in instance.slots if slot.id not in given}
+    for applicant in sorted(instance.applicants, key=lambda a: a.id):
+        for slot_id in applicant.ranking:
+            if slot_id in candidates and refusal(applicant, skills[applicant.id], slots[slot_id], instance.rules) is None:
+                candidates[slot_id].append(applicant)
+    computed = rank_applicants([(slots[slot_id], tuple(found)) for slot_id, found in sorted(candidates.items())])
+    return {slot.id: given.get(slot.id, computed.get(slot.id, ())) for slot in sorted(instance.slots, key=lambda s: s.id)}
+
+
+def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | None = None) -> Market:
+    if used is None:
+        used = host_rankings_used(instance)
+    applicants = tuple(sorted(instance.applicants, key=lambda a: a.id))
+    slots = tuple(sorted(instance.slots, key=lambda s: s.id))
+    slot_index = {slot.id: index for index, slot in enumerate(slots)}
+    positions = [dict(zip(used[slot.id], range(len(used[slot.id])))) for slot in slots]
+    workplaces = tuple(sorted({a.home_workplace for a in applicants if a.home_workplace is not None}))
+    workplace_index = {workplace: index for index, workplace in enumerate(workplaces)}
+    cross_sector_only = instance.rules.cross_sector_only
+    slot_sector = [slot.sector for slot in slots]
+    slot_requires = [slot.requires for slot in slots]
+    prefs, pref_ranks, host_pos = [], [], []
+    for applicant in applicants:
+        applicant_id = applicant.id
+        sector = applicant.sector
+        skills = dict(applicant.skills)
+        mine, ranks, pos = [], [], []
+        for rank, slot_id in enumerate(applicant.ranking, start=1):
+            s = slot_index[slot_id]
+            where = positions[s].get(applicant_id)
+            if where is None or (cross_sector_only and slot_sector[s] == sector):
+                continue
+            if slot_requires[s] and not meets_requirements(skills, slot_requires[s]):
+                continue
+            mine.append(s)
+            ranks.append(rank)
+            pos.append(where)
+        prefs.append(tuple(mine))
+        pref_ranks.append(tuple(ranks))
+        host_pos.append(tuple(pos))
+
+    away_cap = tuple(-1 if (cap := instance.rules.away_cap(w)) is None else cap for w in workplaces)
+    return Market(
+        applicants=applicants,
+        slots=slots,
+        prefs=tuple(prefs),
+        pref_ranks=tuple(pref_ranks),
+        host_pos=tuple(host_pos),
+        capacity=tuple(slot.capacity for slot in slots),
+        ranking_length=tuple(len(used[slot.id]) for slot in slots),
+        home=tuple(-1 if a.home_workplace is None else workplace_index[a.home_workplace] for a in applicants),
+        workplaces=workplaces,
+        away_cap=away_cap,
+        host_rankings_used=tuple((slot.id, used[slot.id]) for slot in slots),
+        slot_index=slot_index,
+    )

@@ -1,0 +1,183 @@
+"""Parse and validate a rotation instance (wire dict -> ``RotationInstance``).
+
+Every problem raises ``InvalidInstance(field_path, problem)`` naming the first
+offending field, e.g. ``applicants[3].ranking[1]: unknown slot 's99'``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from tillid.errors import InvalidInstance
+from tillid.matching.rotation.model import Applicant, Levels, RotationInstance, Rules, Slot
+
+
+def parse_instance(instance: Any) -> RotationInstance:
+    if not isinstance(instance, dict):
+        raise InvalidInstance("", "instance must be a JSON object")
+    rules = _rules(instance.get("rules"))
+    slots = tuple(_slot(raw, f"slots[{i}]", rules) for i, raw in enumerate(_list(instance, "slots", "")))
+    _unique_ids(slots, "slots")
+    slot_ids = {slot.id for slot in slots}
+    applicants = tuple(_applicant(raw, f"applicants[{i}]", rules, slot_ids)
+                       for i, raw in enumerate(_list(instance, "applicants", "")))
+    _unique_ids(applicants, "applicants")
+    host_rankings = _host_rankings(instance.get("host_rankings"), slot_ids, {a.id for a in applicants})
+    return RotationInstance(slots=slots, applicants=applicants, host_rankings=host_rankings, rules=rules)
+
+
+def _list(raw: dict, key: str, where: str) -> list:
+    path = f"{where}.{key}" if where else key
+    if key not in raw:
+        raise InvalidInstance(path, "missing")
+    value = raw[key]
+    if not isinstance(value, list):
+        raise InvalidInstance(path, "must be a list")
+    return value
+
+
+def _object(raw: Any, path: str) -> dict:
+    if not isinstance(raw, dict):
+        raise InvalidInstance(path, "must be an object")
+    return raw
+
+
+def _id(raw: dict, path: str) -> str:
+    if "id" not in raw:
+        raise InvalidInstance(f"{path}.id", "missing")
+    value = raw["id"]
+    if not isinstance(value, str) or not value:
+        raise InvalidInstance(f"{path}.id", "must be a non-empty string")
+    return value
+
+
+def _optional_text(raw: dict, key: str, path: str) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise InvalidInstance(f"{path}.{key}", "must be a non-empty string")
+    return value
+
+
+def _sector(raw: dict, path: str, rules: Rules) -> str | None:
+    sector = _optional_text(raw, "sector", path)
+    if sector is None and rules.cross_sector_only:
+        raise InvalidInstance(f"{path}.sector", "missing (required when rules.cross_sector_only is true)")
+    return sector
+
+
+def _levels(raw: dict, key: str, path: str) -> Levels:
+    value = raw.get(key, {})
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise InvalidInstance(f"{path}.{key}", "must be an object of skill levels")
+    levels = []
+    for skill, level in value.items():
+        if isinstance(level, bool) or not isinstance(level, (int, float)) or not math.isfinite(level) or level < 0:
+            raise InvalidInstance(f"{path}.{key}.{skill}", "must be a non-negative number")
+        levels.append((skill, float(level)))
+    return tuple(sorted(levels))
+
+
+def _slot(raw: Any, path: str, rules: Rules) -> Slot:
+    raw = _object(raw, path)
+    slot_id = _id(raw, path)
+    if "capacity" not in raw:
+        raise InvalidInstance(f"{path}.capacity", "missing")
+    capacity = raw["capacity"]
+    if isinstance(capacity, bool) or not isinstance(capacity, int):
+        raise InvalidInstance(f"{path}.capacity", "must be an integer")
+    if capacity < 0:
+        raise InvalidInstance(f"{path}.capacity", f"must not be negative (got {capacity})")
+    return Slot(id=slot_id, capacity=capacity,
+                host_workplace=_optional_text(raw, "host_workplace", path),
+                sector=_sector(raw, path, rules),
+                organisation=_optional_text(raw, "organisation", path),
+                requires=_levels(raw, "requires", path),
+                teaches=_levels(raw, "teaches", path))
+
+
+def _applicant(raw: Any, path: str, rules: Rules, slot_ids: set[str]) -> Applicant:
+    raw = _object(raw, path)
+    applicant_id = _id(raw, path)
+    ranking = raw.get("ranking", [])
+    if ranking is None:
+        ranking = []
+    if not isinstance(ranking, list):
+        raise InvalidInstance(f"{path}.ranking", "must be a list of slot ids")
+    seen: set[str] = set()
+    for position, slot_id in enumerate(ranking):
+        where = f"{path}.ranking[{position}]"
+        if not isinstance(slot_id, str):
+            raise InvalidInstance(where, "must be a slot id (string)")
+        if slot_id not in slot_ids:
+            raise InvalidInstance(where, f"unknown slot {slot_id!r}")
+        if slot_id in seen:
+            raise InvalidInstance(where, f"duplicate slot {slot_id!r}")
+        seen.add(slot_id)
+    return Applicant(id=applicant_id,
+                     home_workplace=_optional_text(raw, "home_workplace", path),
+                     sector=_sector(raw, path, rules),
+                     organisation=_optional_text(raw, "organisation", path),
+                     skills=_levels(raw, "skills", path),
+                     ranking=tuple(ranking))
+
+
+def _unique_ids(items: tuple, where: str) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.id in seen:
+            raise InvalidInstance(f"{where}[{index}].id", f"duplicate id {item.id!r}")
+        seen.add(item.id)
+
+
+def _host_rankings(raw: Any, slot_ids: set[str], applicant_ids: set[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if raw is None:
+        return ()
+    raw = _object(raw, "host_rankings")
+    rankings = []
+    for slot_id, ranking in raw.items():
+        path = f"host_rankings.{slot_id}"
+        if slot_id not in slot_ids:
+            raise InvalidInstance(path, f"unknown slot {slot_id!r}")
+        if not isinstance(ranking, list):
+            raise InvalidInstance(path, "must be a list of applicant ids")
+        seen: set[str] = set()
+        for position, applicant_id in enumerate(ranking):
+            where = f"{path}[{position}]"
+            if not isinstance(applicant_id, str):
+                raise InvalidInstance(where, "must be an applicant id (string)")
+            if applicant_id not in applicant_ids:
+                raise InvalidInstance(where, f"unknown applicant {applicant_id!r}")
+            if applicant_id in seen:
+                raise InvalidInstance(where, f"duplicate applicant {applicant_id!r}")
+            seen.add(applicant_id)
+        rankings.append((slot_id, tuple(ranking)))
+    return tuple(sorted(rankings))
+
+
+def _rules(raw: Any) -> Rules:
+    if raw is None:
+        return Rules()
+    raw = _object(raw, "rules")
+    cross = raw.get("cross_sector_only", False)
+    if cross is None:
+        cross = False
+    if not isinstance(cross, bool):
+        raise InvalidInstance("rules.cross_sector_only", "must be true or false")
+    caps_raw = raw.get("max_away_per_workplace")
+    if caps_raw is None:
+        return Rules(cross_sector_only=cross)
+    caps_raw = _object(caps_raw, "rules.max_away_per_workplace")
+    caps = []
+    for workplace, cap in caps_raw.items():
+        path = f"rules.max_away_per_workplace.{workplace}"
+        if isinstance(cap, bool) or not isinstance(cap, int):
+            raise InvalidInstance(path, "must be an integer")
+        if cap < 0:
+            raise InvalidInstance(path, f"must not be negative (got {cap})")
+        caps.append((workplace, cap))
+    return Rules(cross_sector_only=cross, max_away_per_workplace=tuple(sorted(caps)))
