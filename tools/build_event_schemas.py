@@ -59,7 +59,13 @@ def level(what: str) -> Schema:
 
 
 def hours_per_week(what: str) -> Schema:
+    """One person's hours in a week: at most the 168 hours a week has."""
     return {"type": "number", "minimum": 0, "maximum": 168, "description": f"{what} (hours per week, 0 to 168)"}
+
+
+def workplace_hours_per_week(what: str) -> Schema:
+    """A workplace's total for a task: many people's hours, so no weekly ceiling."""
+    return {"type": "number", "minimum": 0, "description": f"{what} (hours per week at the workplace, 0 or more)"}
 
 
 def money(what: str) -> Schema:
@@ -136,7 +142,7 @@ def digitalisation_effect() -> Schema:
             "task": {"$ref": "#/$defs/TaskDefined"},
             "hours_per_week": {"type": "object", "description": "workplace id -> hours per week",
                                "propertyNames": {"minLength": 1},
-                               "additionalProperties": hours_per_week("hours at that workplace")},
+                               "additionalProperties": workplace_hours_per_week("hours at that workplace")},
         }),
         record("The task now also requires this skill.", {
             "kind": {"type": "string", "const": "requirement"},
@@ -200,7 +206,7 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
     "TaskDemandChanged": ("ops.tasks", record("Weekly hours of a task at a workplace.", {
         "workplace_id": identifier("workplace id"),
         "task_id": identifier("task id"),
-        "hours_per_week": hours_per_week("hours of the task"),
+        "hours_per_week": workplace_hours_per_week("hours of the task"),
     })),
     "TaskAssignmentReported": ("ops.tasks", record("How the work is done today; 0 hours removes the assignment.", {
         "workplace_id": identifier("workplace id"),
