@@ -18,7 +18,7 @@ from tillid.runtime.embedded import port_is_free
 from tillid.runtime.services import running_services
 from tillid.runtime.supervisor import Child, wait_until
 
-DEMO_SEED = 7
+DEMO_SEED = 42
 
 
 def register(sub) -> argparse.ArgumentParser:

@@ -152,3 +152,25 @@ async def test_free_text_competences_are_mapped_by_the_taxonomy(db):
     assert skills == {"dk:oejendraabebehandling", "dk:saarbehandling"}
     held = await db.fetchrow("SELECT skill_text, confidence FROM unmapped_competences")
     assert held["skill_text"] == "qwzx plonk" and held["confidence"] < 0.5
+
+
+async def test_parking_and_release_in_concurrent_batches_never_strand_an_event(database_url):
+    """Two workers: one applies the employee, the other the workplace it needs, at the same moment."""
+    import asyncio
+
+    import asyncpg
+
+    projector = Projector()
+    a, b = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
+    try:
+        await projector.apply(a, envelopes(organisation()[1:]))  # professions and task; no workplace yet
+        for round_ in range(25):
+            workplace = f"wp-race-{round_}"
+            org = organisation(workplace=workplace)[:1]
+            person = employee(f"e-race-{round_}", workplace=workplace)
+            await asyncio.gather(projector.apply(a, envelopes(person)), projector.apply(b, envelopes(org)))
+        assert await a.fetchval("SELECT count(*) FROM parked_events") == 0
+        assert await a.fetchval("SELECT count(*) FROM employees WHERE employee_id LIKE 'e-race-%'") == 25
+    finally:
+        await a.close()
+        await b.close()

@@ -100,8 +100,13 @@ class Projector:
         if run:
             await PROJECTIONS[run[0].type].apply(conn, run, ctx)
         if to_park:
-            await _park(conn, to_park)
-            parked = len(to_park)
+            arrived, to_park = await _recheck_under_lock(conn, to_park)
+            if arrived:
+                more_applied, more_parked = await self._apply_runs(conn, arrived, ctx)
+                applied, parked = applied + more_applied, parked + more_parked
+            if to_park:
+                await _park(conn, to_park)
+                parked += len(to_park)
         return applied, parked
 
     async def _release(self, conn, ctx: BatchContext) -> int:
@@ -109,6 +114,7 @@ class Projector:
         released = 0
         while ctx.provided:
             refs, ctx.provided = ctx.provided, []
+            await _lock_refs(conn, refs)
             rows = await conn.fetch(
                 """DELETE FROM parked_events p USING unnest($1::text[], $2::text[]) AS r(kind, id)
                    WHERE p.waiting_kind = r.kind AND p.waiting_id = r.id
@@ -135,6 +141,27 @@ async def _existing(conn, refs: Iterable[Ref]) -> set[Ref]:
         rows = await conn.fetch(f"SELECT {column} AS id FROM {table} WHERE {column} = ANY($1::text[])", list(ids))
         found.update((kind, row["id"]) for row in rows)
     return found
+
+
+async def _lock_refs(conn, refs: Iterable[Ref]) -> None:
+    """Serialise parking on a referent with releasing it, across concurrent batches.
+
+    Without this, a batch could park an event for a workplace while another
+    batch, not yet seeing that parked row, inserts the workplace and releases
+    nothing: the event would wait forever. Locks are taken in one order.
+    """
+    keys = sorted({f"{kind}:{ref_id}" for kind, ref_id in refs})
+    await conn.execute(
+        """SELECT pg_advisory_xact_lock(k) FROM (
+               SELECT hashtextextended(key, 0) AS k FROM unnest($1::text[]) AS key ORDER BY 1) AS keys""", keys)
+
+
+async def _recheck_under_lock(conn, to_park: list[tuple[Any, Ref]]) -> tuple[list[Any], list[tuple[Any, Ref]]]:
+    """Lock the missing referents, look again, and split into arrived meanwhile and still missing."""
+    await _lock_refs(conn, [ref for _, ref in to_park])
+    present = await _existing(conn, [ref for _, ref in to_park])
+    arrived = [event for event, ref in to_park if ref in present]
+    return arrived, [(event, ref) for event, ref in to_park if ref not in present]
 
 
 async def _park(conn, events: list[tuple[Any, Ref]]) -> None:
