@@ -71,3 +71,56 @@ async def issue_suggestions(conn, proposal, decided_at: datetime) -> None:
             "proposal_id": proposal["proposal_id"], "summary_da": summary_da, "summary_en": summary_en,
             "respond_by": respond_by.isoformat(),
         }, event_id=derived_id("SuggestionIssued", suggestion_id), occurred_at=decided_at))
+
+
+async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, employee_ids: list[str],
+                         summary_da: str, summary_en: str, explanation: Mapping[str, Any],
+                         effect: Mapping[str, Any], fingerprint: str, issued_at: datetime) -> str | None:
+    """Store a proposal and its ProposalIssued event, unless it says nothing new.
+
+    Nothing is issued when a proposal for the same scope and kind with the same
+    substance (``fingerprint``) is pending or was decided: committees are not
+    asked twice. A pending proposal that differs in substance is superseded;
+    decided proposals are never replaced. Returns the new proposal id or None.
+    """
+    seen = await conn.fetchval(
+        """SELECT proposal_id FROM proposals WHERE scope = $1 AND kind = $2 AND fingerprint = $3
+           AND status <> 'superseded' LIMIT 1""", scope, kind, fingerprint)
+    if seen is not None:
+        return None
+    proposal_id = derived_id("proposal", kind, scope, fingerprint)
+    superseded = await conn.fetchval(
+        """UPDATE proposals SET status = 'superseded' WHERE scope = $1 AND kind = $2 AND status = 'pending'
+           RETURNING proposal_id""", scope, kind)
+    await conn.execute(
+        """INSERT INTO proposals (proposal_id, kind, committee_id, scope, employee_ids, summary_da, summary_en,
+                                 explanation, effect, supersedes, status, fingerprint, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'pending', $11, $12)
+           ON CONFLICT (proposal_id) DO UPDATE SET status = 'pending', supersedes = EXCLUDED.supersedes""",
+        proposal_id, kind, committee_id, scope, list(employee_ids), summary_da, summary_en,
+        json.dumps(explanation), json.dumps(effect), superseded, fingerprint, issued_at)
+    payload = {"proposal_id": proposal_id, "kind": kind, "committee_id": committee_id, "scope": scope,
+               "employee_ids": list(employee_ids), "summary_da": summary_da, "summary_en": summary_en,
+               "explanation": dict(explanation), "effect": dict(effect), "supersedes": superseded}
+    await enqueue(conn, "proposals", committee_id, envelope(
+        "ProposalIssued", payload, event_id=derived_id("ProposalIssued", proposal_id, superseded or ""),
+        occurred_at=issued_at))
+    return proposal_id
+
+
+async def record_and_publish(conn, event: Mapping[str, Any], key: str) -> bool:
+    """Apply an event the review service creates (a decision, an answer) and queue it for Kafka.
+
+    Both happen in the caller's transaction. The worker later reads the same
+    event from Kafka and, knowing its id, changes nothing. Returns False when
+    the event id was seen before.
+    """
+    from tillid.competence.events import TOPIC_OF_TYPE, validate
+    from tillid.store.projection.projector import Projector
+
+    envelope_ = validate(event)
+    result = await Projector().apply_in_transaction(conn, [envelope_])
+    if result.duplicates:
+        return False
+    await enqueue(conn, TOPIC_OF_TYPE[envelope_.type], key, envelope_.to_dict())
+    return True
