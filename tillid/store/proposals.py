@@ -75,30 +75,32 @@ async def issue_suggestions(conn, proposal, decided_at: datetime) -> None:
 
 async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, employee_ids: list[str],
                          summary_da: str, summary_en: str, explanation: Mapping[str, Any],
-                         effect: Mapping[str, Any], fingerprint: str, issued_at: datetime) -> str | None:
+                         effect: Mapping[str, Any], fingerprint: str, issued_at: datetime,
+                         source_events: list[str] | None = None) -> str | None:
     """Store a proposal and its ProposalIssued event, unless it says nothing new.
 
-    Nothing is issued when a proposal for the same scope and kind with the same
+    Nothing is issued when a proposal for the same scope, kind and committee with the same
     substance (``fingerprint``) is pending or was decided: committees are not
     asked twice. A pending proposal that differs in substance is superseded;
     decided proposals are never replaced. Returns the new proposal id or None.
     """
     seen = await conn.fetchval(
-        """SELECT proposal_id FROM proposals WHERE scope = $1 AND kind = $2 AND fingerprint = $3
-           AND status <> 'superseded' LIMIT 1""", scope, kind, fingerprint)
+        """SELECT proposal_id FROM proposals WHERE scope = $1 AND kind = $2 AND committee_id = $3
+           AND fingerprint = $4 AND status <> 'superseded' LIMIT 1""", scope, kind, committee_id, fingerprint)
     if seen is not None:
         return None
-    proposal_id = derived_id("proposal", kind, scope, fingerprint)
+    proposal_id = derived_id("proposal", kind, committee_id, scope, fingerprint)
     superseded = await conn.fetchval(
-        """UPDATE proposals SET status = 'superseded' WHERE scope = $1 AND kind = $2 AND status = 'pending'
-           RETURNING proposal_id""", scope, kind)
+        """UPDATE proposals SET status = 'superseded'
+           WHERE scope = $1 AND kind = $2 AND committee_id = $3 AND status = 'pending'
+           RETURNING proposal_id""", scope, kind, committee_id)
     await conn.execute(
         """INSERT INTO proposals (proposal_id, kind, committee_id, scope, employee_ids, summary_da, summary_en,
-                                 explanation, effect, supersedes, status, fingerprint, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'pending', $11, $12)
+                                 explanation, effect, supersedes, status, fingerprint, created_at, source_events)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'pending', $11, $12, $13)
            ON CONFLICT (proposal_id) DO UPDATE SET status = 'pending', supersedes = EXCLUDED.supersedes""",
         proposal_id, kind, committee_id, scope, list(employee_ids), summary_da, summary_en,
-        json.dumps(explanation), json.dumps(effect), superseded, fingerprint, issued_at)
+        json.dumps(explanation), json.dumps(effect), superseded, fingerprint, issued_at, list(source_events or []))
     payload = {"proposal_id": proposal_id, "kind": kind, "committee_id": committee_id, "scope": scope,
                "employee_ids": list(employee_ids), "summary_da": summary_da, "summary_en": summary_en,
                "explanation": dict(explanation), "effect": dict(effect), "supersedes": superseded}

@@ -22,6 +22,7 @@ from tillid.store.projection.context import resolve_with_taxonomy
 from tillid.store.projection.projector import Projector
 from tillid.streams.deadletter import DeadLetter
 from tillid.streams.ingest import Ingestor, RawMessage
+from tillid.streams.rematcher import Rematcher
 from tillid.streams.relay import relay_once
 from tillid.streams.topics import CONSUMED_TOPICS
 
@@ -95,6 +96,7 @@ def create_app(settings: Settings) -> faust.App:
     for name in CONSUMED_TOPICS:
         _add_ingest_agent(app, services, name)
     _add_relay(app, services)
+    _add_rematcher(app, services)
     return app
 
 
@@ -126,6 +128,23 @@ def _add_relay(app: faust.App, services: WorkerServices) -> None:
             _crash("relaying the outbox")
 
     app.timer(RELAY_INTERVAL_SECONDS, name="tillid.relay")(relay)
+
+
+def _add_rematcher(app: faust.App, services: WorkerServices) -> None:
+    rematcher: list[Rematcher] = []
+
+    async def rematch():
+        await services.ready()
+        if not rematcher:
+            rematcher.append(Rematcher(services.pool, services.settings.rematch_debounce_seconds))
+        try:
+            issued = await retry_while_unavailable(rematcher[0].run_once)
+            if issued:
+                log.info("issued %d proposals", issued)
+        except Exception:
+            _crash("re-matching dirty scopes")
+
+    app.timer(max(0.2, services.settings.rematch_debounce_seconds / 2), name="tillid.rematch")(rematch)
 
 
 def _crash(doing: str) -> None:

@@ -192,6 +192,11 @@ CREATE TABLE dirty_scopes (
     scope_kind text NOT NULL,
     scope_id   text NOT NULL,
     since      timestamptz NOT NULL DEFAULT now(),
+    -- Ids of (some of) the events that made the scope dirty, newest last: a proposal names its causes.
+    event_ids  text[] NOT NULL DEFAULT '{}',
+    -- Bumped by every new cause, so a re-matcher that read an older version keeps the scope dirty.
+    version    bigint NOT NULL DEFAULT 1,
+    claimed_at timestamptz,
     PRIMARY KEY (scope_kind, scope_id)
 );
 
@@ -208,6 +213,7 @@ CREATE TABLE proposals (
     supersedes   text,
     status       text NOT NULL DEFAULT 'pending',
     fingerprint  text NOT NULL,
+    source_events text[] NOT NULL DEFAULT '{}',
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX proposals_committee ON proposals (committee_id, status);

@@ -37,18 +37,26 @@ class BatchContext:
     """Collected while a batch is applied; written once at the end of its transaction."""
 
     resolve_skill: SkillResolver
-    workplaces: set[str] = field(default_factory=set)
-    organisations: set[str] = field(default_factory=set)
-    employees: set[str] = field(default_factory=set)
-    all_organisations: bool = False
-    rotation: bool = False
+    workplaces: dict[str, set[str]] = field(default_factory=dict)
+    organisations: dict[str, set[str]] = field(default_factory=dict)
+    employees: dict[str, set[str]] = field(default_factory=dict)
+    all_organisations: set[str] = field(default_factory=set)
+    rotation: set[str] = field(default_factory=set)
     provided: list[Ref] = field(default_factory=list)
+    # The events being applied now: the causes recorded with the scopes they touch.
+    current: tuple[str, ...] = ()
 
     def touch_workplace(self, workplace_id: str) -> None:
-        self.workplaces.add(workplace_id)
+        self.workplaces.setdefault(workplace_id, set()).update(self.current)
 
     def touch_organisation(self, organisation_id: str) -> None:
-        self.organisations.add(organisation_id)
+        self.organisations.setdefault(organisation_id, set()).update(self.current)
 
     def touch_employee(self, employee_id: str) -> None:
-        self.employees.add(employee_id)
+        self.employees.setdefault(employee_id, set()).update(self.current)
+
+    def touch_all_organisations(self) -> None:
+        self.all_organisations.update(self.current)
+
+    def touch_rotation(self) -> None:
+        self.rotation.update(self.current)

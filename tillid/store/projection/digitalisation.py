@@ -27,7 +27,7 @@ async def apply_digitalisation_change(conn, event, ctx: BatchContext) -> None:
     for workplace in workplaces:
         ctx.touch_workplace(workplace)
     ctx.touch_organisation(organisation)
-    ctx.rotation = True
+    ctx.touch_rotation()
 
 
 async def _hours_factor(conn, change_id, organisation, workplaces, effect) -> None:

@@ -34,7 +34,7 @@ async def erase_employee(conn, employee_id: str, ctx: BatchContext) -> int:
     status = await conn.execute("DELETE FROM employees WHERE employee_id = $1", employee_id)
     removed += int(status.split()[-1])
     await conn.execute("INSERT INTO erasures (rows) VALUES ($1)", removed)
-    ctx.rotation = True
+    ctx.touch_rotation()
     return removed
 
 

@@ -64,7 +64,7 @@ async def _workplace_upserted(conn, events, ctx: BatchContext) -> None:
         [(p["workplace_id"], p["name"], p["sector"], p["organisation_id"], p["committee_id"]) for p in rows])
     for p in rows:
         ctx.touch_workplace(p["workplace_id"])
-    ctx.rotation = True
+    ctx.touch_rotation()
 
 
 async def _profession_upserted(conn, events, ctx: BatchContext) -> None:
@@ -73,7 +73,7 @@ async def _profession_upserted(conn, events, ctx: BatchContext) -> None:
            ON CONFLICT (profession_id) DO UPDATE SET title_da = EXCLUDED.title_da,
                title_en = EXCLUDED.title_en, hourly_cost_dkk = EXCLUDED.hourly_cost_dkk""",
         [(p["profession_id"], p["title_da"], p["title_en"], float(p["hourly_cost_dkk"])) for p in _payloads(events)])
-    ctx.all_organisations = True
+    ctx.touch_all_organisations()
 
 
 # --- hr.employees ----------------------------------------------------------
@@ -108,7 +108,7 @@ async def _employee_left(conn, events, ctx: BatchContext) -> None:
                            [(p["employee_id"], _date(p["left_on"])) for p in rows])
     await conn.execute("DELETE FROM task_assignments WHERE employee_id = ANY($1::text[])", ids)
     await conn.execute("DELETE FROM rotation_interests WHERE employee_id = ANY($1::text[])", ids)
-    ctx.rotation = True
+    ctx.touch_rotation()
 
 
 async def _employee_erased(conn, events, ctx: BatchContext) -> None:
@@ -254,13 +254,13 @@ async def _activity_published(conn, events, ctx: BatchContext) -> None:
         [(p["activity_id"], p["kind"], p["title"], _skill_levels(p["teaches"], "to_level"),
           _skill_levels(p["prerequisites"], "min_level"), float(p["duration_hours"]), float(p["cost_dkk"]),
           p["provider"]) for p in _payloads(events)])
-    ctx.all_organisations = True
+    ctx.touch_all_organisations()
 
 
 async def _activity_withdrawn(conn, events, ctx: BatchContext) -> None:
     await conn.executemany("UPDATE learning_activities SET withdrawn = true WHERE activity_id = $1",
                            [(p["activity_id"],) for p in _payloads(events)])
-    ctx.all_organisations = True
+    ctx.touch_all_organisations()
 
 
 # --- rotation --------------------------------------------------------------
@@ -277,13 +277,13 @@ async def _slot_offered(conn, events, ctx: BatchContext) -> None:
         [(p["slot_id"], p["host_workplace_id"], p["title"], _skill_levels(p["teaches"], "to_level"),
           _skill_levels(p["requires"], "min_level"), int(p["weeks"]), int(p["capacity"]),
           _date(p["starts_on"])) for p in _payloads(events)])
-    ctx.rotation = True
+    ctx.touch_rotation()
 
 
 async def _slot_withdrawn(conn, events, ctx: BatchContext) -> None:
     await conn.executemany("UPDATE rotation_slots SET withdrawn = true WHERE slot_id = $1",
                            [(p["slot_id"],) for p in _payloads(events)])
-    ctx.rotation = True
+    ctx.touch_rotation()
 
 
 async def _interest_expressed(conn, events, ctx: BatchContext) -> None:
@@ -294,13 +294,13 @@ async def _interest_expressed(conn, events, ctx: BatchContext) -> None:
                available_from = EXCLUDED.available_from, max_weeks = EXCLUDED.max_weeks""",
         [(p["employee_id"], list(p["ranked_slot_ids"]), _date(p["available_from"]), int(p["max_weeks"]))
          for p in _payloads(events)])
-    ctx.rotation = True
+    ctx.touch_rotation()
 
 
 async def _interest_withdrawn(conn, events, ctx: BatchContext) -> None:
     await conn.execute("DELETE FROM rotation_interests WHERE employee_id = ANY($1::text[])",
                        [p["employee_id"] for p in _payloads(events)])
-    ctx.rotation = True
+    ctx.touch_rotation()
 
 
 # --- decisions and suggestions ---------------------------------------------

@@ -90,7 +90,7 @@ class Projector:
                 to_park.append((event, missing))
                 continue
             if run and run[0].type != event.type:
-                await PROJECTIONS[run[0].type].apply(conn, run, ctx)
+                await _apply_run(conn, run, ctx)
                 run = []
             run.append(event)
             provided = projection.provides(event.payload)
@@ -98,7 +98,7 @@ class Projector:
             ctx.provided.extend(provided)
             applied += 1
         if run:
-            await PROJECTIONS[run[0].type].apply(conn, run, ctx)
+            await _apply_run(conn, run, ctx)
         if to_park:
             arrived, to_park = await _recheck_under_lock(conn, to_park)
             if arrived:
@@ -129,6 +129,12 @@ class Projector:
             applied, _ = await self._apply_runs(conn, events, ctx)
             released += applied
         return released
+
+
+async def _apply_run(conn, run: list[Any], ctx: BatchContext) -> None:
+    ctx.current = tuple(event.event_id for event in run)
+    await PROJECTIONS[run[0].type].apply(conn, run, ctx)
+    ctx.current = ()
 
 
 async def _existing(conn, refs: Iterable[Ref]) -> set[Ref]:
@@ -174,20 +180,35 @@ async def _park(conn, events: list[tuple[Any, Ref]]) -> None:
                        [e.event_id for e, _ in events])
 
 
+MAX_CAUSES = 20
+
+
 async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
-    workplaces = set(ctx.workplaces)
+    """Mark touched scopes dirty, with the ids of the events that touched them (the latest few)."""
+    causes: dict[tuple[str, str], set[str]] = {}
+
+    def add(kind: str, scope_id: str, ids: set[str]) -> None:
+        causes.setdefault((kind, scope_id), set()).update(ids)
+
+    for workplace, ids in ctx.workplaces.items():
+        add("workplace", workplace, ids)
     if ctx.employees:
-        rows = await conn.fetch("SELECT DISTINCT workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
+        rows = await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
                                 list(ctx.employees))
-        workplaces.update(row["workplace_id"] for row in rows)
-    organisations = set(ctx.organisations)
+        for row in rows:
+            add("workplace", row["workplace_id"], ctx.employees[row["employee_id"]])
+    for organisation, ids in ctx.organisations.items():
+        add("organisation", organisation, ids)
     if ctx.all_organisations:
-        organisations.update(row["organisation_id"] for row in await conn.fetch(
-            "SELECT organisation_id FROM organisations"))
-    scopes = [("workplace", w) for w in sorted(workplaces)] + [("organisation", o) for o in sorted(organisations)]
+        for row in await conn.fetch("SELECT organisation_id FROM organisations"):
+            add("organisation", row["organisation_id"], ctx.all_organisations)
     if ctx.rotation:
-        scopes.append(("rotation", "all"))
-    if scopes:
+        add("rotation", "all", ctx.rotation)
+    if causes:
         await conn.executemany(
-            """INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ($1, $2)
-               ON CONFLICT (scope_kind, scope_id) DO NOTHING""", scopes)
+            """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ($1, $2, $3)
+               ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
+                   event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
+                       greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $4 + 1):]""",
+            [(kind, scope_id, sorted(ids)[-MAX_CAUSES:], MAX_CAUSES)
+             for (kind, scope_id), ids in sorted(causes.items())])

@@ -1,0 +1,160 @@
+"""Upskilling proposals: each employee's needs at a workplace, the solver's instances, and the proposal."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_da, hours_en, round2
+from tillid.matching.proposals.snapshot import EmployeeFacts, ProposalDraft, WorkplaceSnapshot
+
+INTEREST_LEVEL = 3
+MENTOR_PLACES = 2
+MAX_COVERAGE_TRAINEES_PER_TASK = 3
+
+
+@dataclass(frozen=True)
+class Need:
+    employee_id: str
+    source: str  # task | change | interest (the solver's need sources)
+    need_id: str
+    description: str
+    target: tuple[tuple[str, int], ...]
+
+
+def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> list[Need]:
+    """Why people here should learn something: new requirements, uncovered tasks, their own interests."""
+    found: list[Need] = []
+    tasks = {t.task_id: t for t in snapshot.tasks}
+    doing: dict[str, set[str]] = defaultdict(set)
+    for employee, task, hours in snapshot.current:
+        if hours > 0:
+            doing[employee].add(task)
+    for e in snapshot.employees:
+        for task_id in sorted(doing.get(e.employee_id, ())):
+            task = tasks.get(task_id)
+            if task is None or not task.added_requirements:
+                continue
+            missing = {s: lvl for s, lvl in task.added_requirements.items() if e.skills.get(s, 0) < lvl}
+            if missing:
+                found.append(Need(e.employee_id, "change", task_id,
+                                  f"Digitalisering: {task.name_da} kræver nu {', '.join(sorted(missing))} / "
+                                  f"digitalisation: {task.name_en} now requires {', '.join(sorted(missing))}",
+                                  tuple(sorted(task.requires.items()))))
+    uncovered = {u["task"]: u["hours"] for u in (leon_result or {}).get("uncovered", [])}
+    for task_id, hours in sorted(uncovered.items()):
+        task = tasks.get(task_id)
+        if task is None:
+            continue
+        candidates = [e for e in snapshot.employees
+                      if e.profession_id in task.allowed and any(e.skills.get(s, 0) < lvl
+                                                                  for s, lvl in task.requires.items())]
+        candidates.sort(key=lambda e: (_gap(e, task.requires), e.employee_id))
+        for e in candidates[:MAX_COVERAGE_TRAINEES_PER_TASK]:
+            found.append(Need(e.employee_id, "task", task_id,
+                              f"{task.name_da}: {hours_da(hours)} timer/uge er udækkede / "
+                              f"{task.name_en}: {hours_en(hours)} hours/week are uncovered",
+                              tuple(sorted(task.requires.items()))))
+    for e in snapshot.employees:
+        wanted = {s: INTEREST_LEVEL for s in e.learning_interests if e.skills.get(s, 0) < INTEREST_LEVEL}
+        if wanted:
+            found.append(Need(e.employee_id, "interest", ",".join(sorted(wanted)),
+                              "Eget ønske om at lære / own wish to learn", tuple(sorted(wanted.items()))))
+    return found
+
+
+def _gap(e: EmployeeFacts, requires) -> int:
+    return sum(max(0, lvl - e.skills.get(s, 0)) for s, lvl in requires.items())
+
+
+def upskill_instances(snapshot: WorkplaceSnapshot, found: list[Need],
+                      mentors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """One instance per profession (substitute cover costs that profession's hourly wage), one need per learner."""
+    by_id = {e.employee_id: e for e in snapshot.employees}
+    chosen: dict[str, Need] = {}
+    priority = {"change": 0, "task": 1, "interest": 2}
+    for need in found:
+        current = chosen.get(need.employee_id)
+        if current is None or priority[need.source] < priority[current.source]:
+            chosen[need.employee_id] = need
+    groups: dict[str, list[Need]] = defaultdict(list)
+    for employee_id, need in sorted(chosen.items()):
+        groups[by_id[employee_id].profession_id].append(need)
+    catalogue = [{"id": a.activity_id, "kind": a.kind, "teaches": dict(a.teaches),
+                  "prerequisites": dict(a.prerequisites), "duration_hours": a.duration_hours,
+                  "cost_dkk": a.cost_dkk, "provider": a.provider}
+                 for a in sorted(snapshot.activities.values(), key=lambda a: a.activity_id)]
+    instances = []
+    for profession, group in sorted(groups.items()):
+        if profession not in snapshot.professions:
+            continue
+        instances.append({
+            "substitute_cost_per_hour": snapshot.professions[profession].hourly_cost,
+            "activities": catalogue,
+            "employees": [{"id": n.employee_id, "skills": dict(sorted(by_id[n.employee_id].skills.items())),
+                           "target": dict(n.target), "mentors": mentors.get(n.employee_id, []),
+                           "need": {"source": n.source, "id": n.need_id, "description": n.description}}
+                          for n in group],
+        })
+    return instances
+
+
+def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any]]) -> ProposalDraft | None:
+    paths = sorted((p for r in results for p in r["paths"] if p["steps"]), key=lambda p: p["employee"])
+    unreachable = sorted((u for r in results for u in r["unreachable"]), key=lambda u: u["employee"])
+    if not paths:
+        return None
+    professions = {e.employee_id: e.profession_id for e in snapshot.employees}
+    fee = round2(sum(p["explanation"]["fee_dkk"] for p in paths))
+    cover = round2(sum(p["explanation"]["cover_dkk"] for p in paths))
+    hours = round2(sum(p["total_hours"] for p in paths))
+    gained: dict[str, int] = defaultdict(int)
+    for p in paths:
+        for gap in p["explanation"]["gaps"]:
+            gained[gap["skill"]] += 1
+    per_employee = {}
+    for p in paths:
+        steps = ", ".join(p["steps"])
+        need = p["explanation"].get("need") or {}
+        per_employee[p["employee"]] = {
+            "profession": professions.get(p["employee"]),
+            "summary_da": f"Forslag: {steps} ({hours_da(p['total_hours'])} timer, {dkk_da(p['total_cost'])} "
+                          f"inkl. vikardækning). Hvorfor: {need.get('description', '')}",
+            "summary_en": f"Suggested: {steps} ({hours_en(p['total_hours'])} hours, {dkk_en(p['total_cost'])} "
+                          f"including cover). Why: {need.get('description', '')}",
+            "path": p,
+        }
+    effect = {"employees": len(paths), "training_hours": hours, "fee_dkk": fee, "cover_dkk": cover,
+              "training_cost_dkk": round2(fee + cover), "competence_gained": dict(sorted(gained.items()))}
+    explanation = {"workplace": {"id": snapshot.workplace_id, "name": snapshot.name},
+                   "per_employee": per_employee, "unreachable": unreachable,
+                   "source_events": list(snapshot.source_events)}
+    summary_da = (f"{snapshot.name}: opkvalificering af {len(paths)} medarbejder(e), {hours_da(hours)} timer i alt, "
+                  f"{dkk_da(fee)} i gebyrer og {dkk_da(cover)} i vikardækning.")
+    summary_en = (f"{snapshot.name}: upskilling for {len(paths)} employee(s), {hours_en(hours)} hours in all, "
+                  f"{dkk_en(fee)} in fees and {dkk_en(cover)} in substitute cover.")
+    return ProposalDraft(kind="upskilling_path", committee_id=snapshot.committee_id, scope=snapshot.workplace_id,
+                         employee_ids=tuple(p["employee"] for p in paths), summary_da=summary_da,
+                         summary_en=summary_en, explanation=explanation, effect=effect,
+                         fingerprint=fingerprint([(p["employee"], p["steps"]) for p in paths]))
+
+
+def mentors_for(snapshot: WorkplaceSnapshot, found: list[Need]) -> dict[str, list[str]]:
+    """Colleagues at level 4+ matched to trainees, never more trainees per mentor than their places."""
+    from tillid.matching.upskilling.mentors import Colleague, MentorRequest, match_mentors
+
+    by_id = {e.employee_id: e for e in snapshot.employees}
+    requests = [MentorRequest(n.employee_id, snapshot.workplace_id, tuple(sorted(by_id[n.employee_id].skills.items())),
+                              skill)
+                for n in found for skill, level in n.target if by_id[n.employee_id].skills.get(skill, 0) < level]
+    colleagues = [Colleague(e.employee_id, snapshot.workplace_id, tuple(sorted(e.skills.items())),
+                            max_trainees=MENTOR_PLACES)
+                  for e in snapshot.employees if any(level >= 4 for level in e.skills.values())]
+    if not requests or not colleagues:
+        return {}
+    mentors: dict[str, set[str]] = defaultdict(set)
+    for match in match_mentors(requests, colleagues):
+        if match.mentor is not None and match.mentor != match.trainee:
+            mentors[match.trainee].add(match.mentor)
+    return {trainee: sorted(ids) for trainee, ids in mentors.items()}

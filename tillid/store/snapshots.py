@@ -1,0 +1,169 @@
+"""Read the store into the snapshots the re-matcher proposes from (tillid.matching.proposals.snapshot)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+
+from tillid.competence.model import AuthorisationRule, SkillRequirement, Task, effective_authorisation
+from tillid.matching.proposals.snapshot import (
+    ActivityFacts,
+    ApplicantFacts,
+    EmployeeFacts,
+    FreedHours,
+    NeedElsewhere,
+    ProfessionFacts,
+    RotationSnapshot,
+    SlotFacts,
+    TaskFacts,
+    WorkplaceSnapshot,
+)
+
+# At most this share of a workplace's staff away on rotation at once (at least one person).
+MAX_AWAY_SHARE = 0.05
+
+
+def _levels(value) -> dict[str, int]:
+    data = json.loads(value) if isinstance(value, str) else value
+    return {k: int(v) for k, v in sorted(data.items())}
+
+
+async def professions(conn) -> dict[str, ProfessionFacts]:
+    return {r["profession_id"]: ProfessionFacts(r["profession_id"], r["title_da"], r["title_en"],
+                                                 r["hourly_cost_dkk"])
+            for r in await conn.fetch("SELECT * FROM professions ORDER BY profession_id")}
+
+
+async def activities(conn) -> dict[str, ActivityFacts]:
+    return {r["activity_id"]: ActivityFacts(r["activity_id"], r["kind"], r["title"], _levels(r["teaches"]),
+                                            _levels(r["prerequisites"]), r["duration_hours"], r["cost_dkk"],
+                                            r["provider"])
+            for r in await conn.fetch("SELECT * FROM learning_activities WHERE NOT withdrawn ORDER BY activity_id")}
+
+
+async def skills_of(conn, employee_ids: list[str]) -> dict[str, dict[str, int]]:
+    skills: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in await conn.fetch("""SELECT employee_id, skill_id, level FROM competences
+                                 WHERE employee_id = ANY($1::text[]) ORDER BY employee_id, skill_id""", employee_ids):
+        skills[r["employee_id"]][r["skill_id"]] = r["level"]
+    return skills
+
+
+async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, ...] = (),
+                             catalogue: dict[str, ActivityFacts] | None = None,
+                             known_professions: dict[str, ProfessionFacts] | None = None) -> WorkplaceSnapshot | None:
+    place = await conn.fetchrow("SELECT * FROM workplaces WHERE workplace_id = $1", workplace_id)
+    if place is None:
+        return None
+    organisation = place["organisation_id"]
+    staff = await conn.fetch("""SELECT * FROM employees WHERE workplace_id = $1 AND left_on IS NULL
+                                ORDER BY employee_id""", workplace_id)
+    ids = [r["employee_id"] for r in staff]
+    skills = await skills_of(conn, ids)
+    completed: dict[str, list[str]] = defaultdict(list)
+    for r in await conn.fetch("""SELECT DISTINCT employee_id, activity_id FROM course_completions
+                                 WHERE passed AND employee_id = ANY($1::text[]) ORDER BY 1, 2""", ids):
+        completed[r["employee_id"]].append(r["activity_id"])
+    employees = tuple(EmployeeFacts(r["employee_id"], r["profession_id"], r["weekly_hours"],
+                                    skills.get(r["employee_id"], {}), tuple(completed.get(r["employee_id"], [])),
+                                    tuple(r["learning_interests"]), r["age_band"]) for r in staff)
+    tasks = await _tasks(conn, workplace_id, organisation)
+    current = tuple((r["employee_id"], r["task_id"], r["hours_per_week"]) for r in await conn.fetch(
+        """SELECT a.employee_id, a.task_id, a.hours_per_week FROM task_assignments a
+           JOIN employees e USING (employee_id)
+           WHERE a.workplace_id = $1 AND e.left_on IS NULL ORDER BY 1, 2""", workplace_id))
+    freed = tuple(FreedHours(r["change_id"], r["description"], r["task_id"], r["hours"]) for r in await conn.fetch(
+        """SELECT f.change_id, c.description, f.task_id, f.hours FROM freed_hours f
+           JOIN digitalisation_changes c USING (change_id) WHERE f.workplace_id = $1
+           ORDER BY f.change_id, f.task_id""", workplace_id))
+    needed, slots = ((), ())
+    if freed:
+        needed = await _needed_elsewhere(conn, organisation, workplace_id)
+        slots = await open_slots(conn)
+    return WorkplaceSnapshot(
+        workplace_id=workplace_id, name=place["name"], organisation_id=organisation,
+        committee_id=place["committee_id"], sector=place["sector"],
+        professions=known_professions if known_professions is not None else await professions(conn),
+        employees=employees, tasks=tasks, current=current,
+        activities=catalogue if catalogue is not None else await activities(conn),
+        freed=freed, needed_elsewhere=needed, open_slots=slots, source_events=tuple(source_events))
+
+
+async def _tasks(conn, workplace_id: str, organisation: str) -> tuple[TaskFacts, ...]:
+    rows = await conn.fetch(
+        """SELECT t.*, d.hours_per_week FROM task_demand d JOIN tasks t USING (task_id)
+           WHERE d.workplace_id = $1 AND d.hours_per_week > 0
+             AND NOT EXISTS (SELECT 1 FROM retired_tasks r WHERE r.organisation_id = $2 AND r.task_id = t.task_id)
+           ORDER BY t.task_id""", workplace_id, organisation)
+    task_ids = [r["task_id"] for r in rows]
+    rules: dict[str, list[AuthorisationRule]] = defaultdict(list)
+    for r in await conn.fetch("""SELECT * FROM authorisation_rules WHERE organisation_id = $1
+                                 AND task_id = ANY($2::text[]) ORDER BY task_id, profession_id""",
+                              organisation, task_ids):
+        rules[r["task_id"]].append(AuthorisationRule(organisation, r["task_id"], r["profession_id"], r["allowed"],
+                                                     r["requires_activity_id"], r["note"]))
+    added: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in await conn.fetch("""SELECT task_id, skill_id, min_level FROM local_requirements
+                                 WHERE organisation_id = $1 AND task_id = ANY($2::text[])""", organisation, task_ids):
+        added[r["task_id"]][r["skill_id"]] = r["min_level"]
+    tasks = []
+    for r in rows:
+        required = json.loads(r["required_skills"]) if isinstance(r["required_skills"], str) else r["required_skills"]
+        task = Task(r["task_id"], r["name_da"], r["name_en"],
+                    tuple(SkillRequirement(x["skill"], x["min_level"]) for x in required),
+                    tuple(r["authorised_professions"]), r["administrative"])
+        authorisation = effective_authorisation(task, rules[r["task_id"]])
+        requires = {x["skill"]: x["min_level"] for x in required}
+        for skill, level in added[r["task_id"]].items():
+            requires[skill] = max(level, requires.get(skill, 0))
+        tasks.append(TaskFacts(
+            task_id=task.task_id, name_da=task.name_da, name_en=task.name_en, hours=r["hours_per_week"],
+            requires=dict(sorted(requires.items())), allowed=tuple(authorisation.allowed),
+            conditional=dict(authorisation.conditional), added_requirements=dict(added[r["task_id"]]),
+            rule_notes={rule.profession_id: rule.note or "" for rule in rules[r["task_id"]]},
+            administrative=task.administrative))
+    return tuple(tasks)
+
+
+async def _needed_elsewhere(conn, organisation: str, workplace_id: str) -> tuple[NeedElsewhere, ...]:
+    """Task hours at other workplaces of the organisation that nobody is assigned to today."""
+    rows = await conn.fetch(
+        """SELECT d.workplace_id, w.name, d.task_id,
+                  d.hours_per_week - coalesce(sum(a.hours_per_week), 0) AS open_hours
+           FROM task_demand d JOIN workplaces w USING (workplace_id)
+           LEFT JOIN task_assignments a ON a.workplace_id = d.workplace_id AND a.task_id = d.task_id
+           WHERE w.organisation_id = $1 AND d.workplace_id <> $2
+           GROUP BY d.workplace_id, w.name, d.task_id, d.hours_per_week
+           HAVING d.hours_per_week - coalesce(sum(a.hours_per_week), 0) > 0.5
+           ORDER BY open_hours DESC, d.workplace_id, d.task_id LIMIT 50""", organisation, workplace_id)
+    return tuple(NeedElsewhere(r["workplace_id"], r["name"], r["task_id"], r["open_hours"]) for r in rows)
+
+
+async def open_slots(conn) -> tuple[SlotFacts, ...]:
+    return tuple(SlotFacts(r["slot_id"], r["title"], r["host_workplace_id"], r["sector"], r["organisation_id"],
+                           r["capacity"], r["weeks"], _levels(r["requires"]), _levels(r["teaches"]))
+                 for r in await conn.fetch(
+                     """SELECT s.*, w.sector, w.organisation_id FROM rotation_slots s
+                        JOIN workplaces w ON w.workplace_id = s.host_workplace_id
+                        WHERE NOT s.withdrawn AND s.capacity > 0 ORDER BY s.slot_id"""))
+
+
+async def rotation_snapshot(conn, source_events: tuple[str, ...] = ()) -> RotationSnapshot:
+    slots = await open_slots(conn)
+    rows = await conn.fetch(
+        """SELECT i.employee_id, i.ranked_slot_ids, i.max_weeks, e.workplace_id, e.profession_id,
+                  w.sector, w.organisation_id, w.committee_id
+           FROM rotation_interests i JOIN employees e USING (employee_id)
+           JOIN workplaces w ON w.workplace_id = e.workplace_id
+           WHERE e.left_on IS NULL ORDER BY i.employee_id""")
+    skills = await skills_of(conn, [r["employee_id"] for r in rows])
+    applicants = tuple(ApplicantFacts(r["employee_id"], r["workplace_id"], r["sector"], r["organisation_id"],
+                                      r["committee_id"], r["profession_id"], skills.get(r["employee_id"], {}),
+                                      tuple(r["ranked_slot_ids"]), r["max_weeks"]) for r in rows)
+    homes = sorted({a.home_workplace_id for a in applicants})
+    caps = {r["workplace_id"]: max(1, math.floor(r["staff"] * MAX_AWAY_SHARE)) for r in await conn.fetch(
+        """SELECT workplace_id, count(*) AS staff FROM employees WHERE workplace_id = ANY($1::text[])
+           AND left_on IS NULL GROUP BY workplace_id""", homes)}
+    return RotationSnapshot(slots=slots, applicants=applicants, max_away_per_workplace=caps,
+                            source_events=tuple(source_events))

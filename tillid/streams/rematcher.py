@@ -1,0 +1,163 @@
+"""The debounced re-matcher: recompute proposals for dirty scopes and issue the ones that say something new.
+
+Scopes are claimed with row locks (several workers share the work), solved
+off the event loop, and released only if no new event touched them while
+they were being solved. Solving calls the same ``solve`` functions as
+`tillid solve` (contracts/solvers.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import asyncpg
+
+from tillid.matching import leon, rotation, upskilling
+from tillid.matching.proposals.leon import leon_instance, leon_proposal
+from tillid.matching.proposals.rotation import rotation_instance, rotation_proposals
+from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, WorkplaceSnapshot
+from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_instances, upskilling_proposal
+from tillid.errors import PoisonError
+from tillid.store import snapshots
+from tillid.store.db import transient_as_unavailable
+from tillid.store.proposals import issue_proposal
+
+log = logging.getLogger("tillid.rematcher")
+
+CLAIM_LIMIT = 200
+STALE_CLAIM_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str
+    scope_id: str
+    version: int
+    event_ids: tuple[str, ...]
+
+
+def propose_for_workplace(snapshot: WorkplaceSnapshot) -> list[ProposalDraft]:
+    """LEON allocation and upskilling paths for one workplace (pure: snapshot in, drafts out)."""
+    drafts = []
+    instance = leon_instance(snapshot)
+    result = leon.solve(instance) if instance["tasks"] and instance["employees"] else None
+    if result is not None:
+        draft = leon_proposal(snapshot, instance, result)
+        if draft is not None:
+            drafts.append(draft)
+    found = needs(snapshot, result)
+    if found:
+        mentors = mentors_for(snapshot, found)
+        results = [upskilling.solve(i) for i in upskill_instances(snapshot, found, mentors)]
+        draft = upskilling_proposal(snapshot, results)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def propose_rotation(snapshot: RotationSnapshot) -> list[ProposalDraft]:
+    if not snapshot.slots or not snapshot.applicants:
+        return []
+    instance = rotation_instance(snapshot)
+    return rotation_proposals(snapshot, rotation.solve(instance))
+
+
+async def _solved(propose, snapshot, scope: str) -> list[ProposalDraft]:
+    """Solve off the event loop. A scope whose data the solver rejects is logged and passed over,
+    so one workplace's odd data never stops proposals for the others."""
+    try:
+        return await asyncio.to_thread(propose, snapshot)
+    except PoisonError as error:
+        log.error("no proposals for %s: %s", scope, error.reason)
+        return []
+
+
+class Rematcher:
+    def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0) -> None:
+        self.pool = pool
+        self.debounce = debounce_seconds
+
+    async def run_once(self) -> int:
+        """Handle every dirty scope that has been quiet for the debounce time; returns proposals issued."""
+        async with transient_as_unavailable():
+            return await self._run_once()
+
+    async def _run_once(self) -> int:
+        claims = await self._claim()
+        if not claims:
+            return 0
+        issued = 0
+        workplaces = await self._workplaces_of(claims)
+        catalogue, professions = await self._catalogue()
+        for workplace, claim_causes in sorted(workplaces.items()):
+            async with self.pool.acquire() as conn:
+                snapshot = await snapshots.workplace_snapshot(conn, workplace, claim_causes, catalogue, professions)
+            if snapshot is not None:
+                issued += await self._issue(await _solved(propose_for_workplace, snapshot, workplace))
+        if any(c.kind == "rotation" for c in claims):
+            causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
+            async with self.pool.acquire() as conn:
+                snapshot = await snapshots.rotation_snapshot(conn, causes)
+            issued += await self._issue(await _solved(propose_rotation, snapshot, "rotation"))
+        await self._release(claims)
+        return issued
+
+    async def _claim(self) -> list[Claim]:
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                """UPDATE dirty_scopes d SET claimed_at = now() FROM (
+                       SELECT scope_kind, scope_id FROM dirty_scopes
+                       WHERE since < now() - make_interval(secs => $1)
+                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))
+                       ORDER BY since LIMIT $3 FOR UPDATE SKIP LOCKED) c
+                   WHERE d.scope_kind = c.scope_kind AND d.scope_id = c.scope_id
+                   RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids""",
+                self.debounce, STALE_CLAIM_SECONDS, CLAIM_LIMIT)
+        return [Claim(r["scope_kind"], r["scope_id"], r["version"], tuple(r["event_ids"])) for r in rows]
+
+    async def _workplaces_of(self, claims: list[Claim]) -> dict[str, tuple[str, ...]]:
+        causes: dict[str, list[str]] = {}
+        async with self.pool.acquire() as conn:
+            for claim in claims:
+                if claim.kind == "workplace":
+                    targets = [claim.scope_id]
+                elif claim.kind == "organisation":
+                    targets = [r["workplace_id"] for r in await conn.fetch(
+                        "SELECT workplace_id FROM workplaces WHERE organisation_id = $1", claim.scope_id)]
+                else:
+                    continue
+                for workplace in targets:
+                    causes.setdefault(workplace, []).extend(claim.event_ids)
+        return {w: tuple(dict.fromkeys(ids)) for w, ids in causes.items()}
+
+    async def _catalogue(self):
+        async with self.pool.acquire() as conn:
+            return await snapshots.activities(conn), await snapshots.professions(conn)
+
+    async def _issue(self, drafts: list[ProposalDraft]) -> int:
+        issued = 0
+        now = datetime.now(timezone.utc)
+        async with self.pool.acquire() as conn:
+            for draft in drafts:
+                async with conn.transaction():
+                    proposal_id = await issue_proposal(
+                        conn, kind=draft.kind, committee_id=draft.committee_id, scope=draft.scope,
+                        employee_ids=list(draft.employee_ids), summary_da=draft.summary_da,
+                        summary_en=draft.summary_en, explanation=draft.explanation, effect=draft.effect,
+                        fingerprint=draft.fingerprint, issued_at=now,
+                        source_events=list(draft.explanation.get("source_events", [])))
+                issued += proposal_id is not None
+        return issued
+
+    async def _release(self, claims: list[Claim]) -> None:
+        """Forget scopes no new event touched meanwhile; the others stay dirty for the next round."""
+        async with self.pool.acquire() as conn:
+            await conn.executemany(
+                """DELETE FROM dirty_scopes WHERE scope_kind = $1 AND scope_id = $2 AND version = $3""",
+                [(c.kind, c.scope_id, c.version) for c in claims])
+            await conn.executemany(
+                """UPDATE dirty_scopes SET claimed_at = NULL, since = now()
+                   WHERE scope_kind = $1 AND scope_id = $2""", [(c.kind, c.scope_id) for c in claims])
