@@ -126,3 +126,17 @@ async def record_and_publish(conn, event: Mapping[str, Any], key: str) -> bool:
         return False
     await enqueue(conn, TOPIC_OF_TYPE[envelope_.type], key, envelope_.to_dict())
     return True
+
+
+async def withdraw_pending(conn, *, kind: str, scope: str, committee_id: str | None, reason: str,
+                           at: datetime) -> list[str]:
+    """Withdraw pending proposals whose facts no longer hold (decided ones are never touched)."""
+    rows = await conn.fetch(
+        """UPDATE proposals SET status = 'withdrawn' WHERE kind = $1 AND scope = $2 AND status = 'pending'
+           AND ($3::text IS NULL OR committee_id = $3) RETURNING proposal_id, committee_id""",
+        kind, scope, committee_id)
+    for row in rows:
+        await enqueue(conn, "proposals", row["committee_id"], envelope(
+            "ProposalWithdrawn", {"proposal_id": row["proposal_id"], "reason": reason},
+            event_id=derived_id("ProposalWithdrawn", row["proposal_id"]), occurred_at=at))
+    return [row["proposal_id"] for row in rows]

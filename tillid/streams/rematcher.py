@@ -23,11 +23,12 @@ from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_ins
 from tillid.errors import PoisonError
 from tillid.store import snapshots
 from tillid.store.db import transient_as_unavailable
-from tillid.store.proposals import issue_proposal
+from tillid.store.proposals import issue_proposal, withdraw_pending
 
 log = logging.getLogger("tillid.rematcher")
 
 CLAIM_LIMIT = 200
+WORKPLACE_KINDS = ("leon_allocation", "upskilling_path")
 STALE_CLAIM_SECONDS = 120
 
 
@@ -96,12 +97,17 @@ class Rematcher:
             async with self.pool.acquire() as conn:
                 snapshot = await snapshots.workplace_snapshot(conn, workplace, claim_causes, catalogue, professions)
             if snapshot is not None:
-                issued += await self._issue(await _solved(propose_for_workplace, snapshot, workplace))
+                drafts = await _solved(propose_for_workplace, snapshot, workplace)
+                issued += await self._issue(drafts)
+                await self._withdraw_missing(drafts, [(kind, workplace, snapshot.committee_id)
+                                                      for kind in WORKPLACE_KINDS])
         if any(c.kind == "rotation" for c in claims):
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
             async with self.pool.acquire() as conn:
                 snapshot = await snapshots.rotation_snapshot(conn, causes)
-            issued += await self._issue(await _solved(propose_rotation, snapshot, "rotation"))
+            drafts = await _solved(propose_rotation, snapshot, "rotation")
+            issued += await self._issue(drafts)
+            await self._withdraw_missing(drafts, await self._pending_rotation())
         await self._release(claims)
         return issued
 
@@ -151,6 +157,22 @@ class Rematcher:
                         source_events=list(draft.explanation.get("source_events", [])))
                 issued += proposal_id is not None
         return issued
+
+    async def _pending_rotation(self) -> list[tuple[str, str, str]]:
+        async with self.pool.acquire() as conn:
+            return [("rotation_placement", r["scope"], r["committee_id"]) for r in await conn.fetch(
+                "SELECT scope, committee_id FROM proposals WHERE kind = 'rotation_placement' AND status = 'pending'")]
+
+    async def _withdraw_missing(self, drafts: list[ProposalDraft], considered: list[tuple[str, str, str]]) -> None:
+        """Pending proposals of a scope the new round has nothing to say about are withdrawn."""
+        proposed = {(d.kind, d.scope, d.committee_id) for d in drafts}
+        now = datetime.now(timezone.utc)
+        async with self.pool.acquire() as conn:
+            for kind, scope, committee in considered:
+                if (kind, scope, committee) not in proposed:
+                    async with conn.transaction():
+                        await withdraw_pending(conn, kind=kind, scope=scope, committee_id=committee, at=now,
+                                               reason="the current facts give no change to propose")
 
     async def _release(self, claims: list[Claim]) -> None:
         """Forget scopes no new event touched meanwhile; the others stay dirty for the next round."""

@@ -45,6 +45,8 @@ async def test_demo_data_gives_proposals_of_every_kind_and_nothing_twice(db, poo
     assert kinds == {"leon_allocation", "upskilling_path", "rotation_placement"}
     assert await db.fetchval("SELECT count(*) FROM dirty_scopes") == 0
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE topic = 'proposals'") == len(rows)
+    for row in await db.fetch("SELECT value FROM outbox"):
+        validate(json.loads(row["value"]))  # what the system publishes meets the event contract too
 
     leon = [r for r in rows if r["kind"] == "leon_allocation" and json.loads(r["effect"])["dkk_per_week"] > 0]
     assert leon, "the demo's current allocations are deliberately not at the LEON optimum"
@@ -88,3 +90,19 @@ async def test_debounce_waits_for_a_quiet_scope(db, pool):
     await load_demo(db)
     assert await Rematcher(pool, debounce_seconds=3600).run_once() == 0
     assert await db.fetchval("SELECT count(*) FROM dirty_scopes") > 0
+
+
+async def test_a_pending_proposal_whose_facts_changed_away_is_withdrawn(db, pool):
+    await load_demo(db)
+    await Rematcher(pool, debounce_seconds=0).run_once()
+    upskilling = await db.fetchrow("SELECT proposal_id, scope FROM proposals WHERE kind = 'upskilling_path' "
+                                   "AND status = 'pending' ORDER BY proposal_id LIMIT 1")
+    # Everyone there has left: nobody to upskill, so the proposal no longer holds.
+    await db.execute("UPDATE employees SET left_on = '2026-12-01' WHERE workplace_id = $1", upskilling["scope"])
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ('workplace', $1)", upskilling["scope"])
+    await Rematcher(pool, debounce_seconds=0).run_once()
+    assert await db.fetchval("SELECT status FROM proposals WHERE proposal_id = $1",
+                             upskilling["proposal_id"]) == "withdrawn"
+    withdrawn = [json.loads(r["value"]) for r in await db.fetch(
+        "SELECT value FROM outbox WHERE value->>'type' = 'ProposalWithdrawn'")]
+    assert upskilling["proposal_id"] in {e["payload"]["proposal_id"] for e in withdrawn}

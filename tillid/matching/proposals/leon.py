@@ -51,13 +51,19 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
     moves = result.get("moves", [])
     unlocks = result.get("unlocks", [])
     freed = _freed_hours(snapshot)
-    if saving < MIN_SAVING_PER_WEEK and not unlocks and not freed and instance["current"]:
+    demand = sum(t["hours"] for t in instance["tasks"])
+    covered_today = _covered(instance)
+    coverage_gain = round2((demand - result["uncovered_hours"]) - covered_today)
+    worth_it = ((saving >= MIN_SAVING_PER_WEEK and coverage_gain >= -1e-6) or coverage_gain > 0.5
+                or unlocks or freed)
+    if not worth_it:
         return None
     changed = _changed_employees(instance["current"], result["assignments"])
     hours_moved = round2(sum(m["hours"] for m in moves))
     effect = {
         "hours_moved": hours_moved,
         "dkk_per_week": saving,
+        "hours_covered_more": coverage_gain,
         "current_cost_per_week": round2(result.get("current_cost", result["total_cost"])),
         "proposed_cost_per_week": round2(result["total_cost"]),
         "uncovered_hours": round2(result["uncovered_hours"]),
@@ -78,7 +84,8 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
         "change_penalty_per_hour": instance["change_penalty_per_hour"],
         "source_events": list(snapshot.source_events),
     }
-    da, en = _summaries(snapshot, saving, hours_moved, moves, unlocks, freed, result["uncovered_hours"])
+    da, en = _summaries(snapshot, saving, hours_moved, moves, unlocks, freed, result["uncovered_hours"],
+                        coverage_gain)
     substance = {"assignments": [(a["employee"], a["task"], round(a["hours"], 2)) for a in result["assignments"]],
                  "uncovered": round(result["uncovered_hours"], 2),
                  "unlocks": [(u["activity"], u["employees"]) for u in unlocks],
@@ -86,6 +93,22 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
     return ProposalDraft(kind="leon_allocation", committee_id=snapshot.committee_id, scope=snapshot.workplace_id,
                          employee_ids=tuple(changed), summary_da=da, summary_en=en, explanation=explanation,
                          effect=effect, fingerprint=fingerprint(substance))
+
+
+def _covered(instance: dict[str, Any]) -> float:
+    """Hours covered today: current hours per task, at most the task's demand."""
+    per_task: dict[str, float] = defaultdict(float)
+    for c in instance["current"]:
+        per_task[c["task"]] += c["hours"]
+    return sum(min(t["hours"], per_task[t["id"]]) for t in instance["tasks"])
+
+
+def _money_da(saving: float) -> str:
+    return f"sparer {dkk_da(saving)} om ugen" if saving >= 0 else f"koster {dkk_da(-saving)} mere om ugen"
+
+
+def _money_en(saving: float) -> str:
+    return f"saves {dkk_en(saving)} a week" if saving >= 0 else f"costs {dkk_en(-saving)} more a week"
 
 
 def _changed_employees(current: list[dict], assignments: list[dict]) -> list[str]:
@@ -162,16 +185,19 @@ def _freed_hours(snapshot: WorkplaceSnapshot) -> list[dict]:
     return result
 
 
-def _summaries(snapshot, saving, hours_moved, moves, unlocks, freed, uncovered) -> tuple[str, str]:
+def _summaries(snapshot, saving, hours_moved, moves, unlocks, freed, uncovered, coverage_gain) -> tuple[str, str]:
     da, en = [], []
-    if moves:
+    if coverage_gain > 0.5:
+        da.append(f"Dækker {hours_da(coverage_gain)} flere timer/uge med kvalificeret personale; {_money_da(saving)}.")
+        en.append(f"Covers {hours_en(coverage_gain)} more hours/week with qualified staff; {_money_en(saving)}.")
+    elif moves:
         da.append(f"Flyt {hours_da(hours_moved)} timer/uge til den faggruppe, der kan løse opgaven billigst "
-                  f"({len(moves)} flytning{'er' if len(moves) != 1 else ''}); sparer {dkk_da(saving)} om ugen.")
+                  f"({len(moves)} flytning{'er' if len(moves) != 1 else ''}); {_money_da(saving)}.")
         en.append(f"Move {hours_en(hours_moved)} hours/week to the staff group that can do the work at the "
-                  f"lowest cost ({len(moves)} move{'s' if len(moves) != 1 else ''}); saves {dkk_en(saving)} a week.")
+                  f"lowest cost ({len(moves)} move{'s' if len(moves) != 1 else ''}); {_money_en(saving)}.")
     elif saving >= MIN_SAVING_PER_WEEK:
-        da.append(f"Ny fordeling af opgaverne sparer {dkk_da(saving)} om ugen.")
-        en.append(f"A new allocation of the tasks saves {dkk_en(saving)} a week.")
+        da.append(f"Ny fordeling af opgaverne {_money_da(saving)}.")
+        en.append(f"A new allocation of the tasks {_money_en(saving)}.")
     if unlocks:
         best = unlocks[0]
         da.append(f"Uddannelse ({best['activity']}) af {len(best['employees'])} medarbejder(e) sparer yderligere "
