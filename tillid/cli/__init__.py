@@ -20,6 +20,7 @@ COMMANDS = [
     "solve",
     "skills",
     "demo_data",
+    "bench",
 ]
 
 
