@@ -21,7 +21,7 @@ class Settings:
     api_port: int = 8000
     app_id: str = "tillid"
     partitions: int = 8
-    rematch_debounce_seconds: float = 1.0
+    rematch_debounce_seconds: float = 0.5
     log_level: str = "warning"
 
     @property

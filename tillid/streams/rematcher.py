@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import asyncpg
 
 from tillid.matching import leon, rotation, upskilling
+from tillid.matching.proposals.common import fingerprint
 from tillid.matching.proposals.leon import leon_instance, leon_proposal
 from tillid.matching.proposals.rotation import rotation_instance, rotation_proposals
 from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, WorkplaceSnapshot
@@ -28,7 +30,9 @@ from tillid.store.proposals import issue_proposal, withdraw_pending
 log = logging.getLogger("tillid.rematcher")
 
 CLAIM_LIMIT = 200
-WORKPLACE_KINDS = ("leon_allocation", "upskilling_path")
+# Upskilling paths are slower and less urgent than allocations: a round spends at most this much
+# on them, so a new event's LEON proposal never waits long behind a round of upskilling.
+UPSKILLING_BUDGET_SECONDS = 0.25
 STALE_CLAIM_SECONDS = 120
 
 
@@ -40,23 +44,31 @@ class Claim:
     event_ids: tuple[str, ...]
 
 
+def propose_leon(snapshot: WorkplaceSnapshot) -> tuple[list[ProposalDraft], dict | None]:
+    """The LEON allocation proposal for one workplace, and the solver's result (pure)."""
+    instance = leon_instance(snapshot)
+    if not (instance["tasks"] and instance["employees"]):
+        return [], None
+    result = leon.solve(instance)
+    draft = leon_proposal(snapshot, instance, result)
+    return ([draft] if draft is not None else []), result
+
+
+def propose_upskilling(snapshot: WorkplaceSnapshot, leon_result: dict | None) -> list[ProposalDraft]:
+    """Upskilling paths for the needs at one workplace (pure)."""
+    found = needs(snapshot, leon_result)
+    if not found:
+        return []
+    mentors = mentors_for(snapshot, found)
+    results = [upskilling.solve(i) for i in upskill_instances(snapshot, found, mentors)]
+    draft = upskilling_proposal(snapshot, results)
+    return [draft] if draft is not None else []
+
+
 def propose_for_workplace(snapshot: WorkplaceSnapshot) -> list[ProposalDraft]:
     """LEON allocation and upskilling paths for one workplace (pure: snapshot in, drafts out)."""
-    drafts = []
-    instance = leon_instance(snapshot)
-    result = leon.solve(instance) if instance["tasks"] and instance["employees"] else None
-    if result is not None:
-        draft = leon_proposal(snapshot, instance, result)
-        if draft is not None:
-            drafts.append(draft)
-    found = needs(snapshot, result)
-    if found:
-        mentors = mentors_for(snapshot, found)
-        results = [upskilling.solve(i) for i in upskill_instances(snapshot, found, mentors)]
-        draft = upskilling_proposal(snapshot, results)
-        if draft is not None:
-            drafts.append(draft)
-    return drafts
+    drafts, result = propose_leon(snapshot)
+    return drafts + propose_upskilling(snapshot, result)
 
 
 def propose_rotation(snapshot: RotationSnapshot) -> list[ProposalDraft]:
@@ -66,20 +78,33 @@ def propose_rotation(snapshot: RotationSnapshot) -> list[ProposalDraft]:
     return rotation_proposals(snapshot, rotation.solve(instance))
 
 
-async def _solved(propose, snapshot, scope: str) -> list[ProposalDraft]:
+async def _solved(propose, arguments, scope: str, nothing):
     """Solve off the event loop. A scope whose data the solver rejects is logged and passed over,
     so one workplace's odd data never stops proposals for the others."""
+    arguments = arguments if isinstance(arguments, tuple) else (arguments,)
     try:
-        return await asyncio.to_thread(propose, snapshot)
+        return await asyncio.to_thread(propose, *arguments)
     except PoisonError as error:
         log.error("no proposals for %s: %s", scope, error.reason)
-        return []
+        return nothing
 
 
 class Rematcher:
     def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0) -> None:
         self.pool = pool
         self.debounce = debounce_seconds
+        # Per workplace and kind: the digest of the last solver input and its outcome. An event that
+        # changes nothing the solver sees (a skill no task asks for) then costs a snapshot, not a solve.
+        self._last: dict[tuple[str, str], tuple[str, object]] = {}
+
+    async def _cached(self, kind: str, workplace: str, inputs, propose, arguments, nothing):
+        digest = fingerprint(inputs)
+        last = self._last.get((kind, workplace))
+        if last is not None and last[0] == digest:
+            return last[1], True
+        outcome = await _solved(propose, arguments, workplace, nothing)
+        self._last[(kind, workplace)] = (digest, outcome)
+        return outcome, False
 
     async def run_once(self) -> int:
         """Handle every dirty scope that has been quiet for the debounce time; returns proposals issued."""
@@ -93,22 +118,43 @@ class Rematcher:
         issued = 0
         workplaces = await self._workplaces_of(claims)
         catalogue, professions = await self._catalogue()
+        # LEON first for every scope: it is quick, and allocations are what committees wait for;
+        # the slower upskilling paths follow.
+        solved = []
         for workplace, claim_causes in sorted(workplaces.items()):
             async with self.pool.acquire() as conn:
                 snapshot = await snapshots.workplace_snapshot(conn, workplace, claim_causes, catalogue, professions)
-            if snapshot is not None:
-                drafts = await _solved(propose_for_workplace, snapshot, workplace)
+            if snapshot is None:
+                continue
+            (drafts, result), unchanged = await self._cached(
+                "leon", workplace, (leon_instance(snapshot), snapshot.freed, snapshot.committee_id),
+                propose_leon, snapshot, ([], None))
+            if not unchanged:
                 issued += await self._issue(drafts)
-                await self._withdraw_missing(drafts, [(kind, workplace, snapshot.committee_id)
-                                                      for kind in WORKPLACE_KINDS])
+                await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
+            solved.append((snapshot, result))
+        deferred: set[str] = set()
+        budget_ends = time.monotonic() + UPSKILLING_BUDGET_SECONDS
+        for index, (snapshot, result) in enumerate(solved):
+            if index > 0 and time.monotonic() > budget_ends:  # at least one per round: progress
+                deferred.add(snapshot.workplace_id)
+                continue
+            drafts, unchanged = await self._cached(
+                "upskilling", snapshot.workplace_id, (replace(snapshot, source_events=()), result),
+                propose_upskilling, (snapshot, result), [])
+            if not unchanged:
+                issued += await self._issue(drafts)
+                await self._withdraw_missing(drafts, [("upskilling_path", snapshot.workplace_id,
+                                                       snapshot.committee_id)])
         if any(c.kind == "rotation" for c in claims):
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
             async with self.pool.acquire() as conn:
                 snapshot = await snapshots.rotation_snapshot(conn, causes)
-            drafts = await _solved(propose_rotation, snapshot, "rotation")
+            drafts = await _solved(propose_rotation, snapshot, "rotation", [])
             issued += await self._issue(drafts)
             await self._withdraw_missing(drafts, await self._pending_rotation())
         await self._release(claims)
+        await self._defer(deferred, workplaces)
         return issued
 
     async def _claim(self) -> list[Claim]:
@@ -173,6 +219,16 @@ class Rematcher:
                     async with conn.transaction():
                         await withdraw_pending(conn, kind=kind, scope=scope, committee_id=committee, at=now,
                                                reason="the current facts give no change to propose")
+
+    async def _defer(self, deferred: set[str], workplaces: dict[str, tuple[str, ...]]) -> None:
+        """Workplaces whose upskilling waits for the next round stay dirty, first in the queue."""
+        if deferred:
+            async with self.pool.acquire() as conn:
+                await conn.executemany(
+                    """INSERT INTO dirty_scopes (scope_kind, scope_id, since, event_ids)
+                       VALUES ('workplace', $1, now() - interval '1 hour', $2)
+                       ON CONFLICT (scope_kind, scope_id) DO UPDATE SET since = EXCLUDED.since, claimed_at = NULL""",
+                    [(w, list(workplaces.get(w, ()))[:20]) for w in sorted(deferred)])
 
     async def _release(self, claims: list[Claim]) -> None:
         """Forget scopes no new event touched meanwhile; the others stay dirty for the next round."""

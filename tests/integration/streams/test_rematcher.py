@@ -36,9 +36,19 @@ async def proposals(db):
     return await db.fetch("SELECT * FROM proposals ORDER BY proposal_id")
 
 
+async def settle(pool, db) -> int:
+    """Run rounds until nothing is dirty; returns the proposals issued."""
+    issued = 0
+    for _ in range(100):
+        issued += await Rematcher(pool, debounce_seconds=0).run_once()
+        if not await db.fetchval("SELECT count(*) FROM dirty_scopes"):
+            return issued
+    raise AssertionError("the re-matcher did not settle")
+
+
 async def test_demo_data_gives_proposals_of_every_kind_and_nothing_twice(db, pool):
     await load_demo(db)
-    issued = await Rematcher(pool, debounce_seconds=0).run_once()
+    issued = await settle(pool, db)
     rows = await proposals(db)
     assert issued == len(rows) > 0
     kinds = {r["kind"] for r in rows}
@@ -57,7 +67,7 @@ async def test_demo_data_gives_proposals_of_every_kind_and_nothing_twice(db, poo
 
     await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) SELECT 'workplace', workplace_id FROM workplaces")
     await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ('rotation', 'all')")
-    again = await Rematcher(pool, debounce_seconds=0).run_once()
+    again = await settle(pool, db)
     new = [(r["kind"], r["scope"], r["supersedes"]) for r in await proposals(db) if r["proposal_id"] not in {x["proposal_id"] for x in rows}]
     assert again == 0, new
     assert len(await proposals(db)) == len(rows)
@@ -66,7 +76,7 @@ async def test_demo_data_gives_proposals_of_every_kind_and_nothing_twice(db, poo
 async def test_same_input_gives_the_same_proposals(postgres_server, database_url, pool):
     await_first = await asyncpg.connect(database_url)
     await load_demo(await_first)
-    await Rematcher(pool, debounce_seconds=0).run_once()
+    await settle(pool, await_first)
     first = [(r["proposal_id"], r["fingerprint"], r["summary_en"]) for r in await proposals(await_first)]
     await await_first.close()
 
@@ -78,7 +88,7 @@ async def test_same_input_gives_the_same_proposals(postgres_server, database_url
     other_pool = await asyncpg.create_pool(other_url, min_size=1, max_size=2)
     try:
         await load_demo(other)
-        await Rematcher(other_pool, debounce_seconds=0).run_once()
+        await settle(other_pool, other)
         second = [(r["proposal_id"], r["fingerprint"], r["summary_en"]) for r in await proposals(other)]
     finally:
         await other_pool.close()
@@ -94,15 +104,32 @@ async def test_debounce_waits_for_a_quiet_scope(db, pool):
 
 async def test_a_pending_proposal_whose_facts_changed_away_is_withdrawn(db, pool):
     await load_demo(db)
-    await Rematcher(pool, debounce_seconds=0).run_once()
+    await settle(pool, db)
     upskilling = await db.fetchrow("SELECT proposal_id, scope FROM proposals WHERE kind = 'upskilling_path' "
                                    "AND status = 'pending' ORDER BY proposal_id LIMIT 1")
     # Everyone there has left: nobody to upskill, so the proposal no longer holds.
     await db.execute("UPDATE employees SET left_on = '2026-12-01' WHERE workplace_id = $1", upskilling["scope"])
     await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ('workplace', $1)", upskilling["scope"])
-    await Rematcher(pool, debounce_seconds=0).run_once()
+    await settle(pool, db)
     assert await db.fetchval("SELECT status FROM proposals WHERE proposal_id = $1",
                              upskilling["proposal_id"]) == "withdrawn"
     withdrawn = [json.loads(r["value"]) for r in await db.fetch(
         "SELECT value FROM outbox WHERE value->>'type' = 'ProposalWithdrawn'")]
     assert upskilling["proposal_id"] in {e["payload"]["proposal_id"] for e in withdrawn}
+
+
+async def test_upskilling_beyond_the_round_budget_waits_for_the_next_round(db, pool, monkeypatch):
+    from tillid.streams import rematcher as module
+
+    await load_demo(db)
+    monkeypatch.setattr(module, "UPSKILLING_BUDGET_SECONDS", 0.0)
+    rematcher = Rematcher(pool, debounce_seconds=0)
+    await rematcher.run_once()
+    assert await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'leon_allocation'") > 0
+    first_round = await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'upskilling_path'")
+    waiting = await db.fetchval("SELECT count(*) FROM dirty_scopes WHERE scope_kind = 'workplace'")
+    assert waiting > 0
+    for _ in range(waiting + 1):
+        await rematcher.run_once()
+    assert await db.fetchval("SELECT count(*) FROM dirty_scopes") == 0
+    assert await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'upskilling_path'") > first_round

@@ -29,11 +29,18 @@ def leon_instance(snapshot: WorkplaceSnapshot, change_penalty: float = CHANGE_PE
                       "authorised": allowed, "conditional": conditional})
     task_ids = {t["id"] for t in tasks}
     employee_ids = {e.employee_id for e in employees}
+    # Only whether a level reaches a task's minimum matters to the allocation: skills no task asks for are
+    # left out and levels are capped at the highest minimum asked, so equivalent states give equal instances.
+    ceiling: dict[str, int] = {}
+    for t in tasks:
+        for skill, level in t["requires"].items():
+            ceiling[skill] = max(level, ceiling.get(skill, 0))
     activities = sorted({c["requires_activity"] for t in tasks for c in t["conditional"]})
     return {
         "professions": {p: {"hourly_cost": f.hourly_cost} for p, f in sorted(known.items())},
         "employees": [{"id": e.employee_id, "profession": e.profession_id, "capacity_hours": e.weekly_hours,
-                       "skills": dict(sorted(e.skills.items())), "completed": sorted(e.completed)}
+                       "skills": {k: min(v, ceiling[k]) for k, v in sorted(e.skills.items()) if k in ceiling},
+                       "completed": sorted(e.completed)}
                       for e in employees],
         "tasks": tasks,
         "current": [{"employee": e, "task": t, "hours": h} for e, t, h in snapshot.current

@@ -210,5 +210,5 @@ async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
                ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
                    event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
                        greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $4 + 1):]""",
-            [(kind, scope_id, sorted(ids)[-MAX_CAUSES:], MAX_CAUSES)
+            [(kind, scope_id, sorted(ids)[:MAX_CAUSES], MAX_CAUSES)
              for (kind, scope_id), ids in sorted(causes.items())])
