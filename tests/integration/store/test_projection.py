@@ -174,3 +174,18 @@ async def test_parking_and_release_in_concurrent_batches_never_strand_an_event(d
     finally:
         await a.close()
         await b.close()
+
+
+async def test_events_about_an_erased_person_arriving_later_are_discarded(db):
+    projector = Projector()
+    await projector.apply(db, envelopes(organisation() + employee("emp-gone")))
+    await projector.apply(db, envelopes([event("EmployeeErased", "erase-gone", employee_id="emp-gone")]))
+    late = [event("CompetenceAssessed", "late-1", employee_id="emp-gone", skill="dk:saarbehandling", level=2,
+                  assessed_on="2026-10-05", evidence="self"),
+            event("TaskAssignmentReported", "late-2", workplace_id="wp-a", task_id="oejendraaber",
+                  employee_id="emp-gone", hours_per_week=5)]
+    result = await projector.apply(db, envelopes(late))
+    assert result.parked == 0 and result.applied == 0
+    assert await db.fetchval("SELECT count(*) FROM parked_events") == 0
+    assert "emp-gone" not in repr(await table_contents(db))
+    assert await db.fetchval("SELECT count(*) FROM processed_events WHERE outcome = 'discarded'") == 2

@@ -5,7 +5,7 @@
 CREATE TABLE processed_events (
     event_id     text PRIMARY KEY,
     type         text NOT NULL,
-    outcome      text NOT NULL CHECK (outcome IN ('applied', 'parked', 'released')),
+    outcome      text NOT NULL CHECK (outcome IN ('applied', 'parked', 'released', 'discarded')),
     processed_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -273,6 +273,12 @@ CREATE TABLE erased_aggregates (
     rotations     integer NOT NULL DEFAULT 0,
     people        integer NOT NULL DEFAULT 0,
     PRIMARY KEY (profession_id, workplace_id, age_band)
+);
+
+-- Erased people, as one-way digests of their ids: events about them that arrive
+-- after the erasure (from other topics, or redelivered) are discarded, not kept.
+CREATE TABLE erased_subjects (
+    subject_sha256 text PRIMARY KEY
 );
 
 -- That an erasure happened, without whom.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from tillid.store.projection.context import BatchContext
 
 # (table, column) holding the employee id directly: every row of the person goes.
@@ -20,6 +22,11 @@ _PERSONAL_ROWS = (
 ERASED = "erased"
 
 
+def subject_digest(employee_id: str) -> str:
+    """The one-way digest an erased person is remembered by (never the id itself)."""
+    return hashlib.sha256(f"tillid-erased:{employee_id}".encode("utf-8")).hexdigest()
+
+
 async def erase_employee(conn, employee_id: str, ctx: BatchContext) -> int:
     """Erase one person; returns the number of rows removed or rewritten."""
     person = await conn.fetchrow("SELECT workplace_id FROM employees WHERE employee_id = $1", employee_id)
@@ -34,6 +41,7 @@ async def erase_employee(conn, employee_id: str, ctx: BatchContext) -> int:
     status = await conn.execute("DELETE FROM employees WHERE employee_id = $1", employee_id)
     removed += int(status.split()[-1])
     await conn.execute("INSERT INTO erasures (rows) VALUES ($1)", removed)
+    await conn.execute("INSERT INTO erased_subjects VALUES ($1) ON CONFLICT DO NOTHING", subject_digest(employee_id))
     ctx.touch_rotation()
     return removed
 

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 import asyncpg
 
 from tillid.store.projection.context import BatchContext, Ref, SkillResolver, resolve_ids_only
+from tillid.store.projection.erasure import subject_digest
 from tillid.store.projection.handlers import PROJECTIONS, REFERENT_TABLES
 
 
@@ -55,6 +56,7 @@ class Projector:
         system itself publishes) are passed over."""
         envelopes = [e for e in envelopes if e.type in PROJECTIONS]
         fresh, duplicates = await self._claim(conn, envelopes)
+        fresh = await _without_erased(conn, fresh)
         ctx = BatchContext(resolve_skill=self.resolve_skill)
         applied, parked = await self._apply_runs(conn, fresh, ctx)
         released = await self._release(conn, ctx)
@@ -129,6 +131,23 @@ class Projector:
             applied, _ = await self._apply_runs(conn, events, ctx)
             released += applied
         return released
+
+
+async def _without_erased(conn, events: list[Any]) -> list[Any]:
+    """Drop events about people already erased; they are recorded as discarded, their content is not kept."""
+    subjects = {e.payload.get("employee_id") for e in events if e.type != "EmployeeErased"} - {None}
+    if not subjects:
+        return events
+    digests = {subject_digest(s): s for s in subjects}
+    rows = await conn.fetch("SELECT subject_sha256 FROM erased_subjects WHERE subject_sha256 = ANY($1::text[])",
+                            list(digests))
+    erased = {digests[r["subject_sha256"]] for r in rows}
+    if not erased:
+        return events
+    dropped = [e for e in events if e.type != "EmployeeErased" and e.payload.get("employee_id") in erased]
+    await conn.execute("UPDATE processed_events SET outcome = 'discarded' WHERE event_id = ANY($1::text[])",
+                       [e.event_id for e in dropped])
+    return [e for e in events if not (e.type != "EmployeeErased" and e.payload.get("employee_id") in erased)]
 
 
 async def _apply_run(conn, run: list[Any], ctx: BatchContext) -> None:
