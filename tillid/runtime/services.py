@@ -27,9 +27,9 @@ class Services:
 def prepare_data_dir(data_dir: Path) -> Path:
     """The data directory, created if absent; ConfigError when it cannot hold data."""
     data_dir = Path(data_dir)
-    if data_dir.exists() and not data_dir.is_dir():
-        raise ConfigError(f"data directory {data_dir} exists and is not a directory")
     try:
+        if data_dir.exists() and not data_dir.is_dir():
+            raise ConfigError(f"data directory {data_dir} exists and is not a directory")
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ConfigError(f"cannot create data directory {data_dir}: {error.strerror}") from None
