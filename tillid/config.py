@@ -22,7 +22,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_DATA_DIR": "directory for the embedded PostgreSQL, the logs of `tillid up` and the worker's local files",
     "TILLID_API_HOST": "address the review service binds to",
     "TILLID_API_PORT": "port of the review service",
-    "TILLID_APP_ID": "stream application id = Kafka consumer group of the workers",
+    "TILLID_APP_ID": "stream application id, which is the Kafka consumer group of the workers",
     "TILLID_PARTITIONS": "partitions of each topic the system creates",
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
