@@ -112,6 +112,7 @@ def _load_demo(settings: Settings, args: argparse.Namespace) -> str:
     from tillid.competence.events import validate
     from tillid.streams.producer import publish
 
+    print("Publishing the demo organisation (first start only) ...", flush=True)
     sent = publish(settings, (validate(event) for event in generate_events(seed=DEMO_SEED, scale=args.demo_scale)))
     return f"{sent} events published; the worker is applying them"
 
