@@ -207,3 +207,20 @@ async def _answers(url: str) -> int:
         return await conn.fetchval("SELECT 1")
     finally:
         await conn.close()
+
+
+def test_up_with_both_services_configured_starts_nothing_embedded(tmp_path):
+    kafka = unused_address()
+    env = {"TILLID_KAFKA": kafka, "TILLID_DATABASE_URL": f"postgresql://tillid@{unused_address()}/tillid"}
+    result = tillid("up", "--no-demo", "--data-dir", str(tmp_path), "--api-port", str(free_port()), env=env)
+    one_line_error(result, 1, "cannot reach Kafka", kafka)
+    assert not (tmp_path / "postgres").exists() and not (tmp_path / "broker.log").exists()
+
+
+@pytest.mark.services
+def test_up_with_a_configured_database_starts_only_the_broker(tmp_path):
+    env = {"TILLID_DATABASE_URL": f"postgresql://tillid@{unused_address()}/tillid"}
+    result = tillid("up", "--no-demo", "--data-dir", str(tmp_path), "--api-port", str(free_port()), env=env)
+    one_line_error(result, 1, "cannot connect to PostgreSQL")
+    assert not (tmp_path / "postgres").exists()
+    assert (tmp_path / "broker.log").exists(), "the embedded broker was started for the missing TILLID_KAFKA"
