@@ -139,7 +139,7 @@ def test_dockerfile_installs_the_project_and_runs_tillid():
     assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
     assert "pip install ." in text
     assert 'ENTRYPOINT ["tillid"]' in text
-    assert re.search(r"^USER \d+$", text, re.M), "the image runs as an unprivileged user"
+    assert re.search(r"^USER \d+(:\d+)?$", text, re.M), "the image runs as an unprivileged user"
     for name in re.findall(r"\b(TILLID_[A-Z_]+)=", text):
         assert name in ENVIRONMENT_VARIABLES
 
