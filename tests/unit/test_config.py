@@ -35,3 +35,30 @@ def test_as_env_round_trips():
     settings = Settings.from_env({"TILLID_KAFKA": "b:1", "TILLID_DATABASE_URL": "postgresql://x/y",
                                   "TILLID_PARTITIONS": "3", "TILLID_TOPIC_PREFIX": "p."})
     assert Settings.from_env(settings.as_env()) == settings
+
+
+def test_environment_variables_are_exactly_those_read():
+    import inspect
+    import re
+
+    from tillid import config
+
+    read = set(re.findall(r'"(TILLID_[A-Z_]+)"', inspect.getsource(config.Settings.from_env)))
+    assert read == set(config.ENVIRONMENT_VARIABLES)
+    assert set(Settings().as_env()) | {"TILLID_KAFKA", "TILLID_DATABASE_URL", "TILLID_ADMIN_TOKEN"} == read
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("kafka://a:9092", "a:9092"),
+    ("a:9092, kafka://b:9093", "a:9092,b:9093"),
+    ("broker", "broker"),
+    ("[::1]:9092", "[::1]:9092"),
+])
+def test_bootstrap_servers(value, expected):
+    assert Settings.from_env({"TILLID_KAFKA": value}).kafka == expected
+
+
+@pytest.mark.parametrize("value", ["http://a:9092", "a:99999", "a:1,,b:2", "a b:1"])
+def test_bad_bootstrap_servers(value):
+    with pytest.raises(ConfigError, match="TILLID_KAFKA"):
+        Settings.from_env({"TILLID_KAFKA": value})

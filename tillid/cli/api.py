@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from dataclasses import replace
 
+from tillid.cli.arguments import port_number
 from tillid.config import Settings
 from tillid.errors import ConfigError
 from tillid.runtime.embedded import port_is_free
@@ -14,7 +16,7 @@ from tillid.runtime.services import require_services
 def register(sub) -> argparse.ArgumentParser:
     parser = sub.add_parser("api", help="run the review service (API and pages)",
                             description="Serve the HTTP API and the committee and employee pages.")
-    parser.add_argument("--port", type=int, help="port (default TILLID_API_PORT or 8000)")
+    parser.add_argument("--port", type=port_number, help="port (default TILLID_API_PORT or 8000)")
     parser.add_argument("--host", help="address to bind (default TILLID_API_HOST or 127.0.0.1)")
     return parser
 
@@ -23,8 +25,11 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings = replace(settings, api_port=args.port or settings.api_port, api_host=args.host or settings.api_host)
     require_services(settings)
-    if settings.api_host in ("127.0.0.1", "localhost") and not port_is_free(settings.api_port):
-        raise ConfigError(f"port {settings.api_port} is in use; choose another with --port")
+    if not port_is_free(settings.api_port, settings.api_host):
+        raise ConfigError(f"cannot listen on {settings.api_host}:{settings.api_port} (in use, or not an address "
+                          "of this machine); choose another with --port or --host")
+    # Fail here in one line rather than in a traceback from the server's start-up.
+    asyncio.run(_check_database(settings.database_url))
     import uvicorn
 
     from tillid.review.app import create_app
@@ -32,3 +37,10 @@ def run(args: argparse.Namespace) -> int:
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
                 log_level="warning", access_log=False)
     return 0
+
+
+async def _check_database(url: str) -> None:
+    from tillid.store.db import connect
+
+    conn = await connect(url)
+    await conn.close()

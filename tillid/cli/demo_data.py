@@ -12,7 +12,7 @@ from tillid.competence.demo import generate_events, validate_scale
 from tillid.errors import InvalidInput
 
 
-def _scale(text: str) -> float:
+def scale_factor(text: str) -> float:
     try:
         return validate_scale(float(text))
     except ValueError:
@@ -25,7 +25,7 @@ def register(sub) -> argparse.ArgumentParser:
         description="Write a realistic, fictional public-sector organisation as events, one JSON "
                     "envelope per line. The same seed and scale give byte-identical output.")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
-    parser.add_argument("--scale", type=_scale, default=1.0,
+    parser.add_argument("--scale", type=scale_factor, default=1.0,
                         help="size factor: 1 is about 9,800 employees, 100 about 980,000 (default: 1)")
     parser.add_argument("--out", metavar="FILE|-", default="-", help="output file (default: standard output)")
     return parser

@@ -10,7 +10,7 @@ from typing import Iterator
 from tillid.competence.events import validate
 from tillid.config import Settings
 from tillid.errors import InvalidEvent, InvalidInput
-from tillid.runtime.services import require_services
+from tillid.runtime.services import require_reachable_kafka, require_services
 
 SHOWN_ERRORS = 50
 
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if errors and not args.skip_invalid:
         print(f"tillid publish: nothing published: {len(errors)} invalid event(s)", file=sys.stderr)
         return 2
+    require_reachable_kafka(settings.kafka)
     from tillid.streams.producer import publish
 
     sent = publish(settings, (envelope for envelope in _valid(args.file)))

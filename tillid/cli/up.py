@@ -12,6 +12,8 @@ import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
+from tillid.cli.arguments import port_number
+from tillid.cli.demo_data import scale_factor
 from tillid.config import Settings
 from tillid.errors import ConfigError
 from tillid.runtime.embedded import port_is_free
@@ -27,9 +29,11 @@ def register(sub) -> argparse.ArgumentParser:
                                         "TILLID_DATABASE_URL / TILLID_KAFKA are set), the stream worker and the "
                                         "review service on loopback; load the demo organisation on first start.")
     parser.add_argument("--data-dir", type=Path, help="where data lives (default TILLID_DATA_DIR or ./.tillid)")
-    parser.add_argument("--api-port", type=int, help="port of the review service (default TILLID_API_PORT or 8000)")
+    parser.add_argument("--api-port", type=port_number,
+                        help="port of the review service (default TILLID_API_PORT or 8000)")
     parser.add_argument("--no-demo", action="store_true", help="do not load the demo organisation")
-    parser.add_argument("--demo-scale", type=float, default=1.0, help="size of the demo organisation (default 1)")
+    parser.add_argument("--demo-scale", type=scale_factor, default=1.0,
+                        help="size of the demo organisation: 1 is about 9,800 employees (default 1)")
     return parser
 
 
@@ -38,11 +42,12 @@ def run(args: argparse.Namespace) -> int:
     settings = replace(settings, data_dir=args.data_dir or settings.data_dir,
                        api_port=args.api_port or settings.api_port,
                        admin_token=settings.admin_token or secrets.token_urlsafe(24))
-    if not port_is_free(settings.api_port):
-        raise ConfigError(f"port {settings.api_port} on 127.0.0.1 is in use; choose another with --api-port")
+    if not port_is_free(settings.api_port, settings.api_host):
+        raise ConfigError(f"port {settings.api_port} on {settings.api_host} is in use; choose another with --api-port")
     stop_requested = _install_stop_handlers()
     with running_services(settings) as services:
         settings = services.settings
+        embedded_postgres = "postgresql" in services.embedded
         from tillid.streams.topics import ensure_topics
 
         asyncio.run(_migrate(settings.database_url))
@@ -53,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
         children = [Child("worker", ["worker"], env, log_dir), Child("api", ["api"], env, log_dir)]
         try:
             base = f"http://{settings.api_host}:{settings.api_port}"
-            wait_until(lambda: _healthy(base), 90, "the review service", children)
-            demo = _load_demo(settings, args) if not args.no_demo else "not loaded (--no-demo)"
-            _print_banner(settings, services.embedded, base, demo)
+            if wait_until(lambda: _healthy(base), 90, "the review service", children, stop_requested):
+                demo = _load_demo(settings, args) if not args.no_demo else "not loaded (--no-demo)"
+                _print_banner(settings, services.embedded, base, demo)
             while not stop_requested():
                 for child in children:
                     if not child.alive():
@@ -65,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             for child in reversed(children):
                 child.stop()
-    print("Stopped. PostgreSQL data is kept in " + str(settings.data_dir), flush=True)
+    kept = f" PostgreSQL data is kept in {settings.data_dir}." if embedded_postgres else ""
+    print(f"Stopped.{kept}", flush=True)
     return 0
 
 
@@ -106,6 +112,7 @@ def _load_demo(settings: Settings, args: argparse.Namespace) -> str:
     from tillid.competence.events import validate
     from tillid.streams.producer import publish
 
+    print("Publishing the demo organisation (first start only) ...", flush=True)
     sent = publish(settings, (validate(event) for event in generate_events(seed=DEMO_SEED, scale=args.demo_scale)))
     return f"{sent} events published; the worker is applying them"
 

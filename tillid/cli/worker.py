@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tillid.config import Settings
-from tillid.runtime.services import require_services
+from tillid.runtime.services import require_reachable_kafka, require_services
 
 
 def register(sub) -> argparse.ArgumentParser:
@@ -17,6 +17,7 @@ def register(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     require_services(settings)
+    require_reachable_kafka(settings.kafka)
     from tillid.streams.app import run_worker
     from tillid.streams.topics import ensure_topics
 

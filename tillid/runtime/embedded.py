@@ -8,9 +8,11 @@ memory-only, so its topics start empty every time.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -38,17 +40,40 @@ def _postgres_bin_path() -> Path:
     return POSTGRES_BIN_PATH
 
 
+def _load_prctl():
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_prctl = _load_prctl()  # resolved before any fork: the child only calls it
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Run in a child before exec: it gets SIGTERM when its parent dies, even by SIGKILL (Linux)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
+def port_is_free(port: int, host: str = LOOPBACK) -> bool:
+    """True when a server could bind ``host:port`` now."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return False
+    family, kind, _, _, address = addresses[0]
+    with socket.socket(family, kind) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((LOOPBACK, port))
+            sock.bind(address)
         except OSError:
             return False
         return True
@@ -83,7 +108,8 @@ class EmbeddedPostgres:
     def url(self) -> str:
         return f"postgresql://{_PG_USER}@{LOOPBACK}:{self.port}/{self.database}"
 
-    def start(self) -> str:
+    def start(self, take_over: bool = False) -> str:
+        """Start the server; ``take_over`` stops one left running on this data by a killed owner."""
         self._bin = _postgres_bin_path()
         self._prepare_directory()
         if not (self.pgdata / "PG_VERSION").exists():
@@ -94,9 +120,17 @@ class EmbeddedPostgres:
         options = f"-h {LOOPBACK} -p {self.port} -c unix_socket_directories='' -c max_connections=200"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        if take_over:
+            self.stop()
+        else:
+            self._refuse_running_server()
         self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(self.pgdata / "server.log"),
                   "-o", options, "start", what="PostgreSQL start")
-        self._create_database()
+        try:
+            self._create_database()
+        except BaseException:
+            self.stop()
+            raise
         return self.url
 
     def stop(self) -> None:
@@ -106,6 +140,22 @@ class EmbeddedPostgres:
             self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "fast", "stop", what="PostgreSQL stop")
         except ConfigError:
             pass
+
+    def _refuse_running_server(self) -> None:
+        """A server already running on this data (another `tillid up`) must be left alone."""
+        pid_file = self.pgdata / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            pass
+        raise ConfigError(f"PostgreSQL (pid {pid}) is already running on {self.pgdata}; "
+                          "stop the other `tillid up` or choose another --data-dir")
 
     def _prepare_directory(self) -> None:
         try:
@@ -131,14 +181,29 @@ class EmbeddedPostgres:
             self._system_user = _SYSTEM_USER
 
     def _run(self, program: str, *args: str, what: str) -> None:
+        log = self.pgdata / "server.log"
+        log_offset = log.stat().st_size if log.exists() else 0
         result = subprocess.run([str(self._bin / program), *args], user=self._system_user,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if result.returncode != 0:
             lines = [line for line in result.stdout.strip().splitlines() if line.strip()]
-            detail = lines[-1] if lines else f"exit status {result.returncode}"
-            log = self.pgdata / "server.log"
+            detail = (self._server_log_reason(log, log_offset)
+                      or (lines[-1] if lines else f"exit status {result.returncode}"))
             hint = f"; see {log}" if log.exists() else ""
             raise ConfigError(f"{what} failed: {detail}{hint}")
+
+    @staticmethod
+    def _server_log_reason(log: Path, offset: int) -> str | None:
+        """The last FATAL or PANIC message the server logged after ``offset``: why it would not start."""
+        try:
+            with open(log, "rb") as handle:
+                handle.seek(offset)
+                lines = handle.read().decode("utf-8", "replace").splitlines()
+        except OSError:
+            return None
+        reasons = [line.split("FATAL:", 1)[-1].split("PANIC:", 1)[-1].strip()
+                   for line in lines if "FATAL:" in line or "PANIC:" in line]
+        return reasons[-1] if reasons else None
 
     def _create_database(self) -> None:
         psql = [str(self._bin / "psql"), "-h", LOOPBACK, "-p", str(self.port), "-U", _PG_USER,
@@ -148,7 +213,9 @@ class EmbeddedPostgres:
         if exists.returncode != 0:
             raise ConfigError(f"cannot connect to embedded PostgreSQL: {exists.stderr.strip()}")
         if exists.stdout.strip() != "1":
-            subprocess.run(psql + [f'CREATE DATABASE "{self.database}"'], capture_output=True, check=True)
+            created = subprocess.run(psql + [f'CREATE DATABASE "{self.database}"'], capture_output=True, text=True)
+            if created.returncode != 0:
+                raise ConfigError(f"cannot create database {self.database}: {created.stderr.strip()}")
 
 
 class EmbeddedBroker:
@@ -176,9 +243,14 @@ class EmbeddedBroker:
         self._process = subprocess.Popen(
             [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
              "--storage-engine", "memory://tansu/"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=die_with_parent)
         log.close()
-        wait_for_port(self.port, 20, "the embedded broker", self._process)
+        try:
+            wait_for_port(self.port, 20, "the embedded broker", self._process)
+        except BaseException:
+            self.kill()
+            raise
         return self.bootstrap
 
     def stop(self) -> None:

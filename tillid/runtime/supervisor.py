@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from tillid.errors import ConfigError
+from tillid.runtime.embedded import die_with_parent
 
 
 class Child:
@@ -19,7 +20,7 @@ class Child:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen([sys.executable, "-m", "tillid", *args], env=env, stdout=log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=die_with_parent)
         log.close()
 
     def alive(self) -> bool:
@@ -41,13 +42,16 @@ class Child:
             self.process.wait()
 
 
-def wait_until(check, timeout: float, what: str, children: list[Child]) -> None:
+def wait_until(check, timeout: float, what: str, children: list[Child], stop_requested=lambda: False) -> bool:
+    """Wait for ``check``; False when a stop was requested first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if stop_requested():
+            return False
         for child in children:
             if not child.alive():
                 raise ConfigError(child.failure())
         if check():
-            return
+            return True
         time.sleep(0.2)
     raise ConfigError(f"{what} did not become ready within {timeout:.0f} s")

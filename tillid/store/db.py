@@ -10,7 +10,7 @@ from typing import AsyncIterator, Awaitable, Callable, TypeVar
 
 import asyncpg
 
-from tillid.errors import DatabaseUnavailable
+from tillid.errors import ConfigError, DatabaseUnavailable
 
 T = TypeVar("T")
 
@@ -70,6 +70,8 @@ async def connect(url: str, *, timeout: float = 10.0) -> asyncpg.Connection:
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {error}") from error
     except asyncpg.exceptions.InvalidCatalogNameError as error:
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {error}") from error
+    except asyncpg.exceptions.InvalidAuthorizationSpecificationError as error:
+        raise ConfigError(f"PostgreSQL refused the login: {error}") from None
 
 
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 5) -> asyncpg.Pool:
@@ -77,6 +79,8 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 5) -> asyn
         return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, timeout=10)
     except TRANSIENT_ERRORS as error:
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL: {error}") from error
+    except asyncpg.exceptions.InvalidAuthorizationSpecificationError as error:
+        raise ConfigError(f"PostgreSQL refused the login: {error}") from None
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,233 @@
+"""The deployment files parse and agree with the code: services, variables, commands, probes.
+
+No container engine is needed: the files are read as YAML and their Tillid
+configuration is run through ``Settings.from_env``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tillid.cli import build_parser
+from tillid.config import ENVIRONMENT_VARIABLES, Settings
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+K8S = DEPLOY / "k8s"
+TILLID_SERVICES = ("migrate", "worker", "api")
+# ${NAME}, ${NAME:-default}, ${NAME:?message}: compose interpolation, filled in for the check.
+INTERPOLATION = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?[-?][^}]*)?\}")
+
+
+def is_subcommand(name: str) -> bool:
+    """True when `tillid NAME --help` is accepted by the CLI's parser."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            build_parser().parse_args([name, "--help"])
+        except SystemExit as stop:
+            return stop.code == 0
+    return False
+
+
+def test_is_subcommand_tells_commands_apart():
+    assert is_subcommand("worker") and not is_subcommand("wrker")
+
+
+def load(path: Path) -> list[dict]:
+    return [document for document in yaml.safe_load_all(path.read_text(encoding="utf-8")) if document]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    [document] = load(DEPLOY / "compose.yaml")
+    return document
+
+
+@pytest.fixture(scope="module")
+def manifests() -> list[dict]:
+    documents = [document for path in sorted(K8S.glob("*.yaml")) for document in load(path)]
+    assert documents
+    return documents
+
+
+def kind(manifests: list[dict], kind_name: str, name: str) -> dict:
+    [found] = [m for m in manifests if m.get("kind") == kind_name and m["metadata"]["name"] == name]
+    return found
+
+
+def interpolated(value: object) -> str:
+    return INTERPOLATION.sub("secret", str(value))
+
+
+def tillid_variables(environment: dict) -> set[str]:
+    return {name for name in environment if name.startswith("TILLID_")}
+
+
+# compose.yaml
+
+def test_compose_services(compose):
+    assert set(compose["services"]) == {"kafka", "postgres", *TILLID_SERVICES}
+    assert compose["services"]["kafka"]["image"].startswith("apache/kafka:")
+    assert compose["services"]["postgres"]["image"].startswith("postgres:")
+
+
+def test_compose_kafka_runs_in_kraft_mode(compose):
+    environment = compose["services"]["kafka"]["environment"]
+    assert set(environment["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert "zookeeper" not in str(compose).lower()
+    node = environment["KAFKA_NODE_ID"]
+    assert environment["KAFKA_CONTROLLER_QUORUM_VOTERS"].startswith(f"{node}@kafka:")
+    assert "PLAINTEXT://kafka:9092" in environment["KAFKA_ADVERTISED_LISTENERS"]
+
+
+@pytest.mark.parametrize("service", TILLID_SERVICES)
+def test_compose_tillid_services_use_the_built_image(compose, service):
+    spec = compose["services"][service]
+    assert spec["build"] == {"context": "..", "dockerfile": "deploy/Dockerfile"}
+    assert (DEPLOY.parent / spec["build"]["dockerfile"]).is_file()
+    assert is_subcommand(spec["command"][0])
+
+
+@pytest.mark.parametrize("service", TILLID_SERVICES)
+def test_compose_configuration_is_valid_and_starts_nothing_embedded(compose, service):
+    environment = compose["services"][service]["environment"]
+    assert tillid_variables(environment) <= set(ENVIRONMENT_VARIABLES)
+    settings = Settings.from_env({name: interpolated(value) for name, value in environment.items()})
+    assert settings.kafka == "kafka:9092"
+    assert settings.database_url.startswith("postgresql://") and "@postgres:5432/" in settings.database_url
+    assert not settings.embedded and settings.admin_token
+
+
+def test_compose_database_credentials_match(compose):
+    postgres = compose["services"]["postgres"]["environment"]
+    url = compose["services"]["worker"]["environment"]["TILLID_DATABASE_URL"]
+    assert url == (f"postgresql://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}"
+                   f"@postgres:5432/{postgres['POSTGRES_DB']}")
+
+
+def test_compose_commands(compose):
+    services = compose["services"]
+    assert [services[name]["command"] for name in TILLID_SERVICES] == [["migrate"], ["worker"], ["api"]]
+
+
+def test_compose_scales_workers_and_orders_start_up(compose):
+    services = compose["services"]
+    assert services["worker"]["deploy"]["replicas"] > 1
+    for name in ("worker", "api"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["kafka"]["condition"] == depends["postgres"]["condition"] == "service_healthy"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "healthcheck" in services["kafka"] and "healthcheck" in services["postgres"]
+
+
+def test_compose_api_port_and_health(compose):
+    api = compose["services"]["api"]
+    settings = Settings.from_env({name: interpolated(value) for name, value in api["environment"].items()})
+    assert api["ports"] == [f"{settings.api_port}:{settings.api_port}"]
+    assert settings.api_host == "0.0.0.0"
+    assert f"127.0.0.1:{settings.api_port}/healthz" in " ".join(api["healthcheck"]["test"])
+
+
+def test_dockerfile_installs_the_project_and_runs_tillid():
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
+    assert "pip install ." in text
+    assert 'ENTRYPOINT ["tillid"]' in text
+    assert re.search(r"^USER \d+(:\d+)?$", text, re.M), "the image runs as an unprivileged user"
+    for name in re.findall(r"\b(TILLID_[A-Z_]+)=", text):
+        assert name in ENVIRONMENT_VARIABLES
+
+
+# Kubernetes
+
+def test_every_manifest_names_its_kind_and_namespace(manifests):
+    for manifest in manifests:
+        assert manifest["apiVersion"] and manifest["kind"]
+        if manifest["kind"] not in ("Namespace", "Kustomization"):
+            assert manifest["metadata"]["namespace"] == "tillid"
+
+
+def test_kustomization_lists_every_manifest(manifests):
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
+    files = {path.name for path in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+    assert set(kustomization["resources"]) == files
+
+
+def test_configmap_and_secret_hold_only_known_variables(manifests):
+    config = kind(manifests, "ConfigMap", "tillid-config")["data"]
+    secret = kind(manifests, "Secret", "tillid-secrets")["stringData"]
+    assert set(config) | set(secret) <= set(ENVIRONMENT_VARIABLES)
+    assert set(secret) == {"TILLID_ADMIN_TOKEN", "TILLID_DATABASE_URL"}
+    assert not set(config) & set(secret)
+    settings = Settings.from_env({**config, **secret})
+    assert settings.kafka and settings.database_url and not settings.embedded
+
+
+def pod_specs(manifests: list[dict]) -> dict[str, dict]:
+    """Name of each workload -> its pod spec."""
+    return {m["metadata"]["name"]: m["spec"]["template"]["spec"] for m in manifests
+            if m["kind"] in ("Deployment", "Job")}
+
+
+def test_workloads_run_tillid_subcommands_with_the_configuration(manifests):
+    specs = pod_specs(manifests)
+    assert set(specs) == {"tillid-worker", "tillid-api", "tillid-migrate"}
+    commands = {}
+    for name, spec in specs.items():
+        [container] = spec["containers"]
+        commands[name] = container["args"]
+        assert is_subcommand(container["args"][0])
+        sources = {next(iter(ref.values()))["name"] for ref in container["envFrom"]}
+        assert sources == {"tillid-config", "tillid-secrets"}
+        for variable in container.get("env", []):
+            assert variable["name"] in ENVIRONMENT_VARIABLES
+    assert commands == {"tillid-worker": ["worker"], "tillid-api": ["api"], "tillid-migrate": ["migrate"]}
+
+
+def test_data_dir_is_writable_scratch_in_pods(manifests):
+    data_dir = kind(manifests, "ConfigMap", "tillid-config")["data"]["TILLID_DATA_DIR"]
+    for name in ("tillid-worker", "tillid-api"):
+        spec = pod_specs(manifests)[name]
+        mounts = {mount["mountPath"]: mount["name"] for mount in spec["containers"][0]["volumeMounts"]}
+        volume = {volume["name"]: volume for volume in spec["volumes"]}[mounts[data_dir]]
+        assert "emptyDir" in volume
+
+
+def test_workers_are_replicated(manifests):
+    worker = kind(manifests, "Deployment", "tillid-worker")
+    assert worker["spec"]["replicas"] > 1
+    labels = worker["spec"]["template"]["metadata"]["labels"]
+    assert worker["spec"]["selector"]["matchLabels"].items() <= labels.items()
+
+
+def test_api_probes_and_service(manifests):
+    api = kind(manifests, "Deployment", "tillid-api")
+    [container] = api["spec"]["template"]["spec"]["containers"]
+    config = kind(manifests, "ConfigMap", "tillid-config")["data"]
+    [port] = container["ports"]
+    assert port["containerPort"] == int(config["TILLID_API_PORT"])
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/healthz", "port": port["name"]}
+    service = kind(manifests, "Service", "tillid-api")
+    assert service["spec"]["selector"].items() <= api["spec"]["template"]["metadata"]["labels"].items()
+    assert service["spec"]["ports"][0]["targetPort"] == port["name"]
+
+
+def test_migration_job(manifests):
+    job = kind(manifests, "Job", "tillid-migrate")
+    assert job["spec"]["template"]["spec"]["restartPolicy"] in ("OnFailure", "Never")
+
+
+def test_every_tillid_variable_in_the_deploy_files_is_read_by_the_code():
+    used = set()
+    for path in [DEPLOY / "compose.yaml", DEPLOY / "Dockerfile", *K8S.glob("*.yaml")]:
+        used |= set(re.findall(r"\bTILLID_[A-Z_]+\b", path.read_text(encoding="utf-8")))
+    assert used, "the deploy files configure Tillid"
+    assert used <= set(ENVIRONMENT_VARIABLES), used - set(ENVIRONMENT_VARIABLES)
+
