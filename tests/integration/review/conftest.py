@@ -41,3 +41,16 @@ async def tokens(client, proposals) -> dict[str, str]:
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def live(settings, db, proposals):
+    """(base URL, tokens by role) of a real server on the world; tokens issued straight in the store."""
+    from tillid.review.auth import issue_token, parse_role
+    from tests.integration.review.live import serving
+
+    issued = {"admin": world.ADMIN}
+    for role in ("committee:med-a", "committee:med-b", "employee:e1", "employee:e2", "hr:sd-loen"):
+        issued[role] = await issue_token(db, parse_role(role))
+    with serving(settings) as base:
+        yield base, issued
