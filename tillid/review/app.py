@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from tillid.config import Settings
-from tillid.review import api, errors
+from tillid.review import api, errors, pages
 from tillid.review.health import database_health, kafka_health
 from tillid.review.publisher import EventPublisher
 from tillid.store.db import create_pool, migrate
@@ -44,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.publisher = EventPublisher(settings)
     errors.install(app)
     app.include_router(api.router())
+    pages.install(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz():

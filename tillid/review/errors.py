@@ -41,11 +41,11 @@ async def _request_validation(request: Request, error: RequestValidationError) -
     return invalid(problems)
 
 
-async def _invalid_input(request: Request, error: InvalidInput) -> JSONResponse:
+async def invalid_input(request: Request, error: InvalidInput) -> JSONResponse:
     return invalid([problem(error.field, error.problem)])
 
 
-async def _unavailable(request: Request, error: Exception) -> JSONResponse:
+async def unavailable(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
 
 
@@ -60,8 +60,8 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
-    app.add_exception_handler(InvalidInput, _invalid_input)
-    app.add_exception_handler(DatabaseUnavailable, _unavailable)
-    app.add_exception_handler(BrokerUnavailable, _unavailable)
+    app.add_exception_handler(InvalidInput, invalid_input)
+    app.add_exception_handler(DatabaseUnavailable, unavailable)
+    app.add_exception_handler(BrokerUnavailable, unavailable)
     app.add_exception_handler(asyncpg.DataError, _bad_data)
     app.add_exception_handler(Exception, _unexpected)

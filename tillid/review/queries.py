@@ -222,3 +222,21 @@ async def keyer_links(conn, employee_ids: Sequence[str]) -> tuple[dict[str, str]
                                       "WHERE employee_id = ANY($1::text[])", list(employee_ids)))
     slots = dict(await conn.fetch("SELECT slot_id, host_workplace_id FROM rotation_slots"))
     return workplaces, employees, slots
+
+
+# --- pages ------------------------------------------------------------------------
+
+async def workplaces_of_committee(conn, committee_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch("""SELECT workplace_id, name, sector FROM workplaces WHERE committee_id = $1
+                               ORDER BY name, workplace_id""", committee_id)
+    return [dict(r) for r in rows]
+
+
+async def committees(conn) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT c.committee_id, count(DISTINCT w.workplace_id) AS workplaces,
+                  (SELECT count(*) FROM proposals p WHERE p.committee_id = c.committee_id
+                       AND p.status = 'pending') AS pending
+           FROM (SELECT committee_id FROM workplaces UNION SELECT committee_id FROM proposals) c
+           LEFT JOIN workplaces w USING (committee_id) GROUP BY c.committee_id ORDER BY c.committee_id""")
+    return [dict(r) for r in rows]
