@@ -160,11 +160,11 @@ def render_spread(spread: dict[str, list[SpreadGroup]], t: Texts) -> bytes:
         axes.barh([p - 0.2 for p in positions], rotations, height=0.38, color=ROTATIONS_COLOUR,
                   label=t.plot_spread_rotations)
         axes.set_yticks(positions, [f"{g.label} (n={g.people})" for g in groups], fontsize=8.5)
-        axes.set_title(t[name], loc="left", fontsize=10, fontweight="bold")
+        axes.set_title(t[name], loc="right", fontsize=10, fontweight="bold")
         axes.spines[["top", "right"]].set_visible(False)
         axes.tick_params(axis="x", labelsize=8)
         if index == 0:
-            axes.legend(loc="lower right", fontsize=8, frameon=False)
+            axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.12), ncols=2, fontsize=8.5, frameon=False)
         if index == len(dimensions) - 1:
             axes.set_xlabel(t.plot_spread_x, fontsize=9)
     return _png(figure)

@@ -29,7 +29,8 @@ from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, c
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(label=present.label, scalar=present.scalar, effect_items=present.effect_items,
-                             summary=present.summary, plain_reason=present.plain_reason)
+                             summary=present.summary, plain_reason=present.plain_reason,
+                             audit_action=present.audit_action)
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 2000
 RANK_CHOICES = 3

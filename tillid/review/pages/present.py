@@ -93,3 +93,12 @@ def plain_reason(t: Texts, explanation: Mapping[str, Any]) -> dict[str, Any]:
 
 def summary(t: Texts, item: Mapping[str, Any]) -> str:
     return item.get(f"summary_{t.lang}") or item.get("summary_da") or ""
+
+
+def audit_action(t: Texts, action: str) -> str:
+    """An audit entry's action in the reader's language ("decided proposal P: approved" -> its known prefix)."""
+    for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "read employee",
+                   "read suggestions", "changed rotation preferences", "read own data"):
+        if action.startswith(prefix):
+            return t.get("audit_" + prefix.replace(" ", "_")) or action
+    return action
