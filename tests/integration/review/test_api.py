@@ -250,3 +250,14 @@ async def test_healthz_and_openapi(client):
                  "/api/employees/{employee_id}/suggestions", "/api/suggestions/{suggestion_id}/response",
                  "/api/audit", "/api/tokens"):
         assert path in document["paths"]
+
+
+async def test_two_simultaneous_decisions_one_wins(client, tokens, proposals, db):
+    import asyncio
+
+    path = f"/api/proposals/{proposals['leon']}/decision"
+    answers = await asyncio.gather(
+        client.post(path, json={"decision": "approved"}, headers=auth(tokens["committee:med-a"])),
+        client.post(path, json={"decision": "rejected"}, headers=auth(tokens["admin"])))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    assert await db.fetchval("SELECT count(*) FROM decisions WHERE proposal_id = $1", proposals["leon"]) == 1

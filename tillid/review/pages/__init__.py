@@ -273,7 +273,6 @@ def _is_page(request: Request) -> bool:
 
 def install(app: FastAPI) -> None:
     """Mount the pages and static files, and show refusals on pages as pages."""
-    from fastapi.exceptions import HTTPException as FastAPIHTTPException
     from fastapi.exception_handlers import http_exception_handler
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -309,6 +308,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PageError, page_error)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(FastAPIHTTPException, http_error)
     app.add_exception_handler(DatabaseUnavailable, unavailable)
     app.add_exception_handler(InvalidInput, invalid_input)
