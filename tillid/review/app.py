@@ -26,6 +26,7 @@ def create_app(settings: Settings) -> FastAPI:
             await migrate(conn)
         # Connect to Kafka in the background: the service serves pages and reads while Kafka is away.
         connecting = asyncio.create_task(app.state.publisher.start())
+        warming = asyncio.get_running_loop().run_in_executor(None, pages.warm_up)
         try:
             yield
         finally:
@@ -33,6 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await connecting
             await app.state.publisher.stop()
+            await warming
             await app.state.pool.close()
 
     app = FastAPI(title="Tillid", version="0.1.0", lifespan=lifespan, openapi_url="/api/openapi.json",

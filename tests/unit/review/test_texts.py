@@ -76,3 +76,9 @@ def test_bad_roles_name_the_field(role):
 
 def test_token_digest_is_sha256_hex():
     assert token_digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_skill_names_from_the_taxonomy_in_the_readers_language():
+    assert present.skill_label(Texts("da"), "dk:saarbehandling") == "sårbehandling"
+    assert present.skill_label(Texts("en"), "dk:saarbehandling") == "wound care"
+    assert present.skill_label(Texts("en"), "dk:no-such-skill") == "dk:no-such-skill"

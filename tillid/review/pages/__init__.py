@@ -30,7 +30,7 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(label=present.label, scalar=present.scalar, effect_items=present.effect_items,
                              summary=present.summary, plain_reason=present.plain_reason,
-                             audit_action=present.audit_action)
+                             audit_action=present.audit_action, skill_label=present.skill_label)
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 2000
 RANK_CHOICES = 3
@@ -269,6 +269,13 @@ _PAGE_STATUS_KEYS = {401: "error_forbidden", 403: "error_forbidden", 404: "error
 
 def _is_page(request: Request) -> bool:
     return not request.url.path.startswith("/api")
+
+
+def warm_up() -> None:
+    """Load the skill names the pages show (about 2 s), so the first page does not wait for them."""
+    from tillid.competence.taxonomy import default_taxonomy
+
+    default_taxonomy()
 
 
 def install(app: FastAPI) -> None:

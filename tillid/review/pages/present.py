@@ -11,6 +11,14 @@ EFFECT_ORDER = ("hours_moved", "dkk_per_week", "saving_per_week", "training_cost
                 "cost_dkk", "payback_weeks", "competence_gained")
 
 
+def skill_label(t: Texts, skill_id: Any) -> str:
+    """A skill's name in the reader's language (the taxonomy's label), or its id when it is not known."""
+    from tillid.competence.taxonomy import default_taxonomy
+
+    found = default_taxonomy().find(str(skill_id))
+    return found.label(t.lang) if found is not None else str(skill_id)
+
+
 def label(t: Texts, key: Any) -> str:
     key = str(key)
     return t.get(f"label_{key}") or key.replace("_", " ")
@@ -28,14 +36,15 @@ def scalar(t: Texts, value: Any) -> str:
 
 def _competence(t: Texts, value: Any) -> str:
     if isinstance(value, Mapping):
-        return ", ".join(f"{skill} → {t.fmt('level', level=level)}" for skill, level in sorted(value.items()))
+        return ", ".join(f"{skill_label(t, skill)} → {t.fmt('level', level=level)}"
+                         for skill, level in sorted(value.items()))
     if isinstance(value, list):
         parts = []
         for item in value:
             if isinstance(item, Mapping) and "skill" in item:
                 level = item.get("to_level", item.get("level", item.get("to")))
-                parts.append(f"{item['skill']} → {t.fmt('level', level=level)}" if level is not None
-                             else str(item["skill"]))
+                parts.append(f"{skill_label(t, item['skill'])} → {t.fmt('level', level=level)}"
+                             if level is not None else skill_label(t, item["skill"]))
             else:
                 parts.append(str(item))
         return ", ".join(parts)
@@ -69,7 +78,8 @@ def plain_reason(t: Texts, explanation: Mapping[str, Any]) -> dict[str, Any]:
     own = explanation.get(f"reason_{t.lang}") or explanation.get(f"why_{t.lang}")
     need = explanation.get("need")
     need_text = need.get("description") if isinstance(need, Mapping) else need if isinstance(need, str) else None
-    gaps = [t.fmt("reason_gap", skill=g.get("skill"), current=g.get("current", 0), target=g.get("target"))
+    gaps = [t.fmt("reason_gap", skill=skill_label(t, g.get("skill")), current=g.get("current", 0),
+                  target=g.get("target"))
             for g in explanation.get("gaps") or [] if isinstance(g, Mapping)]
     steps = []
     for step in explanation.get("steps") or []:
