@@ -135,15 +135,16 @@ async def test_decision_refusals(client, tokens, proposals, db):
                                   headers=auth(tokens[role]))).status_code == 403
     bad = await client.post(path, json={"decision": "accepted"}, headers=auth(tokens["committee:med-a"]))
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "decision"
-    extra = await client.post(path, json={"decision": "approved", "by": "employee"},
-                              headers=auth(tokens["committee:med-a"]))
-    assert extra.status_code == 422 and extra.json()["detail"][0]["field"] == "by"
+    long = await client.post(path, json={"decision": "approved", "comment": "x" * 2001},
+                             headers=auth(tokens["committee:med-a"]))
+    assert long.status_code == 422 and long.json()["detail"][0]["field"] == "comment"
     assert (await client.post("/api/proposals/nope/decision", json={"decision": "approved"},
                               headers=auth(tokens["admin"]))).status_code == 404
     assert await db.fetchval("SELECT count(*) FROM decisions") == 0
-    amended = await client.post(path, json={"decision": "amended", "comment": "Kun 5 timer"},
+    amended = await client.post(path, json={"decision": "amended", "comment": "Kun 5 timer", "note": "ignored"},
                                 headers=auth(tokens["admin"]))
     assert amended.status_code == 200 and amended.json()["status"] == "amended"
+    assert amended.json()["decisions"][0]["comment"] == "Kun 5 timer"
 
 
 # --- employees, suggestions, audit --------------------------------------------------
@@ -192,7 +193,7 @@ async def test_suggestions_accepted_by_their_employee_only(client, tokens, propo
     for role, status in (("employee:e2", 404), ("admin", 403), ("committee:med-a", 403), ("hr:sd-loen", 403)):
         answer = await client.post(path, json={"response": "accepted"}, headers=auth(tokens[role]))
         assert answer.status_code == status, role
-    bad = await client.post(path, json={"response": "maybe"}, headers=auth(tokens["employee:e1"]))
+    bad = await client.post(path, json={"response": "maybe", "comment": None}, headers=auth(tokens["employee:e1"]))
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "response"
     answer = await client.post(path, json={"response": "accepted", "comment": "Gerne"},
                                headers=auth(tokens["employee:e1"]))

@@ -21,11 +21,13 @@ ProposalKind = Literal["leon_allocation", "upskilling_path", "rotation_placement
 ProposalStatus = Literal["pending", "approved", "rejected", "amended", "superseded", "withdrawn"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RequestBody(BaseModel):
+    """A request body: fields it does not know are ignored (as in the event contract); ``comment`` may be null."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
-class TokenRequest(Strict):
+class TokenRequest(RequestBody):
     role: str = Field(description="admin, committee:COMMITTEE_ID, employee:EMPLOYEE_ID or hr:SOURCE",
                       examples=["committee:med-aarhus-sundhed"], max_length=250)
 
@@ -45,7 +47,7 @@ class Stats(BaseModel):
 
 
 class Problem(BaseModel):
-    field: str = Field(description="where the problem is, e.g. body.comment or 2.payload.level")
+    field: str = Field(description="where the problem is, e.g. comment, or 2.payload.level in a batch of events")
     problem: str
 
 
@@ -80,9 +82,9 @@ class Proposal(BaseModel):
     decisions: list[Decision]
 
 
-class DecisionRequest(Strict):
+class DecisionRequest(RequestBody):
     decision: Literal["approved", "rejected", "amended"]
-    comment: Comment = ""
+    comment: Comment | None = None
 
 
 class Suggestion(BaseModel):
@@ -100,9 +102,9 @@ class Suggestion(BaseModel):
     created_at: dt.datetime
 
 
-class SuggestionResponse(Strict):
+class SuggestionResponse(RequestBody):
     response: Literal["accepted", "declined"]
-    comment: Comment = ""
+    comment: Comment | None = None
 
 
 class Profession(BaseModel):
@@ -137,7 +139,7 @@ class Employee(BaseModel):
     open_suggestions: list[Suggestion]
 
 
-class RotationInterest(Strict):
+class RotationInterest(RequestBody):
     ranked_slot_ids: list[Annotated[str, Field(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]] = Field(
         default_factory=list, max_length=20, description="slot ids, best first; empty means 'suggest to me'")
     available_from: dt.date

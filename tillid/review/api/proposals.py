@@ -41,5 +41,5 @@ async def decide(proposal_id: PathId, body: DecisionRequest, request: Request,
                  principal: Principal = Depends(require("admin", "committee"))):
     """Approve, reject or amend a pending proposal; publishes ProposalDecided (via the outbox)."""
     async with transaction(request) as conn:
-        return await actions.decide_proposal(conn, principal, proposal_id, body.decision, body.comment,
+        return await actions.decide_proposal(conn, principal, proposal_id, body.decision, body.comment or "",
                                              "POST /api/proposals/{proposal_id}/decision")

@@ -11,7 +11,7 @@ from tillid.review.database import transaction
 router = APIRouter(tags=["tokens"])
 
 
-@router.post("/tokens", response_model=TokenIssued, status_code=201, responses=refusals(401, 403, 422, 503))
+@router.post("/tokens", response_model=TokenIssued, responses=refusals(401, 403, 422, 503))
 async def create_token(body: TokenRequest, request: Request, principal: Principal = Depends(require("admin"))):
     """Issue a token for a role; only its SHA-256 is stored, so the answer is the one chance to read it."""
     role = parse_role(body.role)
