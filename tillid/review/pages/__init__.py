@@ -293,7 +293,7 @@ def install(app: FastAPI) -> None:
         return render(request, "error.html", status=error.status, key=error.key, detail=error.detail)
 
     async def login_required(request: Request, error: LoginRequired):
-        return RedirectResponse(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
+        return RedirectResponse("/login", status_code=303)
 
     async def http_error(request: Request, error: StarletteHTTPException):
         if _is_page(request) and error.status_code in _PAGE_STATUS_KEYS:
