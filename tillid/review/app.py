@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -9,7 +10,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from tillid.config import Settings
+from tillid.review import api, errors, pages
 from tillid.review.health import database_health, kafka_health
+from tillid.review.publisher import EventPublisher
 from tillid.store.db import create_pool, migrate
 
 log = logging.getLogger("tillid.api")
@@ -21,14 +24,29 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.pool = await create_pool(settings.database_url, min_size=1, max_size=8)
         async with app.state.pool.acquire() as conn:
             await migrate(conn)
+        # Connect to Kafka in the background: the service serves pages and reads while Kafka is away.
+        connecting = asyncio.create_task(app.state.publisher.start())
+        warming = asyncio.get_running_loop().run_in_executor(None, pages.warm_up)
         try:
             yield
         finally:
+            connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connecting
+            await app.state.publisher.stop()
+            await warming
             await app.state.pool.close()
 
     app = FastAPI(title="Tillid", version="0.1.0", lifespan=lifespan, openapi_url="/api/openapi.json",
-                  docs_url="/api/docs", redoc_url=None)
+                  docs_url="/api/docs", redoc_url=None,
+                  description="Proposals for MED committees, suggestions for employees, events from HR "
+                              "systems. See docs/api.md.")
     app.state.settings = settings
+    app.state.pool = None
+    app.state.publisher = EventPublisher(settings)
+    errors.install(app)
+    app.include_router(api.router())
+    pages.install(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz():

@@ -1,0 +1,114 @@
+"""Browser tests: Playwright driving Debian's chromium against a real server on realistic data.
+
+A committee signs in, approves a proposal and sees it leave the queue; an
+employee signs in and accepts a suggestion. Screenshots of both pages at
+desktop and phone width are written to docs/screenshots/ on the way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import async_playwright, expect
+
+from tillid.review.auth import issue_token, parse_role
+from tests.integration.review import showcase
+from tests.integration.review.browser import LAUNCH_ARGS, ensure_chromium
+from tests.integration.review.live import serving
+
+pytestmark = pytest.mark.services
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    try:
+        return ensure_chromium()
+    except RuntimeError as error:
+        pytest.fail(f"the browser tests need chromium: {error}")
+
+
+@pytest.fixture
+async def site(settings, db, chromium):
+    ids = await showcase.build(db)
+    ids["committee_token"] = await issue_token(db, parse_role(f"committee:{showcase.COMMITTEE}"))
+    ids["employee_token"] = await issue_token(db, parse_role(f"employee:{ids['employee']}"))
+    with serving(settings) as base:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
+            try:
+                yield base, browser, ids
+            finally:
+                await browser.close()
+
+
+async def signed_in(browser, base: str, token: str, viewport: dict):
+    context = await browser.new_context(viewport=viewport, base_url=base, locale="da-DK")
+    page = await context.new_page()
+    await page.goto("/login")
+    await page.fill("#token", token)
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state("networkidle")
+    return context, page
+
+
+async def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.wait_for_load_state("networkidle")
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def test_committee_approves_and_the_proposal_leaves_the_queue(site):
+    base, browser, ids = site
+    phone, phone_page = await signed_in(browser, base, ids["committee_token"], PHONE)
+    await screenshot(phone_page, "committee-phone")
+    await phone.close()
+
+    context, page = await signed_in(browser, base, ids["committee_token"], DESKTOP)
+    assert page.url.endswith(f"/committee/{showcase.COMMITTEE}")
+    queue = page.locator("article.proposal")
+    await expect(queue).to_have_count(3)
+    for image in ("effect", "spread"):
+        loaded = await page.eval_on_selector(f"img[src*='/plots/{image}.png']", "img => img.naturalWidth")
+        assert loaded > 300
+    first = page.locator(f"article.proposal[data-proposal='{ids['leon']}']")
+    await first.locator("summary").click()
+    await expect(first.locator(".explanation")).to_contain_text("oejendrypning")
+    await screenshot(page, "committee-desktop")
+    await first.locator("textarea[name=comment]").fill("Godkendt på mødet 23. november.")
+    await first.locator("button[value=approved]").click()
+    await page.wait_for_url("**?done=approved")
+    await expect(page.locator(".notice")).to_contain_text("godkendt")
+    await expect(page.locator("article.proposal")).to_have_count(2)
+    await expect(page.locator(f"article.proposal[data-proposal='{ids['leon']}']")).to_have_count(0)
+    await expect(page.locator(f".history li[data-proposal='{ids['leon']}']")).to_contain_text(
+        "Godkendt på mødet 23. november.")
+    await context.close()
+
+
+async def test_employee_accepts_a_suggestion(site):
+    base, browser, ids = site
+    phone, phone_page = await signed_in(browser, base, ids["employee_token"], PHONE)
+    await screenshot(phone_page, "me-phone")
+    await phone.close()
+
+    context, page = await signed_in(browser, base, ids["employee_token"], DESKTOP)
+    assert page.url.endswith("/me")
+    card = page.locator(f"article.suggestion[data-suggestion='{ids['suggestion']}']")
+    await expect(card).to_contain_text("medicinhåndtering")
+    await expect(card.locator(".reason")).to_contain_text("fra niveau 1 til 3")
+    await screenshot(page, "me-desktop")
+    await page.click("a.lang")
+    await expect(page.locator("h1")).to_have_text("My suggestions")
+    await page.click("a.lang")
+    await card.locator("textarea[name=comment]").fill("Gerne, helst efter nytår.")
+    await card.locator("button[value=accepted]").click()
+    await page.wait_for_url("**?answered=accepted")
+    await expect(page.locator(".notice")).to_contain_text("sagt ja")
+    await expect(page.locator(f"article.suggestion[data-suggestion='{ids['suggestion']}']")).to_have_count(0)
+    await expect(page.locator(f".answered li[data-suggestion='{ids['suggestion']}']")).to_contain_text("sagt ja")
+    await context.close()

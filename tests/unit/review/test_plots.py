@@ -1,0 +1,33 @@
+"""Plots: small groups left out, PNG out, a brief cache."""
+
+from tillid.review import plots
+from tillid.review.i18n import Texts
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_effect_share_and_small_groups_left_out():
+    group = plots.EffectGroup("course", "AMU Vest", completions=8, effective=6)
+    assert group.share == 0.75
+    tiny = [plots.EffectGroup("course", "Lille", completions=plots.MIN_COMPLETIONS - 1, effective=1)]
+    message = plots.render_effect(tiny, Texts("da"))
+    full = plots.render_effect([group] + tiny, Texts("da"))
+    assert message.startswith(PNG) and full.startswith(PNG) and message != full
+
+
+def test_spread_renders_each_dimension():
+    spread = {"plot_spread_profession": [plots.SpreadGroup("sygeplejerske", 10, 7, 1)],
+              "plot_spread_workplace": [], "plot_spread_age": [plots.SpreadGroup("30-39", 4, 2, 0)]}
+    assert plots.render_spread(spread, Texts("en")).startswith(PNG)
+    empty = plots.render_spread({"plot_spread_age": []}, Texts("en"))
+    assert empty.startswith(PNG) and len(empty) < len(plots.render_spread(spread, Texts("en")))
+
+
+def test_cache_expires():
+    now = [100.0]
+    cache = plots.PlotCache(seconds=60, clock=lambda: now[0])
+    cache.put(("effect", "", "da"), b"png")
+    assert cache.get(("effect", "", "da")) == b"png"
+    assert cache.get(("effect", "", "en")) is None
+    now[0] += 61
+    assert cache.get(("effect", "", "da")) is None

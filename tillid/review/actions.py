@@ -1,0 +1,92 @@
+"""What people decide, as events: decisions, answers to suggestions, rotation preferences.
+
+Each action checks the state under a row lock, builds the event the contract
+names, and hands it to ``record_and_publish``: the store applies it in this
+transaction and queues it in the outbox, which the worker's relay publishes.
+Used by the API and by the pages alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from fastapi import HTTPException
+
+from tillid.competence.events import new_envelope
+from tillid.review import queries
+from tillid.review.audit import audited, purpose_of
+from tillid.review.auth import Principal, forbidden, not_found
+from tillid.store.proposals import record_and_publish
+
+SOURCE = "tillid-review"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def conflict(detail: str) -> HTTPException:
+    return HTTPException(status_code=409, detail=detail)
+
+
+def check_committee_access(principal: Principal, proposal: dict[str, Any] | None, proposal_id: str) -> dict:
+    """The proposal when the principal may see it: admin, or the committee it belongs to (else 404)."""
+    if proposal is None or not (principal.is_admin or principal.is_committee(proposal["committee_id"])):
+        raise not_found(f"proposal {proposal_id}")
+    return proposal
+
+
+async def decide_proposal(conn, principal: Principal, proposal_id: str, decision: str, comment: str,
+                          endpoint: str) -> dict[str, Any]:
+    """Record a committee's decision on a pending proposal (in the caller's transaction)."""
+    proposal = check_committee_access(principal, await queries.proposal(conn, proposal_id, for_update=True),
+                                      proposal_id)
+    if proposal["status"] not in queries.DECIDABLE_STATUSES:
+        raise conflict(f"proposal {proposal_id} is {proposal['status']}, not pending; it cannot be decided again")
+    decided_at = _now()
+    event = new_envelope("ProposalDecided", {
+        "proposal_id": proposal_id, "by": "committee", "decision": decision, "comment": comment,
+        "decided_at": decided_at.isoformat().replace("+00:00", "Z"),
+    }, source=SOURCE, occurred_at=decided_at)
+    await record_and_publish(conn, event, key=await queries.key_of_scope(conn, proposal["scope"]))
+    for employee_id in proposal["employee_ids"]:
+        await audited(conn, principal, employee_id, f"decided proposal {proposal_id}: {decision}", endpoint,
+                      purpose_of(principal))
+    return await queries.proposal(conn, proposal_id)
+
+
+async def answer_suggestion(conn, principal: Principal, suggestion_id: str, response: str, comment: str,
+                            endpoint: str) -> dict[str, Any]:
+    """Record an employee's answer to their own open suggestion."""
+    if principal.kind != "employee":
+        raise forbidden("only the employee a suggestion is for may answer it")
+    suggestion = await queries.suggestion(conn, suggestion_id, for_update=True)
+    if suggestion is None or not principal.is_employee(suggestion["employee_id"]):
+        raise not_found(f"suggestion {suggestion_id}")
+    if suggestion["status"] != "open":
+        raise conflict(f"suggestion {suggestion_id} was already {suggestion['status']}")
+    answered_at = _now()
+    event = new_envelope("SuggestionAnswered", {
+        "suggestion_id": suggestion_id, "employee_id": suggestion["employee_id"], "response": response,
+        "comment": comment, "answered_at": answered_at.isoformat().replace("+00:00", "Z"),
+    }, source=SOURCE, occurred_at=answered_at)
+    await record_and_publish(conn, event, key=await queries.key_of_employee(conn, suggestion["employee_id"]))
+    await audited(conn, principal, suggestion["employee_id"], f"answered suggestion {suggestion_id}: {response}",
+                  endpoint, purpose_of(principal))
+    return await queries.suggestion(conn, suggestion_id)
+
+
+async def express_rotation_interest(conn, principal: Principal, employee_id: str, ranked_slot_ids: list[str],
+                                    available_from: date, max_weeks: int, endpoint: str) -> dict[str, Any]:
+    """Record an employee's rotation preferences (an empty ranking means "suggest to me")."""
+    if not principal.is_employee(employee_id):
+        raise not_found(f"employee {employee_id}")
+    now = _now()
+    event = new_envelope("RotationInterestExpressed", {
+        "employee_id": employee_id, "ranked_slot_ids": list(ranked_slot_ids),
+        "available_from": available_from.isoformat(), "max_weeks": max_weeks,
+    }, source=SOURCE, occurred_at=now)
+    await record_and_publish(conn, event, key=await queries.key_of_employee(conn, employee_id))
+    await audited(conn, principal, employee_id, "changed rotation preferences", endpoint, purpose_of(principal))
+    return await queries.rotation_interest(conn, employee_id) or {}

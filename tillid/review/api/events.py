@@ -1,0 +1,88 @@
+"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from tillid.competence.events import INPUT_TOPICS, TOPIC_OF_TYPE, Keyer, validate
+from tillid.errors import InvalidEvent
+from tillid.review import queries
+from tillid.review.api.models import Accepted, refusals
+from tillid.review.auth import Principal, require
+from tillid.review.database import connection
+from tillid.review.errors import invalid, problem
+
+router = APIRouter(tags=["events"])
+
+MAX_EVENTS = 5000
+MAX_BYTES = 16 * 1024 * 1024
+
+# The envelope as OpenAPI sees it; the payload of each type is checked by the event contract's schemas.
+_ENVELOPE = {
+    "type": "object",
+    "required": ["event_id", "type", "schema_version", "occurred_at", "source", "payload"],
+    "properties": {
+        "event_id": {"type": "string", "minLength": 1},
+        "type": {"type": "string", "enum": sorted(TOPIC_OF_TYPE)},
+        "schema_version": {"type": "integer", "enum": [1]},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "source": {"type": "string", "minLength": 1},
+        "payload": {"type": "object"},
+    },
+}
+_BODY_SCHEMA = {
+    "required": True,
+    "content": {"application/json": {"schema": {
+        "oneOf": [_ENVELOPE, {"type": "array", "items": _ENVELOPE, "maxItems": MAX_EVENTS}]}}},
+}
+
+
+@router.post("/events", status_code=202, response_model=Accepted, openapi_extra={"requestBody": _BODY_SCHEMA},
+             responses=refusals(401, 403, 422, 503))
+async def post_events(request: Request, principal: Principal = Depends(require("admin", "hr"))):
+    """One event envelope or a list. All or nothing: any invalid event gets a reason
+    (``field`` = ``INDEX.path``) and none of the request is published."""
+    raw = await request.body()
+    if len(raw) > MAX_BYTES:
+        return invalid([problem("body", f"larger than {MAX_BYTES} bytes; send smaller batches")], status=413)
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return invalid([problem("body", "not JSON")])
+    items = body if isinstance(body, list) else [body]
+    if not items:
+        return invalid([problem("body", "no events: send one event object or a non-empty list")])
+    if len(items) > MAX_EVENTS:
+        return invalid([problem("body", f"more than {MAX_EVENTS} events; send smaller batches")])
+    envelopes, problems = [], []
+    for index, item in enumerate(items):
+        try:
+            envelope = validate(item)
+        except InvalidEvent as error:
+            problems.append(problem(_at(index, error.field), error.problem))
+            continue
+        if principal.kind == "hr" and TOPIC_OF_TYPE[envelope.type] not in INPUT_TOPICS:
+            problems.append(problem(_at(index, "type"), f"{envelope.type} is published by Tillid itself; "
+                                                        "integrations may post input events only"))
+            continue
+        envelopes.append(envelope)
+    if problems:
+        return invalid(problems)
+    keyer = await _keyer_for(request, envelopes)
+    accepted = await request.app.state.publisher.publish(envelopes, keyer)
+    return JSONResponse({"accepted": accepted}, status_code=202)
+
+
+def _at(index: int, field: str) -> str:
+    return f"{index}.{field}" if field else str(index)
+
+
+async def _keyer_for(request: Request, envelopes) -> Keyer:
+    """A Keyer seeded with the store's links for the employees, workplaces and slots these events name."""
+    employees = sorted({e.payload["employee_id"] for e in envelopes if "employee_id" in e.payload})
+    async with connection(request) as conn:
+        workplaces, employee_workplace, slots = await queries.keyer_links(conn, employees)
+    return Keyer(workplace_org=workplaces, employee_workplace=employee_workplace, slot_workplace=slots)

@@ -1,0 +1,65 @@
+"""All text of the pages, one JSON file per language: Danish by default, English by a switch.
+
+``?lang=en`` (or ``da``) switches and is remembered in a cookie. Every key
+exists in every language (a unit test checks it).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("da", "en")
+DEFAULT = "da"
+COOKIE = "tillid_lang"
+
+
+@cache
+def _load(lang: str) -> dict[str, str]:
+    return json.loads(resources.files("tillid.review.i18n").joinpath(f"{lang}.json").read_text(encoding="utf-8"))
+
+
+class Texts:
+    """The texts of one language: ``t["key"]``, ``t.key`` or ``t.fmt("key", name=value)``."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT
+        self._texts = _load(self.lang)
+
+    def __getitem__(self, key: str) -> str:
+        return self._texts[key]
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self._texts[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self._texts.get(key, default)
+
+    def fmt(self, key: str, **values: Any) -> str:
+        return self._texts[key].format(**values)
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        """A number as people of this language write it (da: 12.345,6; en: 12,345.6)."""
+        text = f"{value:,.{decimals}f}"
+        if self.lang == "da":
+            text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return text
+
+    def dkk(self, value: float) -> str:
+        return self.fmt("dkk", value=self.number(value))
+
+
+def keys(lang: str) -> set[str]:
+    return set(_load(lang))
+
+
+def choose(query_lang: str | None, cookie_lang: str | None) -> str:
+    for candidate in (query_lang, cookie_lang):
+        if candidate in LANGUAGES:
+            return candidate
+    return DEFAULT

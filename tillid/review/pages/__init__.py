@@ -1,0 +1,319 @@
+"""Server-rendered pages: login, the committee queue, the employee's /me, and their forms.
+
+The pages use the same roles, scope rules, audit and actions as the API;
+forms carry a CSRF token and answer with a redirect (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from tillid.errors import DatabaseUnavailable, InvalidInput
+from tillid.review import actions, plots, queries
+from tillid.review.audit import audited, purpose_of
+from tillid.review.auth import Principal, principal_of_token
+from tillid.review.database import connection, transaction
+from tillid.review.pages import present
+from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, csrf_token, page_principal,
+                                         remember_language, session_token, sign_in, sign_out, texts)
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals.update(label=present.label, scalar=present.scalar, effect_items=present.effect_items,
+                             summary=present.summary, plain_reason=present.plain_reason,
+                             audit_action=present.audit_action, skill_label=present.skill_label)
+router = APIRouter(include_in_schema=False)
+MAX_COMMENT = 2000
+RANK_CHOICES = 3
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    t = context.pop("t", None) or texts(request)
+    session = session_token(request)
+    response = templates.TemplateResponse(request, template, {
+        "t": t, "csrf": csrf_token(session) if session else "", "path": request.url.path,
+        "switch_url": f"{request.url.path}?{urlencode({'lang': t.other_lang})}", **context}, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return remember_language(request, response)
+
+
+def home_of(principal: Principal) -> str | None:
+    if principal.kind == "committee":
+        return f"/committee/{quote(principal.scope, safe='')}"
+    if principal.kind == "employee":
+        return "/me"
+    if principal.kind == "admin":
+        return "/committees"
+    return None
+
+
+def _comment(value: str) -> str:
+    value = (value or "").replace("\x00", "").strip()
+    if len(value) > MAX_COMMENT:
+        raise PageError(422, "error_invalid", f"comment: at most {MAX_COMMENT} characters")
+    return value
+
+
+# --- sign in and out ----------------------------------------------------------------
+
+@router.get("/")
+async def index(request: Request):
+    try:
+        principal = await page_principal(request)
+    except LoginRequired:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse(home_of(principal) or "/login", status_code=303)
+
+
+@router.get("/login")
+async def login_form(request: Request):
+    return render(request, "login.html", failed=False)
+
+
+@router.post("/login")
+async def login(request: Request, token: str = Form("", max_length=500)):
+    token = token.strip()
+    async with connection(request) as conn:
+        principal = await principal_of_token(conn, token, request.app.state.settings.admin_token)
+    if principal is None:
+        return render(request, "login.html", status=401, failed=True)
+    home = home_of(principal)
+    if home is None:
+        return render(request, "login.html", status=403, failed=False, no_pages=True)
+    return sign_in(request, RedirectResponse(home, status_code=303), token)
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf: str = Form("")):
+    check_csrf(request, csrf)
+    return sign_out(RedirectResponse("/login", status_code=303))
+
+
+@router.get("/committees")
+async def committee_list(request: Request):
+    principal = await page_principal(request)
+    if not principal.is_admin:
+        raise PageError(403, "error_forbidden")
+    async with connection(request) as conn:
+        found = await queries.committees(conn)
+    return render(request, "committees.html", principal=principal, committees=found)
+
+
+# --- the committee ----------------------------------------------------------------
+
+async def _committee_principal(request: Request, committee_id: str) -> Principal:
+    principal = await page_principal(request)
+    if not (principal.is_admin or principal.is_committee(committee_id)):
+        raise PageError(404, "error_not_found")
+    return principal
+
+
+@router.get("/committee/{committee_id}")
+async def committee_page(request: Request, committee_id: str, done: str | None = None):
+    principal = await _committee_principal(request, committee_id)
+    t = texts(request)
+    async with transaction(request) as conn:
+        if principal.is_admin and not await queries.committee_exists(conn, committee_id):
+            raise PageError(404, "error_not_found")
+        pending = await queries.proposals(conn, committee=committee_id, status="pending")
+        decided = await queries.proposals(conn, committee=committee_id, decided=True, limit=50)
+        people = sorted({e for p in pending for e in p["employee_ids"]})
+        professions = await queries.professions_of(conn, people)
+        for employee_id in people:
+            if employee_id in professions:
+                await audited(conn, principal, employee_id, "viewed in committee queue",
+                              "GET /committee/{committee_id}", purpose_of(principal))
+        workplaces = await queries.workplaces_of_committee(conn, committee_id)
+    message = t.fmt("decided", decision=t.get(f"decision_{done}", done)) if done in (
+        "approved", "rejected", "amended") else None
+    history = sorted(((d, p) for p in decided for d in p["decisions"]), key=lambda pair: pair[0]["decided_at"],
+                     reverse=True)
+    return render(request, "committee.html", t=t, principal=principal, committee_id=committee_id,
+                  pending=pending, history=history, professions=professions, workplaces=workplaces,
+                  message=message, plot_days=plots.EFFECT_DAYS, min_people=plots.MIN_PEOPLE,
+                  quoted=quote(committee_id, safe=""))
+
+
+@router.post("/committee/{committee_id}/proposals/{proposal_id}/decision")
+async def committee_decide(request: Request, committee_id: str, proposal_id: str, decision: str = Form(""),
+                           comment: str = Form(""), csrf: str = Form("")):
+    principal = await _committee_principal(request, committee_id)
+    check_csrf(request, csrf)
+    if decision not in ("approved", "rejected", "amended"):
+        raise PageError(422, "error_invalid", "decision")
+    comment = _comment(comment)
+    if decision == "amended" and not comment:
+        raise PageError(422, "amend_needs_comment")
+    async with transaction(request) as conn:
+        proposal = await queries.proposal(conn, proposal_id)
+        if proposal is None or proposal["committee_id"] != committee_id:
+            raise PageError(404, "error_not_found")
+        await actions.decide_proposal(conn, principal, proposal_id, decision, comment,
+                                      "POST /committee/{committee_id}/proposals/{proposal_id}/decision")
+    return RedirectResponse(f"/committee/{quote(committee_id, safe='')}?done={decision}", status_code=303)
+
+
+@router.get("/committee/{committee_id}/plots/{name}.png")
+async def committee_plot(request: Request, committee_id: str, name: str):
+    await _committee_principal(request, committee_id)
+    if name not in ("effect", "spread"):
+        raise PageError(404, "error_not_found")
+    t = texts(request)
+    cache: plots.PlotCache = request.app.state.plot_cache
+    key = (name, committee_id if name == "spread" else "", t.lang)
+    png = cache.get(key)
+    if png is None:
+        async with connection(request) as conn:
+            if name == "effect":
+                data = await plots.effect_groups(conn)
+                png = await asyncio.to_thread(plots.render_effect, data, t)
+            else:
+                data = await plots.spread_groups(conn, committee_id, t)
+                png = await asyncio.to_thread(plots.render_spread, data, t)
+        cache.put(key, png)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+# --- the employee ------------------------------------------------------------------
+
+async def _employee_principal(request: Request) -> Principal:
+    principal = await page_principal(request)
+    if principal.kind != "employee":
+        raise PageError(403, "error_forbidden")
+    return principal
+
+
+@router.get("/me")
+async def me_page(request: Request, answered: str | None = None, saved: str | None = None):
+    principal = await _employee_principal(request)
+    t = texts(request)
+    employee_id = principal.scope
+    async with transaction(request) as conn:
+        await audited(conn, principal, employee_id, "read own data", "GET /me", purpose_of(principal))
+        person = await queries.employee(conn, employee_id)
+        suggestions = await queries.suggestions_of(conn, employee_id)
+        held = await queries.held_data(conn, employee_id)
+        workplace = person["workplace"]["workplace_id"] if person else None
+        slots = await queries.open_rotation_slots(conn, workplace)
+        reads = [entry for entry in await queries.audit_entries(conn, subject=employee_id, actor=None, limit=50)
+                 if entry["actor"] != principal.role][:10]
+    message = None
+    if answered in ("accepted", "declined"):
+        message = t.fmt("answered", response=t.get(f"decision_{answered}"))
+    elif saved:
+        message = t.rotation_saved
+    interest = held["rotation_interest"]
+    ranked = list(interest["ranked_slot_ids"]) if interest else []
+    return render(request, "me.html", t=t, principal=principal, person=person,
+                  open_suggestions=[s for s in suggestions if s["status"] == "open"],
+                  answered_suggestions=[s for s in suggestions if s["status"] != "open"], held=held, slots=slots,
+                  ranked=ranked + [""] * (RANK_CHOICES - len(ranked)), rank_choices=RANK_CHOICES,
+                  suggest_to_me=interest is not None and not ranked, reads=reads, message=message,
+                  available_from=(interest["available_from"] if interest else dt.date.today()).isoformat(),
+                  max_weeks=interest["max_weeks"] if interest else 8)
+
+
+@router.post("/me/suggestions/{suggestion_id}/response")
+async def me_answer(request: Request, suggestion_id: str, response: str = Form(""), comment: str = Form(""),
+                    csrf: str = Form("")):
+    principal = await _employee_principal(request)
+    check_csrf(request, csrf)
+    if response not in ("accepted", "declined"):
+        raise PageError(422, "error_invalid", "response")
+    async with transaction(request) as conn:
+        await actions.answer_suggestion(conn, principal, suggestion_id, response, _comment(comment),
+                                        "POST /me/suggestions/{suggestion_id}/response")
+    return RedirectResponse(f"/me?answered={response}", status_code=303)
+
+
+@router.post("/me/rotation")
+async def me_rotation(request: Request, csrf: str = Form(""), suggest: str = Form(""),
+                      available_from: str = Form(""), max_weeks: str = Form("")):
+    principal = await _employee_principal(request)
+    check_csrf(request, csrf)
+    form = await request.form()
+    try:
+        start = dt.date.fromisoformat(available_from)
+    except ValueError:
+        raise PageError(422, "error_invalid", "available_from") from None
+    if not max_weeks.isdigit() or not 1 <= int(max_weeks) <= 104:
+        raise PageError(422, "error_invalid", "max_weeks")
+    chosen = [str(form.get(f"choice_{i}") or "") for i in range(1, RANK_CHOICES + 1)]
+    ranked = [] if suggest else list(dict.fromkeys(c for c in chosen if c))
+    async with transaction(request) as conn:
+        person = await queries.employee(conn, principal.scope)
+        if person is None:
+            raise PageError(404, "error_not_found")
+        known = {s["slot_id"] for s in await queries.open_rotation_slots(conn, person["workplace"]["workplace_id"])}
+        if not set(ranked) <= known:
+            raise PageError(422, "error_invalid", "choice")
+        await actions.express_rotation_interest(conn, principal, principal.scope, ranked, start, int(max_weeks),
+                                                "POST /me/rotation")
+    return RedirectResponse("/me?saved=1", status_code=303)
+
+
+# --- wiring -------------------------------------------------------------------------
+
+_PAGE_STATUS_KEYS = {401: "error_forbidden", 403: "error_forbidden", 404: "error_not_found",
+                     409: "error_conflict", 422: "error_invalid", 503: "error_unavailable"}
+
+
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith("/api")
+
+
+def warm_up() -> None:
+    """Load the skill names the pages show (about 2 s), so the first page does not wait for them."""
+    from tillid.competence.taxonomy import default_taxonomy
+
+    default_taxonomy()
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages and static files, and show refusals on pages as pages."""
+    from fastapi.exception_handlers import http_exception_handler
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from tillid.review import errors as api_errors
+
+    app.state.plot_cache = plots.PlotCache()
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(router)
+
+    async def page_error(request: Request, error: PageError):
+        return render(request, "error.html", status=error.status, key=error.key, detail=error.detail)
+
+    async def login_required(request: Request, error: LoginRequired):
+        return RedirectResponse("/login", status_code=303)
+
+    async def http_error(request: Request, error: StarletteHTTPException):
+        if _is_page(request) and error.status_code in _PAGE_STATUS_KEYS:
+            detail = error.detail if error.status_code in (409, 422) else ""
+            return render(request, "error.html", status=error.status_code,
+                          key=_PAGE_STATUS_KEYS[error.status_code], detail=detail)
+        return await http_exception_handler(request, error)
+
+    async def unavailable(request: Request, error: DatabaseUnavailable):
+        if _is_page(request):
+            return render(request, "error.html", status=503, key="error_unavailable", detail="")
+        return await api_errors.unavailable(request, error)
+
+    async def invalid_input(request: Request, error: InvalidInput):
+        if _is_page(request):
+            return render(request, "error.html", status=422, key="error_invalid", detail=error.reason)
+        return await api_errors.invalid_input(request, error)
+
+    app.add_exception_handler(PageError, page_error)
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(DatabaseUnavailable, unavailable)
+    app.add_exception_handler(InvalidInput, invalid_input)

@@ -1,0 +1,114 @@
+"""Turning stored proposals and suggestions into what people read: effects, explanations, reasons."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from tillid.review.i18n import Texts
+
+MONEY_KEYS = ("dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost", "cost_dkk")
+EFFECT_ORDER = ("hours_moved", "dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost",
+                "cost_dkk", "payback_weeks", "competence_gained")
+
+
+def skill_label(t: Texts, skill_id: Any) -> str:
+    """A skill's name in the reader's language (the taxonomy's label), or its id when it is not known."""
+    from tillid.competence.taxonomy import default_taxonomy
+
+    found = default_taxonomy().find(str(skill_id))
+    return found.label(t.lang) if found is not None else str(skill_id)
+
+
+def label(t: Texts, key: Any) -> str:
+    key = str(key)
+    return t.get(f"label_{key}") or key.replace("_", " ")
+
+
+def scalar(t: Texts, value: Any) -> str:
+    if isinstance(value, bool):
+        return "✓" if value else "–"
+    if isinstance(value, float):
+        return t.number(value, 0 if value.is_integer() or abs(value) >= 100 else 2)
+    if isinstance(value, int):
+        return t.number(value)
+    return "–" if value is None else str(value)
+
+
+def _competence(t: Texts, value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{skill_label(t, skill)} → {t.fmt('level', level=level)}"
+                         for skill, level in sorted(value.items()))
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            if isinstance(item, Mapping) and "skill" in item:
+                level = item.get("to_level", item.get("level", item.get("to")))
+                parts.append(f"{skill_label(t, item['skill'])} → {t.fmt('level', level=level)}"
+                             if level is not None else skill_label(t, item["skill"]))
+            else:
+                parts.append(str(item))
+        return ", ".join(parts)
+    return scalar(t, value)
+
+
+def effect_items(t: Texts, effect: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs of a proposal's effect, known keys first, in a fixed order."""
+    items = []
+    ordered = [k for k in EFFECT_ORDER if k in effect] + sorted(k for k in effect if k not in EFFECT_ORDER)
+    for key in ordered:
+        value = effect[key]
+        if key in MONEY_KEYS and isinstance(value, (int, float)):
+            text = t.dkk(value)
+        elif key == "payback_weeks" and isinstance(value, (int, float)):
+            text = t.fmt("effect_weeks", value=t.number(value, 1))
+        elif key == "hours_moved" and isinstance(value, (int, float)):
+            text = t.fmt("effect_hours", value=t.number(value, 1))
+        elif key == "competence_gained":
+            text = _competence(t, value)
+        elif isinstance(value, (Mapping, list)):
+            text = _competence(t, value)
+        else:
+            text = scalar(t, value)
+        items.append((t.get(f"effect_{key}") or label(t, key), text))
+    return items
+
+
+def plain_reason(t: Texts, explanation: Mapping[str, Any]) -> dict[str, Any]:
+    """A suggestion's explanation in plain words: the need, what to learn, the steps, who pays."""
+    own = explanation.get(f"reason_{t.lang}") or explanation.get(f"why_{t.lang}")
+    need = explanation.get("need")
+    need_text = need.get("description") if isinstance(need, Mapping) else need if isinstance(need, str) else None
+    gaps = [t.fmt("reason_gap", skill=skill_label(t, g.get("skill")), current=g.get("current", 0),
+                  target=g.get("target"))
+            for g in explanation.get("gaps") or [] if isinstance(g, Mapping)]
+    steps = []
+    for step in explanation.get("steps") or []:
+        if not isinstance(step, Mapping):
+            continue
+        text = t.fmt("reason_step", activity=step.get("title") or step.get("activity"),
+                     kind=t.get(f"activity_{step.get('kind')}") or step.get("kind", ""),
+                     hours=scalar(t, step.get("hours")), provider=step.get("provider", "–"))
+        if step.get("mentors"):
+            text += " " + t.fmt("reason_mentor", mentors=", ".join(map(str, step["mentors"])))
+        steps.append(text)
+    cost = None
+    if isinstance(explanation.get("fee_dkk"), (int, float)) and isinstance(explanation.get("cover_dkk"), (int, float)):
+        cost = t.fmt("reason_cost", fee=t.dkk(explanation["fee_dkk"]), cover=t.dkk(explanation["cover_dkk"]))
+    return {"own": own, "need": t.fmt("reason_need", text=need_text) if need_text else None,
+            "gaps": gaps, "steps": steps, "cost": cost,
+            "rest": {k: v for k, v in explanation.items()
+                     if k not in ("need", "gaps", "steps", "fee_dkk", "cover_dkk", "summary_da", "summary_en",
+                                  "reason_da", "reason_en", "why_da", "why_en")}}
+
+
+def summary(t: Texts, item: Mapping[str, Any]) -> str:
+    return item.get(f"summary_{t.lang}") or item.get("summary_da") or ""
+
+
+def audit_action(t: Texts, action: str) -> str:
+    """An audit entry's action in the reader's language ("decided proposal P: approved" -> its known prefix)."""
+    for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "read employee",
+                   "read suggestions", "changed rotation preferences", "read own data"):
+        if action.startswith(prefix):
+            return t.get("audit_" + prefix.replace(" ", "_")) or action
+    return action

@@ -1,0 +1,242 @@
+"""The read side of the review service: SQL on the store, rows turned into plain dicts.
+
+Routers and pages call these; no SQL lives elsewhere in review/. Reads of a
+person's data go through ``audit.audited`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+PROPOSAL_STATUSES = ("pending", "approved", "rejected", "amended", "superseded", "withdrawn")
+DECIDABLE_STATUSES = ("pending",)
+_PROPOSAL_COLUMNS = """p.proposal_id, p.kind, p.committee_id, p.scope, p.employee_ids, p.summary_da, p.summary_en,
+    p.explanation, p.effect, p.supersedes, p.status, p.created_at"""
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def stats(conn) -> dict[str, Any]:
+    row = await conn.fetchrow(
+        """SELECT (SELECT count(*) FROM processed_events WHERE outcome <> 'parked') AS applied,
+                  (SELECT value FROM event_counters WHERE name = 'duplicate') AS duplicate,
+                  (SELECT value FROM event_counters WHERE name = 'deadlettered') AS deadlettered,
+                  (SELECT count(*) FROM parked_events) AS pending,
+                  (SELECT count(*) FROM employees) AS employees""")
+    proposals = {status: 0 for status in PROPOSAL_STATUSES}
+    for record in await conn.fetch("SELECT status, count(*) AS n FROM proposals GROUP BY status ORDER BY status"):
+        proposals[record["status"]] = record["n"]
+    return {"events_applied": row["applied"], "events_duplicate": row["duplicate"] or 0,
+            "events_deadlettered": row["deadlettered"] or 0, "events_pending": row["pending"],
+            "employees": row["employees"], "proposals": proposals}
+
+
+# --- proposals -------------------------------------------------------------------
+
+def _proposal(row, decisions: Sequence[dict]) -> dict[str, Any]:
+    return {"proposal_id": row["proposal_id"], "kind": row["kind"], "committee_id": row["committee_id"],
+            "scope": row["scope"], "employee_ids": list(row["employee_ids"]), "summary_da": row["summary_da"],
+            "summary_en": row["summary_en"], "explanation": _json(row["explanation"]),
+            "effect": _json(row["effect"]), "supersedes": row["supersedes"], "status": row["status"],
+            "created_at": row["created_at"], "decisions": list(decisions)}
+
+
+async def _decisions_of(conn, proposal_ids: list[str]) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {pid: [] for pid in proposal_ids}
+    rows = await conn.fetch(
+        """SELECT proposal_id, by, decision, comment, decided_at FROM decisions
+           WHERE proposal_id = ANY($1::text[]) ORDER BY decided_at, event_id""", proposal_ids)
+    for row in rows:
+        found[row["proposal_id"]].append({"by": row["by"], "decision": row["decision"],
+                                          "comment": row["comment"], "decided_at": row["decided_at"]})
+    return found
+
+
+async def proposals(conn, *, committee: str | None = None, status: str | None = None, kind: str | None = None,
+                    decided: bool = False, limit: int = 200) -> list[dict[str, Any]]:
+    """Proposals newest first, filtered; ``decided`` keeps only those with at least one decision."""
+    rows = await conn.fetch(
+        f"""SELECT {_PROPOSAL_COLUMNS} FROM proposals p
+            WHERE ($1::text IS NULL OR p.committee_id = $1) AND ($2::text IS NULL OR p.status = $2)
+              AND ($3::text IS NULL OR p.kind = $3)
+              AND (NOT $4 OR EXISTS (SELECT 1 FROM decisions d WHERE d.proposal_id = p.proposal_id))
+            ORDER BY p.created_at DESC, p.proposal_id LIMIT $5""", committee, status, kind, decided, limit)
+    decisions = await _decisions_of(conn, [row["proposal_id"] for row in rows])
+    return [_proposal(row, decisions[row["proposal_id"]]) for row in rows]
+
+
+async def proposal(conn, proposal_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals p WHERE p.proposal_id = $1{lock}",
+                              proposal_id)
+    if row is None:
+        return None
+    return _proposal(row, (await _decisions_of(conn, [proposal_id]))[proposal_id])
+
+
+async def professions_of(conn, employee_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Profession of each (pseudonymous) employee id: all a committee sees about a person in a proposal."""
+    rows = await conn.fetch(
+        """SELECT e.employee_id, p.profession_id, p.title_da, p.title_en FROM employees e
+           JOIN professions p USING (profession_id) WHERE e.employee_id = ANY($1::text[])""", list(employee_ids))
+    return {row["employee_id"]: {"profession_id": row["profession_id"], "title_da": row["title_da"],
+                                 "title_en": row["title_en"]} for row in rows}
+
+
+async def committee_of_workplace_scope(conn, scope: str) -> str | None:
+    return await conn.fetchval("SELECT committee_id FROM workplaces WHERE workplace_id = $1", scope)
+
+
+async def committee_exists(conn, committee_id: str) -> bool:
+    return bool(await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM workplaces WHERE committee_id = $1)
+                  OR EXISTS (SELECT 1 FROM proposals WHERE committee_id = $1)""", committee_id))
+
+
+# --- employees and suggestions -----------------------------------------------------
+
+async def employee_committee(conn, employee_id: str) -> tuple[bool, str | None]:
+    """(exists, committee of the employee's workplace)."""
+    row = await conn.fetchrow(
+        """SELECT w.committee_id FROM employees e LEFT JOIN workplaces w USING (workplace_id)
+           WHERE e.employee_id = $1""", employee_id)
+    return (row is not None, row["committee_id"] if row is not None else None)
+
+
+def _suggestion(row) -> dict[str, Any]:
+    return {"suggestion_id": row["suggestion_id"], "employee_id": row["employee_id"], "kind": row["kind"],
+            "proposal_id": row["proposal_id"], "summary_da": row["summary_da"], "summary_en": row["summary_en"],
+            "explanation": _json(row["explanation"]), "respond_by": row["respond_by"], "status": row["status"],
+            "comment": row["response_comment"], "answered_at": row["answered_at"], "created_at": row["created_at"]}
+
+
+async def suggestions_of(conn, employee_id: str, *, open_only: bool = False) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT * FROM suggestions WHERE employee_id = $1 AND (NOT $2 OR status = 'open')
+           ORDER BY created_at DESC, suggestion_id""", employee_id, open_only)
+    return [_suggestion(row) for row in rows]
+
+
+async def suggestion(conn, suggestion_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+    lock = " FOR UPDATE" if for_update else ""
+    row = await conn.fetchrow(f"SELECT * FROM suggestions WHERE suggestion_id = $1{lock}", suggestion_id)
+    return None if row is None else _suggestion(row)
+
+
+async def employee(conn, employee_id: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        """SELECT e.employee_id, e.weekly_hours, e.age_band, e.learning_interests, e.left_on,
+                  e.profession_id, p.title_da, p.title_en, e.workplace_id, w.name AS workplace_name,
+                  w.committee_id, w.sector
+           FROM employees e LEFT JOIN professions p USING (profession_id)
+                            LEFT JOIN workplaces w USING (workplace_id)
+           WHERE e.employee_id = $1""", employee_id)
+    if row is None:
+        return None
+    competences = await conn.fetch(
+        """SELECT skill_id, level, assessed_on, evidence FROM competences WHERE employee_id = $1
+           ORDER BY skill_id""", employee_id)
+    return {
+        "employee_id": row["employee_id"],
+        "profession": {"profession_id": row["profession_id"], "title_da": row["title_da"],
+                       "title_en": row["title_en"]},
+        "workplace": {"workplace_id": row["workplace_id"], "name": row["workplace_name"],
+                      "committee_id": row["committee_id"], "sector": row["sector"]},
+        "weekly_hours": row["weekly_hours"],
+        "age_band": row["age_band"],
+        "left_on": row["left_on"],
+        "learning_interests": list(row["learning_interests"]),
+        "competences": [{"skill": c["skill_id"], "level": c["level"], "assessed_on": c["assessed_on"],
+                         "evidence": c["evidence"]} for c in competences],
+        "open_suggestions": await suggestions_of(conn, employee_id, open_only=True),
+    }
+
+
+async def held_data(conn, employee_id: str) -> dict[str, Any]:
+    """Everything else the store holds about a person, for the /me page."""
+    completions = await conn.fetch(
+        """SELECT c.activity_id, a.title, c.completed_on, c.passed FROM course_completions c
+           LEFT JOIN learning_activities a USING (activity_id) WHERE c.employee_id = $1
+           ORDER BY c.completed_on DESC, c.activity_id""", employee_id)
+    assignments = await conn.fetch(
+        """SELECT a.task_id, t.name_da, t.name_en, a.hours_per_week FROM task_assignments a
+           LEFT JOIN tasks t USING (task_id) WHERE a.employee_id = $1 ORDER BY a.task_id""", employee_id)
+    return {"completions": [dict(r) for r in completions], "assignments": [dict(r) for r in assignments],
+            "rotation_interest": await rotation_interest(conn, employee_id)}
+
+
+async def rotation_interest(conn, employee_id: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT ranked_slot_ids, available_from, max_weeks FROM rotation_interests WHERE employee_id = $1",
+        employee_id)
+    if row is None:
+        return None
+    return {"ranked_slot_ids": list(row["ranked_slot_ids"]), "available_from": row["available_from"],
+            "max_weeks": row["max_weeks"]}
+
+
+async def open_rotation_slots(conn, exclude_workplace: str | None) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT s.slot_id, s.title, s.weeks, s.starts_on, s.capacity, w.name AS host_name, w.sector
+           FROM rotation_slots s LEFT JOIN workplaces w ON w.workplace_id = s.host_workplace_id
+           WHERE NOT s.withdrawn AND ($1::text IS NULL OR s.host_workplace_id <> $1)
+           ORDER BY s.starts_on, s.slot_id LIMIT 200""", exclude_workplace)
+    return [dict(r) for r in rows]
+
+
+# --- audit ------------------------------------------------------------------------
+
+async def audit_entries(conn, *, subject: str | None, actor: str | None, limit: int) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT at, actor, subject, action, endpoint, purpose FROM audit_log
+           WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR actor = $2)
+           ORDER BY at DESC, id DESC LIMIT $3""", subject, actor, limit)
+    return [dict(r) for r in rows]
+
+
+# --- message keys -------------------------------------------------------------------
+
+async def key_of_employee(conn, employee_id: str) -> str:
+    """The Kafka key of an event about an employee: organisation, else workplace, else the id (events.md)."""
+    row = await conn.fetchrow(
+        """SELECT e.workplace_id, w.organisation_id FROM employees e LEFT JOIN workplaces w USING (workplace_id)
+           WHERE e.employee_id = $1""", employee_id)
+    if row is None:
+        return employee_id
+    return row["organisation_id"] or row["workplace_id"]
+
+
+async def key_of_scope(conn, scope: str) -> str:
+    """The key of a proposal's events: the organisation of its workplace scope, else the scope itself."""
+    organisation = await conn.fetchval("SELECT organisation_id FROM workplaces WHERE workplace_id = $1", scope)
+    return organisation or scope
+
+
+async def keyer_links(conn, employee_ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Links the Keyer needs: workplace -> organisation, the named employees -> workplace, slot -> workplace."""
+    workplaces = dict(await conn.fetch("SELECT workplace_id, organisation_id FROM workplaces"))
+    employees = dict(await conn.fetch("SELECT employee_id, workplace_id FROM employees "
+                                      "WHERE employee_id = ANY($1::text[])", list(employee_ids)))
+    slots = dict(await conn.fetch("SELECT slot_id, host_workplace_id FROM rotation_slots"))
+    return workplaces, employees, slots
+
+
+# --- pages ------------------------------------------------------------------------
+
+async def workplaces_of_committee(conn, committee_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch("""SELECT workplace_id, name, sector FROM workplaces WHERE committee_id = $1
+                               ORDER BY name, workplace_id""", committee_id)
+    return [dict(r) for r in rows]
+
+
+async def committees(conn) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT c.committee_id, count(DISTINCT w.workplace_id) AS workplaces,
+                  (SELECT count(*) FROM proposals p WHERE p.committee_id = c.committee_id
+                       AND p.status = 'pending') AS pending
+           FROM (SELECT committee_id FROM workplaces UNION SELECT committee_id FROM proposals) c
+           LEFT JOIN workplaces w USING (committee_id) GROUP BY c.committee_id ORDER BY c.committee_id""")
+    return [dict(r) for r in rows]
