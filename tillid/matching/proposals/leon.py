@@ -76,6 +76,8 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
         "uncovered_hours": round2(result["uncovered_hours"]),
         "moves": moves,
         "training": unlocks,
+        "training_cost_dkk": round2(sum(u["training_cost"] for u in unlocks)),
+        "payback_weeks": unlocks[0]["payback_weeks"] if unlocks else None,
         "freed_hours": round2(sum(f["hours"] for f in freed)),
     }
     explanation = {

@@ -64,7 +64,7 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
             if e in placed:
                 sector_pairs[f"{applicants[e].sector}->{slots[placed[e]['slot']].sector}"] += 1
         effect = {"placed": n_placed, "suggested": n_suggested,
-                  "weeks": sum(slots[placed[e]["slot"]].weeks for e in per_employee if e in placed),
+                  "weeks_away": sum(slots[placed[e]["slot"]].weeks for e in per_employee if e in placed),
                   "by_sector_pair": dict(sorted(sector_pairs.items())),
                   "competence_gained": _gained(per_employee, placed, slots)}
         unplaced = sorted(e for e in members if e not in placed)
