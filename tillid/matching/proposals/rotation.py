@@ -84,9 +84,10 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
 
 
 def _gained(per_employee, placed, slots) -> dict[str, int]:
-    gained: dict[str, int] = defaultdict(int)
+    """Skill -> the highest level a placement teaches it to."""
+    gained: dict[str, int] = {}
     for e in per_employee:
         if e in placed:
-            for skill in slots[placed[e]["slot"]].teaches:
-                gained[skill] += 1
+            for skill, level in slots[placed[e]["slot"]].teaches.items():
+                gained[skill] = max(level, gained.get(skill, 0))
     return dict(sorted(gained.items()))

@@ -12,6 +12,8 @@ from tillid.matching.proposals.snapshot import EmployeeFacts, ProposalDraft, Wor
 INTEREST_LEVEL = 3
 MENTOR_PLACES = 2
 MAX_COVERAGE_TRAINEES_PER_TASK = 3
+# A committee reads one proposal per workplace: own wishes fill it up to this many people a round.
+MAX_INTEREST_PATHS = 10
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,18 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
                               f"{task.name_da}: {hours_da(hours)} timer/uge er udækkede / "
                               f"{task.name_en}: {hours_en(hours)} hours/week are uncovered",
                               tuple(sorted(task.requires.items()))))
+    # Own wishes count where the work here needs the skill: development that serves real tasks.
+    needed_here = {skill for t in snapshot.tasks for skill in t.requires}
+    wishes = []
     for e in snapshot.employees:
-        wanted = {s: INTEREST_LEVEL for s in e.learning_interests if e.skills.get(s, 0) < INTEREST_LEVEL}
+        wanted = {s: INTEREST_LEVEL for s in e.learning_interests
+                  if s in needed_here and e.skills.get(s, 0) < INTEREST_LEVEL}
         if wanted:
-            found.append(Need(e.employee_id, "interest", ",".join(sorted(wanted)),
-                              "Eget ønske om at lære / own wish to learn", tuple(sorted(wanted.items()))))
-    return found
+            wishes.append(Need(e.employee_id, "interest", ",".join(sorted(wanted)),
+                               "Eget ønske om at lære / own wish to learn", tuple(sorted(wanted.items()))))
+    skills = {e.employee_id: e.skills for e in snapshot.employees}
+    wishes.sort(key=lambda n: (sum(lvl - skills[n.employee_id].get(s, 0) for s, lvl in n.target), n.employee_id))
+    return found + wishes[:MAX_INTEREST_PATHS]
 
 
 def _gap(e: EmployeeFacts, requires) -> int:
@@ -109,10 +117,12 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
     fee = round2(sum(p["explanation"]["fee_dkk"] for p in paths))
     cover = round2(sum(p["explanation"]["cover_dkk"] for p in paths))
     hours = round2(sum(p["total_hours"] for p in paths))
-    gained: dict[str, int] = defaultdict(int)
+    gained: dict[str, int] = {}
+    people_per_skill: dict[str, int] = defaultdict(int)
     for p in paths:
         for gap in p["explanation"]["gaps"]:
-            gained[gap["skill"]] += 1
+            gained[gap["skill"]] = max(gained.get(gap["skill"], 0), gap["target"])
+            people_per_skill[gap["skill"]] += 1
     per_employee = {}
     for p in paths:
         steps = ", ".join(p["steps"])
@@ -126,7 +136,8 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
             "path": p,
         }
     effect = {"employees": len(paths), "training_hours": hours, "fee_dkk": fee, "cover_dkk": cover,
-              "training_cost_dkk": round2(fee + cover), "competence_gained": dict(sorted(gained.items()))}
+              "training_cost_dkk": round2(fee + cover), "competence_gained": dict(sorted(gained.items())),
+              "people_per_skill": dict(sorted(people_per_skill.items()))}
     explanation = {"workplace": {"id": snapshot.workplace_id, "name": snapshot.name},
                    "per_employee": per_employee, "unreachable": unreachable,
                    "source_events": list(snapshot.source_events)}
