@@ -61,7 +61,7 @@ def propose_upskilling(snapshot: WorkplaceSnapshot, leon_result: dict | None) ->
         return []
     mentors = mentors_for(snapshot, found)
     results = [upskilling.solve(i) for i in upskill_instances(snapshot, found, mentors)]
-    draft = upskilling_proposal(snapshot, results)
+    draft = upskilling_proposal(snapshot, results, found)
     return [draft] if draft is not None else []
 
 

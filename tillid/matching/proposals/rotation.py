@@ -47,7 +47,8 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
                                   f"dit {placed[employee]['rank']}. ønske.",
                     "summary_en": f"Rotation placement: {slot.title} ({slot.weeks} weeks, {slot.sector}); "
                                   f"your choice no. {placed[employee]['rank']}.",
-                    "teaches": dict(slot.teaches), "why": explanations.get(employee, {})}
+                    "teaches": dict(slot.teaches), "why": explanations.get(employee, {}),
+                    "reason_en": explanations.get(employee, {}).get("summary", "")}
             elif employee in suggestions and suggestions[employee]:
                 titles = [slots[s["slot"]].title for s in suggestions[employee] if s["slot"] in slots]
                 per_employee[employee] = {

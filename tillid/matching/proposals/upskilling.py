@@ -21,7 +21,8 @@ class Need:
     employee_id: str
     source: str  # task | change | interest (the solver's need sources)
     need_id: str
-    description: str
+    description_da: str
+    description_en: str
     target: tuple[tuple[str, int], ...]
 
 
@@ -41,8 +42,10 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
             missing = {s: lvl for s, lvl in task.added_requirements.items() if e.skills.get(s, 0) < lvl}
             if missing:
                 found.append(Need(e.employee_id, "change", task_id,
-                                  f"Digitalisering: {task.name_da} kræver nu {', '.join(sorted(missing))} / "
-                                  f"digitalisation: {task.name_en} now requires {', '.join(sorted(missing))}",
+                                  f"En digitaliseringsændring betyder, at {task.name_da} nu kræver "
+                                  f"{', '.join(sorted(missing))}.",
+                                  f"A digitalisation change means that {task.name_en} now requires "
+                                  f"{', '.join(sorted(missing))}.",
                                   tuple(sorted(task.requires.items()))))
     uncovered = {u["task"]: u["hours"] for u in (leon_result or {}).get("uncovered", [])}
     for task_id, hours in sorted(uncovered.items()):
@@ -55,8 +58,8 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
         candidates.sort(key=lambda e: (_gap(e, task.requires), e.employee_id))
         for e in candidates[:MAX_COVERAGE_TRAINEES_PER_TASK]:
             found.append(Need(e.employee_id, "task", task_id,
-                              f"{task.name_da}: {hours_da(hours)} timer/uge er udækkede / "
-                              f"{task.name_en}: {hours_en(hours)} hours/week are uncovered",
+                              f"{task.name_da}: {hours_da(hours)} timer om ugen mangler kvalificerede hænder.",
+                              f"{task.name_en}: {hours_en(hours)} hours a week lack qualified staff.",
                               tuple(sorted(task.requires.items()))))
     # Own wishes count where the work here needs the skill: development that serves real tasks.
     needed_here = {skill for t in snapshot.tasks for skill in t.requires}
@@ -66,7 +69,9 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
                   if s in needed_here and e.skills.get(s, 0) < INTEREST_LEVEL}
         if wanted:
             wishes.append(Need(e.employee_id, "interest", ",".join(sorted(wanted)),
-                               "Eget ønske om at lære / own wish to learn", tuple(sorted(wanted.items()))))
+                               "Dit eget ønske om at lære noget, arbejdet her har brug for.",
+                               "Your own wish to learn something the work here needs.",
+                               tuple(sorted(wanted.items()))))
     skills = {e.employee_id: e.skills for e in snapshot.employees}
     wishes.sort(key=lambda n: (sum(lvl - skills[n.employee_id].get(s, 0) for s, lvl in n.target), n.employee_id))
     return found + wishes[:MAX_INTEREST_PATHS]
@@ -102,13 +107,14 @@ def upskill_instances(snapshot: WorkplaceSnapshot, found: list[Need],
             "activities": catalogue,
             "employees": [{"id": n.employee_id, "skills": dict(sorted(by_id[n.employee_id].skills.items())),
                            "target": dict(n.target), "mentors": mentors.get(n.employee_id, []),
-                           "need": {"source": n.source, "id": n.need_id, "description": n.description}}
+                           "need": {"source": n.source, "id": n.need_id, "description": n.description_da}}
                           for n in group],
         })
     return instances
 
 
-def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any]]) -> ProposalDraft | None:
+def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any]],
+                        found: list[Need] = ()) -> ProposalDraft | None:
     paths = sorted((p for r in results for p in r["paths"] if p["steps"]), key=lambda p: p["employee"])
     unreachable = sorted((u for r in results for u in r["unreachable"]), key=lambda u: u["employee"])
     if not paths:
@@ -123,22 +129,27 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
         for gap in p["explanation"]["gaps"]:
             gained[gap["skill"]] = max(gained.get(gap["skill"], 0), gap["target"])
             people_per_skill[gap["skill"]] += 1
+    english = {n.employee_id: n.description_en for n in found}
     per_employee = {}
     for p in paths:
-        steps = ", ".join(p["steps"])
+        steps_da = ", ".join(_title(snapshot, a) for a in p["steps"])
+        steps = steps_da
         need = p["explanation"].get("need") or {}
         per_employee[p["employee"]] = {
+            **p["explanation"],
+            "activities": p["steps"], "total_cost": p["total_cost"], "total_hours": p["total_hours"],
+            "reaches": p["reaches"],
             "profession": professions.get(p["employee"]),
-            "summary_da": f"Forslag: {steps} ({hours_da(p['total_hours'])} timer, {dkk_da(p['total_cost'])} "
-                          f"inkl. vikardækning). Hvorfor: {need.get('description', '')}",
+            "summary_da": f"Forslag: {steps_da} ({hours_da(p['total_hours'])} timer, {dkk_da(p['total_cost'])} "
+                          f"inkl. vikardækning). {need.get('description', '')}",
             "summary_en": f"Suggested: {steps} ({hours_en(p['total_hours'])} hours, {dkk_en(p['total_cost'])} "
-                          f"including cover). Why: {need.get('description', '')}",
-            "path": p,
+                          f"including cover). {english.get(p['employee'], '')}",
+            "reason_en": english.get(p["employee"], ""),
         }
     effect = {"employees": len(paths), "training_hours": hours, "fee_dkk": fee, "cover_dkk": cover,
-              "training_cost_dkk": round2(fee + cover), "competence_gained": dict(sorted(gained.items())),
-              "people_per_skill": dict(sorted(people_per_skill.items()))}
+              "training_cost_dkk": round2(fee + cover), "competence_gained": dict(sorted(gained.items()))}
     explanation = {"workplace": {"id": snapshot.workplace_id, "name": snapshot.name},
+                   "people_per_skill": dict(sorted(people_per_skill.items())),
                    "per_employee": per_employee, "unreachable": unreachable,
                    "source_events": list(snapshot.source_events)}
     summary_da = (f"{snapshot.name}: opkvalificering af {len(paths)} medarbejder(e), {hours_da(hours)} timer i alt, "
@@ -149,6 +160,11 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
                          employee_ids=tuple(p["employee"] for p in paths), summary_da=summary_da,
                          summary_en=summary_en, explanation=explanation, effect=effect,
                          fingerprint=fingerprint([(p["employee"], p["steps"]) for p in paths]))
+
+
+def _title(snapshot: WorkplaceSnapshot, activity_id: str) -> str:
+    activity = snapshot.activities.get(activity_id)
+    return activity.title if activity is not None else activity_id
 
 
 def mentors_for(snapshot: WorkplaceSnapshot, found: list[Need]) -> dict[str, list[str]]:
