@@ -6,7 +6,7 @@ Then, in the same run:
 - the reference: a plain ``AIOKafkaConsumer`` loop reads the same topics from
   the beginning and counts messages (no decoding, no database);
 - faust alone: the worker's agents with the same settings and batches that
-  only count (``bench.faust_count``, a process of its own);
+  only count (``bench._faust_count``, a process of its own);
 - the hot path without faust: a plain aiokafka ``getmany`` loop handing
   batches of up to 2,000 to the worker's ``Ingestor`` (own database, same
   server);
@@ -97,9 +97,9 @@ async def bare_consumer(settings: Settings, expected: int, timeout: float) -> fl
 
 
 def faust_only(settings: Settings, expected: int, timeout: float) -> float:
-    """Seconds from the first batch to the last for the worker's agents that only count (bench.faust_count)."""
+    """Seconds from the first batch to the last for the worker's agents that only count (bench._faust_count)."""
     result = subprocess.run(
-        [sys.executable, "-m", "bench.faust_count", settings.kafka, settings.topic_prefix,
+        [sys.executable, "-m", "bench._faust_count", settings.kafka, settings.topic_prefix,
          f"{settings.app_id}-faust-only", str(expected), str(settings.partitions), str(settings.data_dir)],
         capture_output=True, text=True, timeout=timeout, cwd=Path(__file__).resolve().parent.parent)
     output = Path(settings.data_dir) / "faust-count.txt"

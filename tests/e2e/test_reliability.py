@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import time
 import uuid
@@ -30,6 +31,7 @@ from dataclasses import replace
 import pytest
 from kafka import KafkaProducer
 
+from tillid.competence.events import encode, validate
 from tillid.runtime.embedded import EmbeddedPostgres
 from tillid.streams.topics import ensure_topics
 
@@ -138,14 +140,16 @@ async def test_the_same_events_delivered_twice_change_nothing(settings, small_st
     await assert_same_store(settings.database_url, small_stream, worker)
 
 
+def json_bytes(obj) -> bytes:
+    return json.dumps(obj).encode()
+
+
 def _send(producer: KafkaProducer, settings, topic: str, key: bytes, value: bytes):
     metadata = producer.send(settings.topic(topic), key=key, value=value).get(timeout=30)
     return metadata.partition, metadata.offset
 
 
 async def test_malformed_events_are_dead_lettered_and_the_rest_applied(settings, tmp_path):
-    from tillid.competence.events import encode, validate
-
     ensure_topics(settings)
     valid = [validate(e) for e in organisation() + employee("e-1") + employee("e-2")]
     assessed = next(e.to_dict() for e in valid if e.type == "CompetenceAssessed")
@@ -203,12 +207,6 @@ async def test_malformed_events_are_dead_lettered_and_the_rest_applied(settings,
         if name != "not json" or letter["original"] is not None:
             assert letter["original"] == value.decode(), name
         assert all(word.lower() in letter["reason"].lower() for word in words), (name, letter["reason"])
-
-
-def json_bytes(obj) -> bytes:
-    import json
-
-    return json.dumps(obj).encode()
 
 
 async def test_database_outage_loses_nothing_and_commits_no_offset_past_unapplied_work(

@@ -5,7 +5,7 @@ Started by ``bench.ingest`` as a process of its own; writes
 seen the expected number of events. It shows what faust's per-event path
 costs before Tillid decodes or applies anything.
 
-Run: ``.venv/bin/python -m bench.faust_count KAFKA PREFIX APP_ID EXPECTED PARTITIONS DATA_DIR``
+Run: ``.venv/bin/python -m bench._faust_count KAFKA PREFIX APP_ID EXPECTED PARTITIONS DATA_DIR``
 """
 
 from __future__ import annotations
