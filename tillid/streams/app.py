@@ -4,7 +4,8 @@ Each agent takes batches of events, hands them to the ``Ingestor`` (decode,
 validate, apply, mark dirty) and acknowledges them only when it returns; a
 batch that cannot be applied yet is retried, never acknowledged. An
 unexpected error stops the process without acknowledging (crash-only): the
-events are delivered again after restart and applied once.
+events are delivered again after restart and applied once. So does a stop
+requested while a batch is not yet applied.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def _add_ingest_agent(app: faust.App, services: WorkerServices, name: str) -> No
                                    e.message.key, e.message.value) for e in events]
             try:
                 await ingestor.handle(messages)
+            except asyncio.CancelledError:
+                _stop_unacknowledged(f"a batch from {name}")
             except Exception:
                 _crash(f"applying a batch from {name}")
 
@@ -152,6 +155,18 @@ def _crash(doing: str) -> None:
     log.exception("unexpected error while %s; stopping the worker so no offset moves past it", doing)
     logging.shutdown()
     os._exit(70)
+
+
+def _stop_unacknowledged(batch: str) -> None:
+    """Stopped (SIGTERM, shutdown) while a batch was not yet applied, e.g. waiting for the database.
+
+    Returning would let faust's ``take_events`` acknowledge the batch as its generator closes, and the
+    consumer commit those offsets on its way down: the events would be lost. Exit at once instead; the
+    batch comes again to whichever worker owns its partitions next.
+    """
+    log.warning("stopping while %s is not applied; exiting without acknowledging it", batch)
+    logging.shutdown()
+    os._exit(0)
 
 
 def run_worker(settings: Settings) -> None:

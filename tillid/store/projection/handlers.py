@@ -348,10 +348,14 @@ PROJECTIONS: dict[str, Projection] = {
     "DigitalisationChange": Projection(_digitalisation_change, requires=_refs(("organisation", "organisation_id"))),
     "LearningActivityPublished": Projection(_activity_published),
     "LearningActivityWithdrawn": Projection(_activity_withdrawn),
-    "RotationSlotOffered": Projection(_slot_offered, requires=_refs(("workplace", "host_workplace_id"))),
-    "RotationSlotWithdrawn": Projection(_slot_withdrawn),
+    "RotationSlotOffered": Projection(_slot_offered, requires=_refs(("workplace", "host_workplace_id")),
+                                      provides=_refs(("slot", "slot_id"))),
+    # Requires the slot: otherwise it would overtake an offer parked for its host workplace.
+    "RotationSlotWithdrawn": Projection(_slot_withdrawn, requires=_refs(("slot", "slot_id"))),
     "RotationInterestExpressed": Projection(_interest_expressed, requires=_refs(("employee", "employee_id"))),
-    "RotationInterestWithdrawn": Projection(_interest_withdrawn),
+    # Requires the employee like the interest it withdraws: otherwise it would overtake an interest
+    # parked for an employee not yet known, and the interest would come back when released.
+    "RotationInterestWithdrawn": Projection(_interest_withdrawn, requires=_refs(("employee", "employee_id"))),
     "ProposalDecided": Projection(_proposal_decided, requires=_refs(("proposal", "proposal_id"))),
     "SuggestionAnswered": Projection(_suggestion_answered, requires=_refs(("suggestion", "suggestion_id"))),
 }
@@ -365,4 +369,5 @@ REFERENT_TABLES: dict[str, tuple[str, str]] = {
     "task": ("tasks", "task_id"),
     "proposal": ("proposals", "proposal_id"),
     "suggestion": ("suggestions", "suggestion_id"),
+    "slot": ("rotation_slots", "slot_id"),
 }

@@ -190,9 +190,11 @@ async def _recheck_under_lock(conn, to_park: list[tuple[Any, Ref]]) -> tuple[lis
 
 
 async def _park(conn, events: list[tuple[Any, Ref]]) -> None:
+    """Park in order: parked_at is the clock at each row (not the transaction's start, which all rows of
+    one batch share), so events parked together are released in the order they came."""
     await conn.executemany(
-        """INSERT INTO parked_events (event_id, type, waiting_kind, waiting_id, employee_id, envelope)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (event_id) DO NOTHING""",
+        """INSERT INTO parked_events (event_id, type, waiting_kind, waiting_id, employee_id, envelope, parked_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, clock_timestamp()) ON CONFLICT (event_id) DO NOTHING""",
         [(e.event_id, e.type, kind, ref_id, e.payload.get("employee_id"), json.dumps(e.to_dict()))
          for e, (kind, ref_id) in events])
     await conn.execute("UPDATE processed_events SET outcome = 'parked' WHERE event_id = ANY($1::text[])",

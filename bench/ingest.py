@@ -1,0 +1,269 @@
+"""Sustained ingest of one worker: broker -> PostgreSQL, against a bare aiokafka consumer.
+
+The demo stream is published to its topics on the embedded broker first.
+Then, in the same run:
+
+- the reference: a plain ``AIOKafkaConsumer`` loop reads the same topics from
+  the beginning and counts messages (no decoding, no database);
+- faust alone: the worker's agents with the same settings and batches that
+  only count (``bench._faust_count``, a process of its own);
+- the hot path without faust: a plain aiokafka ``getmany`` loop handing
+  batches of up to 2,000 to the worker's ``Ingestor`` (own database, same
+  server);
+- one ``tillid worker`` process (a new consumer group) consumes them and
+  applies them to an embedded PostgreSQL; PostgreSQL is polled for the number
+  of processed events.
+
+Both rates are events over the time from the first message read (first event
+applied) to the last; the worker's start-up (group join, migration, skill
+mapper index) is not counted, nor is the consumer's.
+
+Run: ``.venv/bin/python -m bench.ingest [--scale 0.1] [--throwaway]``
+(full size: ``--scale 1``, 143,636 events).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+
+from tillid.competence.demo import generate_events
+from tillid.competence.events import Keyer, encode, validate
+from tillid.config import Settings
+from tillid.runtime.embedded import EmbeddedBroker, EmbeddedPostgres
+from tillid.streams.topics import CONSUMED_TOPICS, ensure_topics
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench.ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.1, help="demo-data scale (1 = 143,636 events)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument("--throwaway", action="store_true",
+                        help="PostgreSQL without fsync (default: durable, as the worker runs in production)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds per phase")
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="sample the worker with py-spy while it ingests; collapsed stacks to FILE")
+    return parser.parse_args(argv)
+
+
+def publish(settings: Settings, seed: int, scale: float) -> int:
+    from kafka import KafkaProducer
+
+    keyer = Keyer()
+    producer = KafkaProducer(bootstrap_servers=settings.kafka, acks="all", linger_ms=20, batch_size=512 * 1024)
+    count = 0
+    for raw in generate_events(seed, scale):
+        envelope = validate(raw)
+        producer.send(settings.topic(envelope.topic), key=keyer.key(envelope).encode(), value=encode(envelope))
+        count += 1
+    producer.flush(120)
+    producer.close()
+    return count
+
+
+async def bare_consumer(settings: Settings, expected: int, timeout: float) -> float:
+    """Seconds from the first message to the ``expected``-th, reading every consumed topic from the start."""
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(*[settings.topic(t) for t in CONSUMED_TOPICS], bootstrap_servers=settings.kafka,
+                                group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    count, first = 0, None
+    deadline = time.monotonic() + timeout
+    try:
+        while count < expected and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500, max_records=10_000)
+            for records in batches.values():
+                if first is None:
+                    first = time.perf_counter()
+                count += len(records)
+        last = time.perf_counter()
+    finally:
+        await consumer.stop()
+    if count < expected:
+        raise RuntimeError(f"bare consumer read {count} of {expected} messages")
+    return last - first
+
+
+def faust_only(settings: Settings, expected: int, timeout: float) -> float:
+    """Seconds from the first batch to the last for the worker's agents that only count (bench._faust_count)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench._faust_count", settings.kafka, settings.topic_prefix,
+         f"{settings.app_id}-faust-only", str(expected), str(settings.partitions), str(settings.data_dir)],
+        capture_output=True, text=True, timeout=timeout, cwd=Path(__file__).resolve().parent.parent)
+    output = Path(settings.data_dir) / "faust-count.txt"
+    lines = output.read_text().split() if output.exists() else []
+    if len(lines) != 2 or int(lines[0]) < expected:
+        raise RuntimeError(f"faust-only count failed: {result.stdout[-500:]} {result.stderr[-2000:]}")
+    return float(lines[1])
+
+
+async def without_faust(settings: Settings, admin_url: str, expected: int, timeout: float) -> float:
+    """Seconds from the first batch to the last for Tillid's Ingestor fed by a plain aiokafka loop.
+
+    ``getmany`` batches of up to 2,000 messages, each decoded and applied in one transaction, as the
+    worker's agents do, but without faust's per-event stream machinery (and without committing offsets):
+    what the hot path costs on its own. Its own, fresh database on the same server.
+    """
+    from aiokafka import AIOKafkaConsumer
+
+    from tillid.store.db import migrate
+    from tillid.store.projection.context import resolve_with_taxonomy
+    from tillid.store.projection.projector import Projector
+    from tillid.streams.ingest import Ingestor, RawMessage
+
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute("CREATE DATABASE bench_without_faust")
+    await admin.close()
+    url = admin_url.rsplit("/", 1)[0] + "/bench_without_faust"
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    await asyncio.to_thread(resolve_with_taxonomy, "sårpleje")
+
+    async def no_dead_letters(letter) -> None:
+        raise RuntimeError(f"unexpected dead letter: {letter.reason}")
+
+    ingestor = Ingestor(pool, Projector(resolve_skill=resolve_with_taxonomy), no_dead_letters,
+                        settings.topic_prefix)
+    consumer = AIOKafkaConsumer(*[settings.topic(t) for t in CONSUMED_TOPICS], bootstrap_servers=settings.kafka,
+                                group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    count, first = 0, None
+    deadline = time.monotonic() + timeout
+    try:
+        while count < expected and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500, max_records=2000)
+            messages = [RawMessage(r.topic, r.partition, r.offset, r.key, r.value)
+                        for records in batches.values() for r in records]
+            if messages:
+                if first is None:
+                    first = time.perf_counter()
+                await ingestor.handle(messages)
+                count += len(messages)
+        last = time.perf_counter()
+        processed = await pool.fetchval("SELECT count(*) FROM processed_events")
+    finally:
+        await consumer.stop()
+        await pool.close()
+    if processed < expected:
+        raise RuntimeError(f"without faust: {processed} of {expected} events applied")
+    return last - first
+
+
+async def worker_ingest(settings: Settings, expected: int, log_path: Path, timeout: float,
+                        profile: Path | None = None) -> tuple[float, float]:
+    """(seconds by polling, seconds by processed_at) from the first event applied to the last."""
+    env = {**os.environ, **settings.as_env(), "TILLID_LOG_LEVEL": "info"}
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", "tillid", "worker"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    first = last = None
+    sampler = None
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            count = await _processed(settings.database_url)
+            now = time.perf_counter()
+            if count and first is None:
+                first = now
+                if profile is not None:
+                    sampler = subprocess.Popen([_py_spy(), "record", "--pid", str(process.pid), "--format", "raw",
+                                                "--rate", "200", "--output", str(profile), "--nonblocking"],
+                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if count >= expected:
+                last = now
+                break
+            if process.poll() is not None:
+                raise RuntimeError(f"the worker stopped with status {process.returncode}; see {log_path}")
+            await asyncio.sleep(0.05)
+        if last is None:
+            raise RuntimeError(f"the worker applied {count} of {expected} events in {timeout:.0f} s")
+        conn = await asyncpg.connect(settings.database_url)
+        try:
+            span = await conn.fetchval(
+                "SELECT extract(epoch FROM max(processed_at) - min(processed_at)) FROM processed_events")
+        finally:
+            await conn.close()
+    finally:
+        if sampler is not None:
+            sampler.send_signal(2)  # SIGINT: py-spy writes what it sampled and exits
+            sampler.wait(30)
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return last - first, float(span)
+
+
+def _py_spy() -> str:
+    return shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+
+
+async def _processed(url: str) -> int:
+    try:
+        conn = await asyncpg.connect(url)
+    except (OSError, asyncpg.PostgresError):
+        return 0
+    try:
+        return await conn.fetchval("SELECT count(*) FROM processed_events")
+    except asyncpg.UndefinedTableError:
+        return 0
+    finally:
+        await conn.close()
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    with tempfile.TemporaryDirectory(prefix="tillid-bench-ingest-") as directory:
+        root = Path(directory)
+        broker = EmbeddedBroker(root / "broker")
+        postgres = EmbeddedPostgres(root, database="tillid", durable=not args.throwaway)
+        broker.start()
+        postgres.start()
+        try:
+            settings = Settings(kafka=broker.bootstrap, database_url=postgres.url, data_dir=root,
+                                partitions=args.partitions, topic_prefix=f"bench{uuid.uuid4().hex[:6]}.",
+                                app_id=f"tillid-bench-{uuid.uuid4().hex[:6]}")
+            ensure_topics(settings)
+            started = time.perf_counter()
+            events = publish(settings, args.seed, args.scale)
+            published = time.perf_counter() - started
+            bare = asyncio.run(bare_consumer(settings, events, args.timeout))
+            faust_seconds = faust_only(settings, events, args.timeout)
+            plain = asyncio.run(without_faust(settings, postgres.url, events, args.timeout))
+            polled, span = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout,
+                                                     args.profile))
+        finally:
+            postgres.stop()
+            broker.stop()
+    kind = "durable" if not args.throwaway else "throwaway (fsync off)"
+    print(f"demo-data seed {args.seed} scale {args.scale}: {events:,} events on {args.partitions} partitions "
+          f"per topic (published in {published:.1f} s); embedded PostgreSQL {kind}")
+    print(f"{'what':<54} {'seconds':>8} {'events/s':>10} {'vs bare':>8}")
+    reference = events / bare
+    for what, seconds in (("bare AIOKafkaConsumer, count only (reference)", bare),
+                          ("faust agents as in the worker, count only", faust_seconds),
+                          ("aiokafka getmany -> Ingestor -> PostgreSQL, no faust", plain),
+                          ("tillid worker, broker -> PostgreSQL (polled)", polled),
+                          ("tillid worker, by processed_at span", span)):
+        rate = events / seconds
+        print(f"{what:<54} {seconds:>8.2f} {rate:>10,.0f} {rate / reference:>7.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
