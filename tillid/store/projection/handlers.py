@@ -287,9 +287,11 @@ async def _slot_withdrawn(conn, events, ctx: BatchContext) -> None:
 
 
 async def _interest_expressed(conn, events, ctx: BatchContext) -> None:
+    # Someone who has left is not placed anywhere, whichever topic was read first.
     await conn.executemany(
         """INSERT INTO rotation_interests (employee_id, ranked_slot_ids, available_from, max_weeks)
-           VALUES ($1, $2, $3, $4)
+           SELECT $1, $2, $3, $4 WHERE NOT EXISTS (
+               SELECT 1 FROM employees WHERE employee_id = $1 AND left_on IS NOT NULL)
            ON CONFLICT (employee_id) DO UPDATE SET ranked_slot_ids = EXCLUDED.ranked_slot_ids,
                available_from = EXCLUDED.available_from, max_weeks = EXCLUDED.max_weeks""",
         [(p["employee_id"], list(p["ranked_slot_ids"]), _date(p["available_from"]), int(p["max_weeks"]))
