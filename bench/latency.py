@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import asyncpg
@@ -80,7 +81,11 @@ async def _run(args, settings) -> dict:
                                 auto_offset_reset="latest", group_id=f"latency-{uuid.uuid4().hex[:6]}")
     await producer.start()
     await consumer.start()
-    await asyncio.sleep(2)  # let the consumer join before probes go out
+    while not consumer.assignment():  # join the group before probes go out, or early answers are missed
+        await asyncio.sleep(0.2)
+        await consumer.getmany(timeout_ms=100)
+    for partition in consumer.assignment():
+        await consumer.position(partition)
     sent: dict[str, float] = {}
     latencies: list[float] = []
     stop = asyncio.Event()
@@ -136,7 +141,9 @@ async def _run(args, settings) -> dict:
     receiver.cancel()
     await consumer.stop()
     await producer.stop()
+    order = list(sent)
     return {"latencies": latencies, "probes": len(sent), "answered": len(received),
+            "unanswered": [order.index(p) + 1 for p in order if p not in received],
             "background_rate": background["sent"] / load_seconds, "workplace": workplace, "task": task}
 
 
@@ -145,6 +152,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale", type=float, default=0.1, help="demo organisation size (default 0.1)")
     parser.add_argument("--rate", type=float, default=2000, help="background events per second (default 2000)")
     parser.add_argument("--probes", type=int, default=20, help="probe events, one a second (default 20)")
+    parser.add_argument("--debounce", type=float, default=None,
+                        help="TILLID_REMATCH_DEBOUNCE_SECONDS of the worker (default: the configured default)")
     args = parser.parse_args(argv)
 
     from tillid.competence.demo import generate_events
@@ -158,6 +167,9 @@ def main(argv: list[str]) -> int:
     postgres, broker = EmbeddedPostgres(work), EmbeddedBroker(work)
     settings = Settings(kafka=broker.start(), database_url=postgres.start(), data_dir=work, partitions=8,
                         app_id="tillid-latency")
+    if args.debounce is not None:
+        settings = replace(settings, rematch_debounce_seconds=args.debounce)
+    print(f"re-matcher debounce: {settings.rematch_debounce_seconds} s")
     ensure_topics(settings)
     worker = subprocess.Popen([sys.executable, "-m", "tillid", "worker"], env={**os.environ, **settings.as_env()},
                               stdout=open(work / "worker.log", "wb"), stderr=subprocess.STDOUT)
@@ -179,7 +191,8 @@ def main(argv: list[str]) -> int:
         print("no probe reached a proposal; see", work / "worker.log")
         return 1
     print(f"background load: {result['background_rate']:.0f} events/s; probes answered: "
-          f"{result['answered']}/{result['probes']}")
+          f"{result['answered']}/{result['probes']}"
+          + (f" (not named by any proposal: probes {result['unanswered']})" if result["unanswered"] else ""))
     print("| measure | seconds |\n|---|---|")
     print(f"| median | {statistics.median(latencies):.3f} |")
     print(f"| 95th percentile | {_percentile(latencies, 0.95):.3f} |")

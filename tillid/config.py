@@ -44,7 +44,7 @@ class Settings:
     api_port: int = 8000
     app_id: str = "tillid"
     partitions: int = 8
-    rematch_debounce_seconds: float = 0.5
+    rematch_debounce_seconds: float = 0.25
     log_level: str = "warning"
 
     @property
