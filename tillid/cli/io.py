@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from tillid.errors import InvalidInput
 
 
-def read_text(path: str | None) -> str:
-    if path is None or path == "-":
-        return sys.stdin.read()
+@contextlib.contextmanager
+def readable(path: str) -> Iterator[None]:
+    """Turn the ways a named file cannot be read into one readable InvalidInput."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        yield
     except FileNotFoundError:
         raise InvalidInput("", f"{path}: no such file") from None
     except IsADirectoryError:
         raise InvalidInput("", f"{path}: is a directory") from None
     except UnicodeDecodeError:
         raise InvalidInput("", f"{path}: not UTF-8 text") from None
+
+
+def read_text(path: str | None) -> str:
+    if path is None or path == "-":
+        return sys.stdin.read()
+    with readable(path):
+        return Path(path).read_text(encoding="utf-8")
 
 
 def read_json(path: str | None) -> Any:

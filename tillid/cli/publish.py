@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Iterator
 
+from tillid.cli.io import readable
 from tillid.competence.events import validate
 from tillid.config import Settings
 from tillid.errors import InvalidEvent, InvalidInput
@@ -76,15 +77,8 @@ def _lines(path: str) -> Iterator[str]:
             _stdin_cache = sys.stdin.read().splitlines(keepends=True)
         yield from _stdin_cache
         return
-    try:
-        with open(path, encoding="utf-8") as handle:
-            yield from handle
-    except FileNotFoundError:
-        raise InvalidInput("", f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidInput("", f"{path}: is a directory") from None
-    except UnicodeDecodeError:
-        raise InvalidInput("", f"{path}: not UTF-8 text") from None
+    with readable(path), open(path, encoding="utf-8") as handle:
+        yield from handle
 
 
 def read_events(path: str) -> Iterator[tuple[str, object, str | None]]:
