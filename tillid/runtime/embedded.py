@@ -11,7 +11,6 @@ import contextlib
 import ctypes
 import os
 import pwd
-import shutil
 import signal
 import socket
 import subprocess
@@ -268,6 +267,3 @@ class EmbeddedBroker:
             self._process.kill()
             self._process.wait()
 
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

@@ -65,12 +65,6 @@ def propose_upskilling(snapshot: WorkplaceSnapshot, leon_result: dict | None) ->
     return [draft] if draft is not None else []
 
 
-def propose_for_workplace(snapshot: WorkplaceSnapshot) -> list[ProposalDraft]:
-    """LEON allocation and upskilling paths for one workplace (pure: snapshot in, drafts out)."""
-    drafts, result = propose_leon(snapshot)
-    return drafts + propose_upskilling(snapshot, result)
-
-
 def propose_rotation(snapshot: RotationSnapshot) -> list[ProposalDraft]:
     if not snapshot.slots or not snapshot.applicants:
         return []
