@@ -145,7 +145,9 @@ def _add_rematcher(app: faust.App, services: WorkerServices) -> None:
             if issued:
                 log.info("issued %d proposals", issued)
         except Exception:
-            _crash("re-matching dirty scopes")
+            # Proposals are derived from the store and acknowledge no events: the dirty scopes stay
+            # dirty, so the next tick tries again, and ingestion goes on meanwhile.
+            log.exception("re-matching failed; the scopes stay dirty and are tried again")
 
     app.timer(max(0.2, services.settings.rematch_debounce_seconds / 2), name="tillid.rematch")(rematch)
 
