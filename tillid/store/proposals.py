@@ -7,6 +7,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
+from tillid.competence.events import new_envelope
+
 _NAMESPACE = uuid.UUID("5b0f3c1e-7a52-4d4e-9a0e-7d1d3c0e2a11")
 PERSONAL_KINDS = ("upskilling_path", "rotation_placement")
 RESPONSE_DAYS = 28
@@ -24,9 +26,9 @@ async def enqueue(conn, topic: str, key: str, event: Mapping[str, Any]) -> None:
 
 
 def envelope(event_type: str, payload: Mapping[str, Any], *, event_id: str, occurred_at: datetime) -> dict:
-    return {"event_id": event_id, "type": event_type, "schema_version": 1,
-            "occurred_at": occurred_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
-            "source": "tillid", "payload": dict(payload)}
+    """An event the system publishes, built and checked by the event contract's own builder."""
+    return new_envelope(event_type, payload, source="tillid", occurred_at=occurred_at.astimezone(timezone.utc),
+                        event_id=event_id)
 
 
 async def record_decision(conn, event_id: str, payload: Mapping[str, Any]) -> None:

@@ -44,9 +44,8 @@ class Claim:
     event_ids: tuple[str, ...]
 
 
-def propose_leon(snapshot: WorkplaceSnapshot) -> tuple[list[ProposalDraft], dict | None]:
-    """The LEON allocation proposal for one workplace, and the solver's result (pure)."""
-    instance = leon_instance(snapshot)
+def propose_leon(snapshot: WorkplaceSnapshot, instance: dict) -> tuple[list[ProposalDraft], dict | None]:
+    """The LEON allocation proposal for one workplace from its instance, and the solver's result (pure)."""
     if not (instance["tasks"] and instance["employees"]):
         return [], None
     result = leon.solve(instance)
@@ -75,7 +74,6 @@ def propose_rotation(snapshot: RotationSnapshot) -> list[ProposalDraft]:
 async def _solved(propose, arguments, scope: str, nothing):
     """Solve off the event loop. A scope whose data the solver rejects is logged and passed over,
     so one workplace's odd data never stops proposals for the others."""
-    arguments = arguments if isinstance(arguments, tuple) else (arguments,)
     try:
         return await asyncio.to_thread(propose, *arguments)
     except PoisonError as error:
@@ -120,9 +118,10 @@ class Rematcher:
                 snapshot = await snapshots.workplace_snapshot(conn, workplace, claim_causes, catalogue, professions)
             if snapshot is None:
                 continue
+            instance = leon_instance(snapshot)
             (drafts, result), unchanged = await self._cached(
-                "leon", workplace, (leon_instance(snapshot), snapshot.freed, snapshot.committee_id),
-                propose_leon, snapshot, ([], None))
+                "leon", workplace, (instance, snapshot.freed, snapshot.committee_id),
+                propose_leon, (snapshot, instance), ([], None))
             if not unchanged:
                 issued += await self._issue(drafts)
                 await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
@@ -144,7 +143,7 @@ class Rematcher:
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
             async with self.pool.acquire() as conn:
                 snapshot = await snapshots.rotation_snapshot(conn, causes)
-            drafts = await _solved(propose_rotation, snapshot, "rotation", [])
+            drafts = await _solved(propose_rotation, (snapshot,), "rotation", [])
             issued += await self._issue(drafts)
             await self._withdraw_missing(drafts, await self._pending_rotation())
         await self._release(claims)
