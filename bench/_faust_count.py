@@ -1,9 +1,11 @@
-"""faust alone: the worker's agents (same settings, same ``take_events`` batches) that only count.
+"""faust alone: one faust agent per consumed topic, taking ``take_events`` batches, that only counts.
 
 Started by ``bench.ingest`` as a process of its own; writes
 ``<events> <seconds from the first batch to the last>`` to DATA_DIR/faust-count.txt and exits when it has
 seen the expected number of events. It shows what faust's per-event path
-costs before Tillid decodes or applies anything.
+costs before anything is decoded or applied: the reason the worker reads its
+batches straight from aiokafka (tillid/streams/consumer.py). The settings are
+those the worker's faust agents had.
 
 Run: ``.venv/bin/python -m bench._faust_count KAFKA PREFIX APP_ID EXPECTED PARTITIONS DATA_DIR``
 """
@@ -17,8 +19,11 @@ from pathlib import Path
 
 import faust
 
-from tillid.streams import app as worker_app
 from tillid.streams.topics import CONSUMED_TOPICS
+
+
+BATCH_SIZE = 2000
+BATCH_WITHIN_SECONDS = 0.05
 
 
 def main(argv: list[str]) -> int:
@@ -28,9 +33,8 @@ def main(argv: list[str]) -> int:
     app = faust.App(
         app_id, broker=f"kafka://{kafka}", store="memory://", web_enabled=False, topic_partitions=int(partitions),
         topic_allow_declare=True, consumer_auto_offset_reset="earliest", datadir=str(Path(data_dir) / "faust"),
-        broker_rebalance_timeout=worker_app.REBALANCE_TIMEOUT_SECONDS,
-        broker_session_timeout=worker_app.SESSION_TIMEOUT_SECONDS,
-        broker_heartbeat_interval=worker_app.HEARTBEAT_SECONDS, stream_wait_empty=False)
+        broker_rebalance_timeout=6.0, broker_session_timeout=10.0, broker_heartbeat_interval=1.0,
+        stream_wait_empty=False)
     seen = {"count": 0, "first": None}
 
     def add_agent(name: str) -> None:
@@ -38,7 +42,7 @@ def main(argv: list[str]) -> int:
                           value_serializer="raw")
 
         async def count(stream):
-            async for events in stream.take_events(worker_app.BATCH_SIZE, within=worker_app.BATCH_WITHIN_SECONDS):
+            async for events in stream.take_events(BATCH_SIZE, within=BATCH_WITHIN_SECONDS):
                 if seen["first"] is None:
                     seen["first"] = time.perf_counter()
                 seen["count"] += len(events)

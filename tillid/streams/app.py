@@ -1,11 +1,14 @@
-"""The faust application: one thin agent per consumed topic, the re-matcher and the outbox relay.
+"""The faust application of the worker: the ingest loop, the re-matcher and the outbox relay.
 
-Each agent takes batches of events, hands them to the ``Ingestor`` (decode,
-validate, apply, mark dirty) and acknowledges them only when it returns; a
-batch that cannot be applied yet is retried, never acknowledged. An
-unexpected error stops the process without acknowledging (crash-only): the
-events are delivered again after restart and applied once. So does a stop
-requested while a batch is not yet applied.
+faust runs the worker: its services start and stop together, the timers drive
+the re-matcher and the outbox relay, its producer sends dead letters and
+relayed events, and its worker handles signals and logging. Ingestion does not
+use faust's per-message streams: the ingest task is a ``BatchConsumer``
+(``tillid/streams/consumer.py``, where the reason is measured), a member of the
+consumer group ``TILLID_APP_ID`` that applies each fetched batch in one
+transaction and commits its offsets only after it. An unexpected error stops
+the process without committing (crash-only): the events are delivered again
+after restart and applied once.
 """
 
 from __future__ import annotations
@@ -15,30 +18,36 @@ import logging
 import os
 
 import faust
+from faust.app import BootStrategy
 
 from tillid.competence.taxonomy import default_mapper
 from tillid.config import Settings
 from tillid.store.db import create_pool, migrate, retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.context import resolve_with_taxonomy
 from tillid.store.projection.projector import Projector
+from tillid.streams.consumer import BatchConsumer
 from tillid.streams.deadletter import DeadLetter
-from tillid.streams.ingest import Ingestor, RawMessage
+from tillid.streams.ingest import Ingestor
 from tillid.streams.rematcher import Rematcher
 from tillid.streams.relay import relay_once
-from tillid.streams.topics import CONSUMED_TOPICS
 
 log = logging.getLogger("tillid.worker")
 
-BATCH_SIZE = 2000
-BATCH_WITHIN_SECONDS = 0.05
 RELAY_INTERVAL_SECONDS = 0.2
-REBALANCE_TIMEOUT_SECONDS = 6.0
-SESSION_TIMEOUT_SECONDS = 10.0
-HEARTBEAT_SECONDS = 1.0
+
+
+class _WithoutFaustConsumer(BootStrategy):
+    """faust's own consumer stays off: the ingest task is the worker's only consumer-group member."""
+
+    enable_kafka_consumer = False
+
+
+class WorkerApp(faust.App):
+    BootStrategy = _WithoutFaustConsumer
 
 
 class WorkerServices:
-    """What the agents share, created in the worker's event loop on first use."""
+    """What the worker's tasks share, created in the worker's event loop on first use."""
 
     def __init__(self, app: faust.App, settings: Settings) -> None:
         self.app = app
@@ -75,49 +84,33 @@ class WorkerServices:
 
 
 def create_app(settings: Settings) -> faust.App:
-    app = faust.App(
+    app = WorkerApp(
         settings.app_id,
         broker=f"kafka://{settings.kafka}",
         store="memory://",
         web_enabled=False,
-        topic_partitions=settings.partitions,
-        topic_allow_declare=True,
-        consumer_auto_offset_reset="earliest",
         datadir=str(settings.data_dir / "worker"),
         producer_acks=-1,
-        # The first join of a consumer group waits up to the rebalance timeout for
-        # other members; a short one lets a lone worker start in seconds.
-        broker_rebalance_timeout=REBALANCE_TIMEOUT_SECONDS,
-        broker_session_timeout=SESSION_TIMEOUT_SECONDS,
-        broker_heartbeat_interval=HEARTBEAT_SECONDS,
-        stream_wait_empty=False,
     )
     services = WorkerServices(app, settings)
     app.tillid_services = services
-    for name in CONSUMED_TOPICS:
-        _add_ingest_agent(app, services, name)
+    _add_ingest(app, services)
     _add_relay(app, services)
     _add_rematcher(app, services)
     return app
 
 
-def _add_ingest_agent(app: faust.App, services: WorkerServices, name: str) -> None:
-    topic = app.topic(services.settings.topic(name), key_type=bytes, value_type=bytes,
-                      key_serializer="raw", value_serializer="raw")
+def _add_ingest(app: faust.App, services: WorkerServices) -> None:
+    async def ingest():
+        consumer = BatchConsumer(services.settings, await services.ready())
+        try:
+            await consumer.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            _crash("applying a batch")
 
-    async def ingest(stream):
-        ingestor = await services.ready()
-        async for events in stream.take_events(BATCH_SIZE, within=BATCH_WITHIN_SECONDS):
-            messages = [RawMessage(e.message.topic, e.message.partition, e.message.offset,
-                                   e.message.key, e.message.value) for e in events]
-            try:
-                await ingestor.handle(messages)
-            except asyncio.CancelledError:
-                _stop_unacknowledged(f"a batch from {name}")
-            except Exception:
-                _crash(f"applying a batch from {name}")
-
-    app.agent(topic, name=f"tillid.ingest.{name}")(ingest)
+    app.task(ingest)
 
 
 def _add_relay(app: faust.App, services: WorkerServices) -> None:
@@ -157,18 +150,6 @@ def _crash(doing: str) -> None:
     log.exception("unexpected error while %s; stopping the worker so no offset moves past it", doing)
     logging.shutdown()
     os._exit(70)
-
-
-def _stop_unacknowledged(batch: str) -> None:
-    """Stopped (SIGTERM, shutdown) while a batch was not yet applied, e.g. waiting for the database.
-
-    Returning would let faust's ``take_events`` acknowledge the batch as its generator closes, and the
-    consumer commit those offsets on its way down: the events would be lost. Exit at once instead; the
-    batch comes again to whichever worker owns its partitions next.
-    """
-    log.warning("stopping while %s is not applied; exiting without acknowledging it", batch)
-    logging.shutdown()
-    os._exit(0)
 
 
 def run_worker(settings: Settings) -> None:

@@ -31,6 +31,14 @@ class RawMessage:
     value: bytes
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A decoded batch: the envelopes to apply, in order, and the messages rejected."""
+
+    envelopes: list
+    letters: list[DeadLetter]
+
+
 SendDeadLetter = Callable[[DeadLetter], Awaitable[None]]
 
 
@@ -44,16 +52,24 @@ class Ingestor:
 
     async def handle(self, messages: Sequence[RawMessage]) -> BatchResult:
         """Apply a batch; returns only when every message has its effect or is dead-lettered."""
-        envelopes, letters = self.sort(messages)
-        for letter in letters:
+        return await self.apply(self.prepare(messages))
+
+    def prepare(self, messages: Sequence[RawMessage]) -> Prepared:
+        """The CPU half of a batch (decode, validate, sort out dead letters): no I/O."""
+        return Prepared(*self.sort(messages))
+
+    async def apply(self, prepared: Prepared) -> BatchResult:
+        """The I/O half: dead letters sent, then everything in one transaction, retried while the
+        database is unavailable."""
+        for letter in prepared.letters:
             await self.send_deadletter(letter)
 
         async def apply() -> BatchResult:
             async with transient_as_unavailable():
                 async with self.pool.acquire() as conn:
                     async with conn.transaction():
-                        await deadletter.record(conn, letters)
-                        return await self.projector.apply_in_transaction(conn, envelopes)
+                        await deadletter.record(conn, prepared.letters)
+                        return await self.projector.apply_in_transaction(conn, prepared.envelopes)
 
         return await retry_while_unavailable(apply, on_retry=_log_retry)
 
