@@ -5,11 +5,9 @@ Then, in the same run:
 
 - the reference: a plain ``AIOKafkaConsumer`` loop reads the same topics from
   the beginning and counts messages (no decoding, no database);
-- faust alone: the worker's agents with the same settings and batches that
-  only count (``bench._faust_count``, a process of its own);
-- the hot path without faust: a plain aiokafka ``getmany`` loop handing
-  batches of up to 2,000 to the worker's ``Ingestor`` (own database, same
-  server);
+- faust alone: one faust agent per topic taking ``take_events`` batches that
+  only count (``bench._faust_count``, a process of its own): what faust's
+  per-message streams cost, and why the worker does not use them;
 - one ``tillid worker`` process (a new consumer group) consumes them and
   applies them to an embedded PostgreSQL; PostgreSQL is polled for the number
   of processed events.
@@ -109,59 +107,6 @@ def faust_only(settings: Settings, expected: int, timeout: float) -> float:
     return float(lines[1])
 
 
-async def without_faust(settings: Settings, admin_url: str, expected: int, timeout: float) -> float:
-    """Seconds from the first batch to the last for Tillid's Ingestor fed by a plain aiokafka loop.
-
-    ``getmany`` batches of up to 2,000 messages, each decoded and applied in one transaction, as the
-    worker's agents do, but without faust's per-event stream machinery (and without committing offsets):
-    what the hot path costs on its own. Its own, fresh database on the same server.
-    """
-    from aiokafka import AIOKafkaConsumer
-
-    from tillid.store.db import migrate
-    from tillid.store.projection.context import resolve_with_taxonomy
-    from tillid.store.projection.projector import Projector
-    from tillid.streams.ingest import Ingestor, RawMessage
-
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute("CREATE DATABASE bench_without_faust")
-    await admin.close()
-    url = admin_url.rsplit("/", 1)[0] + "/bench_without_faust"
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    await asyncio.to_thread(resolve_with_taxonomy, "sårpleje")
-
-    async def no_dead_letters(letter) -> None:
-        raise RuntimeError(f"unexpected dead letter: {letter.reason}")
-
-    ingestor = Ingestor(pool, Projector(resolve_skill=resolve_with_taxonomy), no_dead_letters,
-                        settings.topic_prefix)
-    consumer = AIOKafkaConsumer(*[settings.topic(t) for t in CONSUMED_TOPICS], bootstrap_servers=settings.kafka,
-                                group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
-    await consumer.start()
-    count, first = 0, None
-    deadline = time.monotonic() + timeout
-    try:
-        while count < expected and time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=500, max_records=2000)
-            messages = [RawMessage(r.topic, r.partition, r.offset, r.key, r.value)
-                        for records in batches.values() for r in records]
-            if messages:
-                if first is None:
-                    first = time.perf_counter()
-                await ingestor.handle(messages)
-                count += len(messages)
-        last = time.perf_counter()
-        processed = await pool.fetchval("SELECT count(*) FROM processed_events")
-    finally:
-        await consumer.stop()
-        await pool.close()
-    if processed < expected:
-        raise RuntimeError(f"without faust: {processed} of {expected} events applied")
-    return last - first
-
-
 async def worker_ingest(settings: Settings, expected: int, log_path: Path, timeout: float,
                         profile: Path | None = None) -> tuple[float, float]:
     """(seconds by polling, seconds by processed_at) from the first event applied to the last."""
@@ -244,7 +189,6 @@ def main(argv: list[str]) -> int:
             published = time.perf_counter() - started
             bare = asyncio.run(bare_consumer(settings, events, args.timeout))
             faust_seconds = faust_only(settings, events, args.timeout)
-            plain = asyncio.run(without_faust(settings, postgres.url, events, args.timeout))
             polled, span = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout,
                                                      args.profile))
         finally:
@@ -257,7 +201,6 @@ def main(argv: list[str]) -> int:
     reference = events / bare
     for what, seconds in (("bare AIOKafkaConsumer, count only (reference)", bare),
                           ("faust agents as in the worker, count only", faust_seconds),
-                          ("aiokafka getmany -> Ingestor -> PostgreSQL, no faust", plain),
                           ("tillid worker, broker -> PostgreSQL (polled)", polled),
                           ("tillid worker, by processed_at span", span)):
         rate = events / seconds

@@ -1,4 +1,4 @@
-"""The fast path (fastjsonschema) and the precise path (jsonschema) give the same verdict.
+"""The fast path (jsonschema-rs) and the precise path (jsonschema) give the same verdict.
 
 Random single-field mutations of the valid fixtures: for each, the compiled
 validator accepts exactly when ``explain`` finds no problem.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 
-import fastjsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,10 +58,7 @@ def test_fast_and_precise_verdicts_agree(event):
     event_type = event["type"]
     fast_ok = isinstance(event_type, str) and event_type in TOPIC_OF_TYPE
     if fast_ok:
-        try:
-            _fast_validator(event_type)(event)
-        except fastjsonschema.JsonSchemaValueException:
-            fast_ok = False
+        fast_ok = _fast_validator(event_type)(event)
     problem = explain(event)
     assert fast_ok == (problem is None), problem
     if problem is None:

@@ -46,14 +46,15 @@ class BatchContext:
     # The events being applied now: the causes recorded with the scopes they touch.
     current: tuple[str, ...] = ()
 
-    def touch_workplace(self, workplace_id: str) -> None:
-        self.workplaces.setdefault(workplace_id, set()).update(self.current)
+    # Each touch records its causes: the given event ids, else the whole run being applied.
+    def touch_workplace(self, workplace_id: str, *event_ids: str) -> None:
+        self.workplaces.setdefault(workplace_id, set()).update(event_ids or self.current)
 
-    def touch_organisation(self, organisation_id: str) -> None:
-        self.organisations.setdefault(organisation_id, set()).update(self.current)
+    def touch_organisation(self, organisation_id: str, *event_ids: str) -> None:
+        self.organisations.setdefault(organisation_id, set()).update(event_ids or self.current)
 
-    def touch_employee(self, employee_id: str) -> None:
-        self.employees.setdefault(employee_id, set()).update(self.current)
+    def touch_employee(self, employee_id: str, *event_ids: str) -> None:
+        self.employees.setdefault(employee_id, set()).update(event_ids or self.current)
 
     def touch_all_organisations(self) -> None:
         self.all_organisations.update(self.current)

@@ -1,9 +1,15 @@
 """How each event type changes the store.
 
 Every handler applies a run of events of one type with as few round trips as
-it can (executemany), inside the batch's transaction. ``requires`` names the
-referents that must exist first (otherwise the event is parked); ``provides``
-names the referents it creates (releasing parked events waiting for them).
+it can, inside the batch's transaction: the frequent types with one set-based
+statement per table, whose rows travel as one JSON parameter read by
+``json_to_recordset`` (asyncpg would encode an array parameter element by
+element in Python, the costliest part of a batch), the rare ones with
+executemany. ``requires`` names the referents that must exist first (otherwise
+the event is parked); ``provides`` names the referents it creates (releasing
+parked events waiting for them). ``commutes`` marks the types whose effect does
+not depend on their order among each other (below), so the projector may
+gather a stretch of them into one run per type.
 """
 
 from __future__ import annotations
@@ -11,9 +17,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import asyncpg
+import orjson
 
 from tillid.store.projection.context import BatchContext, Ref
 
@@ -30,6 +37,9 @@ class Projection:
     apply: Apply
     requires: Callable[[Payload], tuple[Ref, ...]] = _none
     provides: Callable[[Payload], tuple[Ref, ...]] = _none
+    # True only where the type writes tables that no other commuting type reads or writes, and
+    # provides no referent: then any order of a stretch of commuting events gives the same store.
+    commutes: bool = False
 
 
 def _date(text: str | None) -> date | None:
@@ -48,6 +58,19 @@ def _payloads(events: Sequence[Any]) -> list[Payload]:
     return [event.payload for event in events]
 
 
+def _records(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Rows as one JSON parameter for ``json_to_recordset``; dates may stay ISO text, PostgreSQL casts them."""
+    return orjson.dumps(rows).decode()
+
+
+def _event_ids_by(events: Sequence[Any], field: str) -> dict[str, list[str]]:
+    """The run's event ids by the value of one payload field: the causes to record per referent."""
+    ids: dict[str, list[str]] = {}
+    for event in events:
+        ids.setdefault(event.payload[field], []).append(event.event_id)
+    return ids
+
+
 # --- org.structure ---------------------------------------------------------
 
 async def _workplace_upserted(conn, events, ctx: BatchContext) -> None:
@@ -62,8 +85,8 @@ async def _workplace_upserted(conn, events, ctx: BatchContext) -> None:
            ON CONFLICT (workplace_id) DO UPDATE SET name = EXCLUDED.name, sector = EXCLUDED.sector,
                organisation_id = EXCLUDED.organisation_id, committee_id = EXCLUDED.committee_id""",
         [(p["workplace_id"], p["name"], p["sector"], p["organisation_id"], p["committee_id"]) for p in rows])
-    for p in rows:
-        ctx.touch_workplace(p["workplace_id"])
+    for event in events:
+        ctx.touch_workplace(event.payload["workplace_id"], event.event_id)
     ctx.touch_rotation()
 
 
@@ -79,31 +102,35 @@ async def _profession_upserted(conn, events, ctx: BatchContext) -> None:
 # --- hr.employees ----------------------------------------------------------
 
 async def _employee_upserted(conn, events, ctx: BatchContext) -> None:
-    rows = _payloads(events)
-    ids = [p["employee_id"] for p in rows]
-    moved_from = await conn.fetch(
-        "SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])", ids)
-    for row in moved_from:
-        ctx.touch_workplace(row["workplace_id"])
-    await conn.executemany(
+    # The same person upserted twice in one run: the later upsert is the one that counts.
+    latest = {e.payload["employee_id"]: e.payload for e in events}
+    causes = _event_ids_by(events, "employee_id")
+    for row in await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
+                                list(latest)):
+        ctx.touch_workplace(row["workplace_id"], *causes[row["employee_id"]])
+    await conn.execute(
         """INSERT INTO employees (employee_id, profession_id, workplace_id, weekly_hours, age_band,
                                   learning_interests, left_on)
-           VALUES ($1, $2, $3, $4, $5, $6, NULL)
+           SELECT employee_id, profession_id, workplace_id, weekly_hours, age_band,
+                  ARRAY(SELECT json_array_elements_text(coalesce(learning_interests, '[]'))), NULL
+           FROM json_to_recordset($1::json) AS r(employee_id text, profession_id text, workplace_id text,
+                                                weekly_hours float8, age_band text, learning_interests json)
            ON CONFLICT (employee_id) DO UPDATE SET profession_id = EXCLUDED.profession_id,
                workplace_id = EXCLUDED.workplace_id, weekly_hours = EXCLUDED.weekly_hours,
                age_band = EXCLUDED.age_band, learning_interests = EXCLUDED.learning_interests,
                left_on = NULL""",
-        [(p["employee_id"], p["profession_id"], p["workplace_id"], float(p["weekly_hours"]),
-          p.get("age_band"), list(p.get("learning_interests") or [])) for p in rows])
-    for p in rows:
-        ctx.touch_workplace(p["workplace_id"])
+        _records(list(latest.values())))
+    for event in events:
+        ctx.touch_workplace(event.payload["workplace_id"], event.event_id)
 
 
 async def _employee_left(conn, events, ctx: BatchContext) -> None:
     rows = _payloads(events)
     ids = [p["employee_id"] for p in rows]
-    for row in await conn.fetch("SELECT workplace_id FROM employees WHERE employee_id = ANY($1::text[])", ids):
-        ctx.touch_workplace(row["workplace_id"])
+    causes = _event_ids_by(events, "employee_id")
+    for row in await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
+                                ids):
+        ctx.touch_workplace(row["workplace_id"], *causes[row["employee_id"]])
     await conn.executemany("UPDATE employees SET left_on = $2 WHERE employee_id = $1",
                            [(p["employee_id"], _date(p["left_on"])) for p in rows])
     await conn.execute("DELETE FROM task_assignments WHERE employee_id = ANY($1::text[])", ids)
@@ -125,23 +152,27 @@ async def _competence_assessed(conn, events, ctx: BatchContext) -> None:
     for event in events:
         p = event.payload
         skill, confidence, candidate = ctx.resolve_skill(p["skill"])
-        row = (event.event_id, p["employee_id"], p["level"], _date(p["assessed_on"]), p["evidence"])
         if skill is None:
-            unmapped.append(row + (p["skill"], confidence, candidate))
+            unmapped.append((event.event_id, p["employee_id"], p["level"], _date(p["assessed_on"]), p["evidence"],
+                             p["skill"], confidence, candidate))
         else:
-            mapped.append(row + (skill,))
-            ctx.touch_employee(p["employee_id"])
+            mapped.append({"event_id": event.event_id, "employee_id": p["employee_id"], "level": p["level"],
+                           "assessed_on": p["assessed_on"], "evidence": p["evidence"], "skill_id": skill})
+            ctx.touch_employee(p["employee_id"], event.event_id)
     if mapped:
-        await conn.executemany(
+        await conn.execute(
             """INSERT INTO competence_assessments (event_id, employee_id, level, assessed_on, evidence, skill_id)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""", mapped)
-        await conn.executemany(
+               SELECT * FROM json_to_recordset($1::json) AS r(event_id text, employee_id text, level smallint,
+                                                             assessed_on date, evidence text, skill_id text)
+               ON CONFLICT (event_id) DO NOTHING""", _records(mapped))
+        await conn.execute(
             """INSERT INTO competences (employee_id, level, assessed_on, evidence, skill_id)
-               VALUES ($1, $2, $3, $4, $5)
+               SELECT employee_id, level, assessed_on, evidence, skill_id
+               FROM json_to_recordset($1::json) AS r(employee_id text, level smallint, assessed_on date,
+                                                    evidence text, skill_id text)
                ON CONFLICT (employee_id, skill_id) DO UPDATE SET level = EXCLUDED.level,
                    assessed_on = EXCLUDED.assessed_on, evidence = EXCLUDED.evidence
-               WHERE competences.assessed_on <= EXCLUDED.assessed_on""",
-            [row[1:] for row in mapped])
+               WHERE competences.assessed_on <= EXCLUDED.assessed_on""", _records(_latest_assessments(mapped)))
     if unmapped:
         await conn.executemany(
             """INSERT INTO unmapped_competences (event_id, employee_id, level, assessed_on, evidence,
@@ -149,17 +180,33 @@ async def _competence_assessed(conn, events, ctx: BatchContext) -> None:
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING""", unmapped)
 
 
+def _latest_assessments(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One row per (employee, skill): the one that applying the rows in order one by one would leave,
+    i.e. the last of those with the latest ``assessed_on`` (a later date wins, an equal date replaces;
+    ISO dates compare as text). One statement cannot update the same row twice, so the run is reduced first."""
+    latest: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for row in rows:
+        key = (row["employee_id"], row["skill_id"])
+        held = latest.get(key)
+        if held is None or held["assessed_on"] <= row["assessed_on"]:
+            latest[key] = row
+    return list(latest.values())
+
+
 async def _course_completed(conn, events, ctx: BatchContext) -> None:
-    await conn.executemany(
+    await conn.execute(
         """INSERT INTO course_completions (event_id, employee_id, activity_id, completed_on, passed)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING""",
-        [(e.event_id, e.payload["employee_id"], e.payload["activity_id"], _date(e.payload["completed_on"]),
-          bool(e.payload["passed"])) for e in events])
-    employees = [e.payload["employee_id"] for e in events]
+           SELECT * FROM json_to_recordset($1::json) AS r(event_id text, employee_id text, activity_id text,
+                                                         completed_on date, passed boolean)
+           ON CONFLICT (event_id) DO NOTHING""",
+        _records([{"event_id": e.event_id, "employee_id": e.payload["employee_id"],
+                   "activity_id": e.payload["activity_id"], "completed_on": e.payload["completed_on"],
+                   "passed": bool(e.payload["passed"])} for e in events]))
+    completions = _event_ids_by(events, "employee_id")
     for row in await conn.fetch(
-            """SELECT DISTINCT w.organisation_id FROM employees e JOIN workplaces w USING (workplace_id)
-               WHERE e.employee_id = ANY($1::text[])""", employees):
-        ctx.touch_organisation(row["organisation_id"])
+            """SELECT e.employee_id, w.organisation_id FROM employees e JOIN workplaces w USING (workplace_id)
+               WHERE e.employee_id = ANY($1::text[])""", list(completions)):
+        ctx.touch_organisation(row["organisation_id"], *completions[row["employee_id"]])
 
 
 # --- ops.tasks -------------------------------------------------------------
@@ -187,34 +234,39 @@ async def _task_defined(conn, events, ctx: BatchContext) -> None:
 
 
 async def _task_demand_changed(conn, events, ctx: BatchContext) -> None:
-    rows = _payloads(events)
-    await conn.executemany(
-        """INSERT INTO task_demand (workplace_id, task_id, hours_per_week) VALUES ($1, $2, $3)
+    # The same demand reported twice in one run: the later report is the one that counts.
+    last = {(e.payload["workplace_id"], e.payload["task_id"]): e.payload for e in events}
+    await conn.execute(
+        """INSERT INTO task_demand (workplace_id, task_id, hours_per_week)
+           SELECT * FROM json_to_recordset($1::json) AS r(workplace_id text, task_id text, hours_per_week float8)
            ON CONFLICT (workplace_id, task_id) DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""",
-        [(p["workplace_id"], p["task_id"], float(p["hours_per_week"])) for p in rows])
-    for p in rows:
-        ctx.touch_workplace(p["workplace_id"])
+        _records(list(last.values())))
+    for event in events:
+        ctx.touch_workplace(event.payload["workplace_id"], event.event_id)
 
 
 async def _task_assignment_reported(conn, events, ctx: BatchContext) -> None:
-    rows = _payloads(events)
     # The same assignment reported twice in one run: the later report is the one that counts.
-    last: dict[tuple, tuple | None] = {}
-    for p in rows:
-        key = (p["workplace_id"], p["task_id"], p["employee_id"])
-        last[key] = key + (float(p["hours_per_week"]),) if float(p["hours_per_week"]) > 0 else None
-    keep = [row for row in last.values() if row is not None]
-    drop = [key for key, row in last.items() if row is None]
+    last: dict[tuple, Payload] = {}
+    for event in events:
+        p = event.payload
+        ctx.touch_workplace(p["workplace_id"], event.event_id)
+        last[(p["workplace_id"], p["task_id"], p["employee_id"])] = p
+    keep = [p for p in last.values() if float(p["hours_per_week"]) > 0]
+    drop = [p for p in last.values() if float(p["hours_per_week"]) <= 0]
     if keep:
-        await conn.executemany(
+        await conn.execute(
             """INSERT INTO task_assignments (workplace_id, task_id, employee_id, hours_per_week)
-               VALUES ($1, $2, $3, $4) ON CONFLICT (workplace_id, task_id, employee_id)
-               DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""", keep)
+               SELECT * FROM json_to_recordset($1::json) AS r(workplace_id text, task_id text, employee_id text,
+                                                             hours_per_week float8)
+               ON CONFLICT (workplace_id, task_id, employee_id)
+               DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""", _records(keep))
     if drop:
-        await conn.executemany(
-            "DELETE FROM task_assignments WHERE workplace_id = $1 AND task_id = $2 AND employee_id = $3", drop)
-    for p in rows:
-        ctx.touch_workplace(p["workplace_id"])
+        await conn.execute(
+            """DELETE FROM task_assignments a
+               USING json_to_recordset($1::json) AS d(workplace_id text, task_id text, employee_id text)
+               WHERE a.workplace_id = d.workplace_id AND a.task_id = d.task_id AND a.employee_id = d.employee_id""",
+            _records(drop))
 
 
 async def _authorisation_rule_changed(conn, events, ctx: BatchContext) -> None:
@@ -227,8 +279,8 @@ async def _authorisation_rule_changed(conn, events, ctx: BatchContext) -> None:
                requires_activity_id = EXCLUDED.requires_activity_id, note = EXCLUDED.note""",
         [(p["organisation_id"], p["task_id"], p["profession_id"], bool(p["allowed"]),
           p.get("requires_activity_id"), p.get("note") or "") for p in rows])
-    for p in rows:
-        ctx.touch_organisation(p["organisation_id"])
+    for event in events:
+        ctx.touch_organisation(event.payload["organisation_id"], event.event_id)
 
 
 # --- ops.digitalisation ----------------------------------------------------
@@ -338,14 +390,19 @@ PROJECTIONS: dict[str, Projection] = {
                                    provides=_refs(("employee", "employee_id"))),
     "EmployeeLeft": Projection(_employee_left, requires=_refs(("employee", "employee_id"))),
     "EmployeeErased": Projection(_employee_erased),
-    "CompetenceAssessed": Projection(_competence_assessed, requires=_refs(("employee", "employee_id"))),
-    "CourseCompleted": Projection(_course_completed, requires=_refs(("employee", "employee_id"))),
+    # The four commuting types write competence_assessments/competences/unmapped_competences,
+    # course_completions, task_demand and task_assignments respectively, and read none of those.
+    "CompetenceAssessed": Projection(_competence_assessed, requires=_refs(("employee", "employee_id")),
+                                     commutes=True),
+    "CourseCompleted": Projection(_course_completed, requires=_refs(("employee", "employee_id")), commutes=True),
     "TaskDefined": Projection(_task_defined, provides=_refs(("task", "task_id"))),
     "TaskDemandChanged": Projection(_task_demand_changed,
-                                    requires=_refs(("workplace", "workplace_id"), ("task", "task_id"))),
+                                    requires=_refs(("workplace", "workplace_id"), ("task", "task_id")),
+                                    commutes=True),
     "TaskAssignmentReported": Projection(_task_assignment_reported,
                                          requires=_refs(("workplace", "workplace_id"), ("task", "task_id"),
-                                                        ("employee", "employee_id"))),
+                                                        ("employee", "employee_id")),
+                                         commutes=True),
     "AuthorisationRuleChanged": Projection(_authorisation_rule_changed),
     "DigitalisationChange": Projection(_digitalisation_change, requires=_refs(("organisation", "organisation_id"))),
     "LearningActivityPublished": Projection(_activity_published),

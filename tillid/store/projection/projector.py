@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 import asyncpg
+import orjson
 
 from tillid.store.projection.context import BatchContext, Ref, SkillResolver, resolve_ids_only
 from tillid.store.projection.erasure import subject_digest
@@ -72,22 +73,24 @@ class Projector:
             first.setdefault(envelope.event_id, envelope)
         rows = await conn.fetch(
             """INSERT INTO processed_events (event_id, type, outcome)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+               SELECT event_id, type, 'applied' FROM json_to_recordset($1::json) AS r(event_id text, type text)
                ON CONFLICT (event_id) DO NOTHING RETURNING event_id""",
-            list(first), [e.type for e in first.values()], ["applied"] * len(first))
+            orjson.dumps([{"event_id": e.event_id, "type": e.type} for e in first.values()]).decode())
         claimed = {row["event_id"] for row in rows}
         fresh = [e for e in first.values() if e.event_id in claimed]
         return fresh, len(envelopes) - len(fresh)
 
     async def _apply_runs(self, conn, events: Sequence[Any], ctx: BatchContext) -> tuple[int, int]:
         """Apply events in order, grouping consecutive events of one type; park the unready."""
-        known = await _existing(conn, [ref for e in events for ref in PROJECTIONS[e.type].requires(e.payload)])
+        events = gather_commuting(events)
+        needs = [PROJECTIONS[e.type].requires(e.payload) for e in events]
+        known = await _existing(conn, {ref for refs in needs for ref in refs})
         applied = parked = 0
         run: list[Any] = []
         to_park: list[tuple[Any, Ref]] = []
-        for event in events:
+        for event, refs in zip(events, needs):
             projection = PROJECTIONS[event.type]
-            missing = next((ref for ref in projection.requires(event.payload) if ref not in known), None)
+            missing = next((ref for ref in refs if ref not in known), None)
             if missing is not None:
                 to_park.append((event, missing))
                 continue
@@ -125,12 +128,31 @@ class Projector:
             if not rows:
                 continue
             ordered = sorted(rows, key=lambda row: (row["parked_at"], row["event_id"]))
-            events = [_Parked(json.loads(row["envelope"])) for row in ordered]
+            events = [_Parked(orjson.loads(row["envelope"])) for row in ordered]
             await conn.execute("UPDATE processed_events SET outcome = 'released' WHERE event_id = ANY($1::text[])",
                                [e.event_id for e in events])
             applied, _ = await self._apply_runs(conn, events, ctx)
             released += applied
         return released
+
+
+def gather_commuting(events: Sequence[Any]) -> list[Any]:
+    """Each stretch of consecutive commuting events regrouped by type (stable within a type), so that
+    it is applied in one run per type rather than one run per change of type. The store ends the same
+    (``Projection.commutes``); parking is unaffected, as commuting types provide no referent."""
+    result: list[Any] = []
+    stretch: dict[str, list[Any]] = {}
+    for event in events:
+        if PROJECTIONS[event.type].commutes:
+            stretch.setdefault(event.type, []).append(event)
+            continue
+        for run in stretch.values():
+            result.extend(run)
+        stretch = {}
+        result.append(event)
+    for run in stretch.values():
+        result.extend(run)
+    return result
 
 
 async def _without_erased(conn, events: list[Any]) -> list[Any]:
@@ -226,10 +248,13 @@ async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
     if ctx.rotation:
         add("rotation", "all", ctx.rotation)
     if causes:
-        await conn.executemany(
-            """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ($1, $2, $3)
+        await conn.execute(
+            """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids)
+               SELECT scope_kind, scope_id, ARRAY(SELECT json_array_elements_text(event_ids))
+               FROM json_to_recordset($1::json) AS r(scope_kind text, scope_id text, event_ids json)
+               ORDER BY scope_kind, scope_id
                ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
                    event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
-                       greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $4 + 1):]""",
-            [(kind, scope_id, sorted(ids)[:MAX_CAUSES], MAX_CAUSES)
-             for (kind, scope_id), ids in sorted(causes.items())])
+                       greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $2 + 1):]""",
+            orjson.dumps([{"scope_kind": kind, "scope_id": scope_id, "event_ids": sorted(ids)[:MAX_CAUSES]}
+                          for (kind, scope_id), ids in sorted(causes.items())]).decode(), MAX_CAUSES)
