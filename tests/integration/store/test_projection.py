@@ -189,3 +189,57 @@ async def test_events_about_an_erased_person_arriving_later_are_discarded(db):
     assert await db.fetchval("SELECT count(*) FROM parked_events") == 0
     assert "emp-gone" not in repr(await table_contents(db))
     assert await db.fetchval("SELECT count(*) FROM processed_events WHERE outcome = 'discarded'") == 2
+
+
+def _assessed(n: int, employee_id: str, level: int, on: str) -> dict:
+    return event("CompetenceAssessed", f"again-{n}", employee_id=employee_id, skill="dk:oejendraabebehandling",
+                 level=level, assessed_on=on, evidence="manager")
+
+
+def _reported(n: int, employee_id: str, hours: float) -> dict:
+    return event("TaskAssignmentReported", f"report-{n}", workplace_id="wp-a", task_id="oejendraaber",
+                 employee_id=employee_id, hours_per_week=hours)
+
+
+def _run_of_changes() -> list[dict]:
+    """The same people changed several times over, interleaved across types, as one batch would carry them:
+    a later date wins, an equal date replaces, an earlier one is only logged; the last report of an
+    assignment counts, 0 removes it; an employee moved twice ends at the last workplace."""
+    return [
+        _assessed(1, "e1", 2, "2026-10-05"), _reported(1, "e1", 4), _assessed(2, "e1", 4, "2026-10-09"),
+        event("TaskDemandChanged", "demand-1", workplace_id="wp-a", task_id="oejendraaber", hours_per_week=10),
+        _assessed(3, "e1", 1, "2026-10-02"), _reported(2, "e1", 6), _assessed(4, "e1", 5, "2026-10-09"),
+        _reported(3, "e2", 3), _assessed(5, "e2", 1, "2026-09-01"), _reported(4, "e2", 0),
+        event("TaskDemandChanged", "demand-2", workplace_id="wp-a", task_id="oejendraaber", hours_per_week=12),
+        event("CourseCompleted", "course-1", employee_id="e2", activity_id="a-1", completed_on="2026-10-03",
+              passed=True),
+        event("EmployeeUpserted", "move-1", employee_id="e2", profession_id="sosu_assistent", workplace_id="wp-b",
+              weekly_hours=30),
+        event("EmployeeUpserted", "move-2", employee_id="e2", profession_id="sosu_assistent", workplace_id="wp-a",
+              weekly_hours=32, learning_interests=["dk:saarbehandling", "dk:medicin"]),
+    ]
+
+
+async def test_a_batch_ends_as_the_same_events_applied_one_at_a_time(db):
+    world = organisation() + organisation(workplace="wp-b", committee="med-b") + employee("e1") + employee("e2")
+    projector = Projector()
+    await projector.apply(db, envelopes(world))
+    await projector.apply(db, envelopes(_run_of_changes()))
+    in_one_batch = await table_contents(db)
+
+    await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    await migrate(db)
+    await projector.apply(db, envelopes(world))
+    for change in _run_of_changes():
+        await projector.apply(db, envelopes([change]))
+    one_at_a_time = await table_contents(db)
+
+    for contents in (in_one_batch, one_at_a_time):
+        contents.pop("dirty_scopes"), contents.pop("event_counters")
+    assert in_one_batch == one_at_a_time
+    assert await db.fetchval("SELECT level FROM competences WHERE employee_id = 'e1'") == 5
+    assert await db.fetchval("SELECT hours_per_week FROM task_assignments WHERE employee_id = 'e1'") == 6
+    assert await db.fetchval("SELECT count(*) FROM task_assignments WHERE employee_id = 'e2'") == 0
+    assert await db.fetchval("SELECT hours_per_week FROM task_demand") == 12
+    assert await db.fetchval("SELECT learning_interests FROM employees WHERE employee_id = 'e2'") == [
+        "dk:saarbehandling", "dk:medicin"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 import asyncpg
 import orjson
@@ -160,37 +160,30 @@ async def _competence_assessed(conn, events, ctx: BatchContext) -> None:
                            "assessed_on": p["assessed_on"], "evidence": p["evidence"], "skill_id": skill})
             ctx.touch_employee(p["employee_id"], event.event_id)
     if mapped:
+        # Every assessment is logged; per (employee, skill) the one that applying them in order would
+        # leave is upserted: the last of those with the latest date (a later date wins, an equal one
+        # replaces), and never over a later date already held.
         await conn.execute(
-            """INSERT INTO competence_assessments (event_id, employee_id, level, assessed_on, evidence, skill_id)
-               SELECT * FROM json_to_recordset($1::json) AS r(event_id text, employee_id text, level smallint,
-                                                             assessed_on date, evidence text, skill_id text)
-               ON CONFLICT (event_id) DO NOTHING""", _records(mapped))
-        await conn.execute(
-            """INSERT INTO competences (employee_id, level, assessed_on, evidence, skill_id)
-               SELECT employee_id, level, assessed_on, evidence, skill_id
-               FROM json_to_recordset($1::json) AS r(employee_id text, level smallint, assessed_on date,
-                                                    evidence text, skill_id text)
+            """WITH r AS (
+                   SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (
+                       event_id text, employee_id text, level smallint, assessed_on date, evidence text,
+                       skill_id text)) WITH ORDINALITY AS r(event_id, employee_id, level, assessed_on, evidence,
+                                                            skill_id, n)),
+               logged AS (
+                   INSERT INTO competence_assessments (event_id, employee_id, level, assessed_on, evidence, skill_id)
+                   SELECT event_id, employee_id, level, assessed_on, evidence, skill_id FROM r
+                   ON CONFLICT (event_id) DO NOTHING)
+               INSERT INTO competences (employee_id, level, assessed_on, evidence, skill_id)
+               SELECT DISTINCT ON (employee_id, skill_id) employee_id, level, assessed_on, evidence, skill_id
+               FROM r ORDER BY employee_id, skill_id, assessed_on DESC, n DESC
                ON CONFLICT (employee_id, skill_id) DO UPDATE SET level = EXCLUDED.level,
                    assessed_on = EXCLUDED.assessed_on, evidence = EXCLUDED.evidence
-               WHERE competences.assessed_on <= EXCLUDED.assessed_on""", _records(_latest_assessments(mapped)))
+               WHERE competences.assessed_on <= EXCLUDED.assessed_on""", _records(mapped))
     if unmapped:
         await conn.executemany(
             """INSERT INTO unmapped_competences (event_id, employee_id, level, assessed_on, evidence,
                                                 skill_text, confidence, best_skill)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING""", unmapped)
-
-
-def _latest_assessments(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """One row per (employee, skill): the one that applying the rows in order one by one would leave,
-    i.e. the last of those with the latest ``assessed_on`` (a later date wins, an equal date replaces;
-    ISO dates compare as text). One statement cannot update the same row twice, so the run is reduced first."""
-    latest: dict[tuple[str, str], Mapping[str, Any]] = {}
-    for row in rows:
-        key = (row["employee_id"], row["skill_id"])
-        held = latest.get(key)
-        if held is None or held["assessed_on"] <= row["assessed_on"]:
-            latest[key] = row
-    return list(latest.values())
 
 
 async def _course_completed(conn, events, ctx: BatchContext) -> None:
@@ -377,7 +370,12 @@ async def _suggestion_answered(conn, events, ctx: BatchContext) -> None:
 def _refs(*pairs: tuple[str, str]) -> Callable[[Payload], tuple[Ref, ...]]:
     """requires/provides from (kind, payload field) pairs; absent optional fields are skipped."""
     def refs(payload: Payload) -> tuple[Ref, ...]:
-        return tuple((kind, payload[name]) for kind, name in pairs if payload.get(name))
+        found = []
+        for kind, name in pairs:
+            value = payload.get(name)
+            if value:
+                found.append((kind, value))
+        return tuple(found)
     return refs
 
 
