@@ -46,10 +46,14 @@ class FrozenList(list):
 def freeze(value: Any) -> Any:
     """A read-only deep copy of a JSON value (dicts and lists; scalars are immutable already)."""
     if isinstance(value, dict):
-        return FrozenDict({key: freeze(item) for key, item in value.items()})
+        # Scalars are kept without a call each: most payload fields are scalars (the hot path of decoding).
+        return FrozenDict({key: item if item.__class__ in _SCALARS else freeze(item) for key, item in value.items()})
     if isinstance(value, list):
-        return FrozenList([freeze(item) for item in value])
+        return FrozenList([item if item.__class__ in _SCALARS else freeze(item) for item in value])
     return value
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def thaw(value: Any) -> Any:

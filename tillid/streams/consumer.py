@@ -11,7 +11,10 @@ the processed-event ids make the second application a no-op.
 
 Two stages overlap: while PostgreSQL applies batch n, the next batch is fetched
 and decoded. Batches are still applied one after the other, in the order read,
-so every partition is applied in order.
+so every partition is applied in order. Within a batch, the partitions are
+split into lanes (by partition number) applied in concurrent transactions, so
+that PostgreSQL works on more than one core: an organisation's events carry
+the same key on every topic, so they share a partition number and one lane.
 
 Referents first: while a partition of ``org.structure`` or ``hr.employees``
 has records not yet read, the next batch is taken from those topics alone.
@@ -42,6 +45,7 @@ log = logging.getLogger("tillid.worker")
 
 BATCH_SIZE = 5000
 PREPARE_SLICE = 250
+APPLY_LANES = 2
 POLL_TIMEOUT_MS = 200
 REBALANCE_TIMEOUT_MS = 6000
 SESSION_TIMEOUT_MS = 10000
@@ -67,6 +71,13 @@ class Batch:
         ordered = sorted(records.items(), key=lambda item: (rank.get(item[0].topic, len(rank)), item[0].partition))
         messages = [RawMessage(r.topic, r.partition, r.offset, r.key, r.value) for _, rs in ordered for r in rs]
         return cls(messages, {tp: rs[-1].offset + 1 for tp, rs in ordered if rs})
+
+    def lanes(self, count: int) -> list[list[RawMessage]]:
+        """The messages split by partition number, each lane in batch order; empty lanes left out."""
+        lanes: list[list[RawMessage]] = [[] for _ in range(count)]
+        for message in self.messages:
+            lanes[(message.partition or 0) % count].append(message)
+        return [lane for lane in lanes if lane]
 
 
 class BatchConsumer:
@@ -95,9 +106,9 @@ class BatchConsumer:
                     await self._settle()
                     continue
                 batch = Batch.from_records(records, self.topics)
-                prepared = await self._prepare(batch.messages)
+                lanes = [await self._prepare(lane) for lane in batch.lanes(APPLY_LANES)]
                 await self._settle()
-                self.in_flight = asyncio.create_task(self._apply_and_commit(prepared, batch.offsets))
+                self.in_flight = asyncio.create_task(self._apply_and_commit(lanes, batch.offsets))
         finally:
             await self._abandon()
             await self.consumer.stop()
@@ -133,8 +144,8 @@ class BatchConsumer:
             await asyncio.sleep(0)
         return Prepared(envelopes, letters)
 
-    async def _apply_and_commit(self, prepared, offsets: dict[TopicPartition, int]) -> None:
-        await self.ingestor.apply(prepared)
+    async def _apply_and_commit(self, lanes: list[Prepared], offsets: dict[TopicPartition, int]) -> None:
+        await asyncio.gather(*(self.ingestor.apply(lane) for lane in lanes))
         try:
             await self.consumer.commit(offsets)
         except KafkaError as error:
