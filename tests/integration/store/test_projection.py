@@ -243,3 +243,22 @@ async def test_a_batch_ends_as_the_same_events_applied_one_at_a_time(db):
     assert await db.fetchval("SELECT hours_per_week FROM task_demand") == 12
     assert await db.fetchval("SELECT learning_interests FROM employees WHERE employee_id = 'e2'") == [
         "dk:saarbehandling", "dk:medicin"]
+
+
+async def test_someone_who_has_left_is_given_no_task_or_rotation_by_events_read_late(db):
+    projector = Projector()
+    await projector.apply(db, envelopes(organisation() + employee("e1")))
+    await projector.apply(db, envelopes([event("EmployeeLeft", "left-e1", employee_id="e1", left_on="2026-12-01")]))
+    # Published before the departure, on other topics, but read after it.
+    await projector.apply(db, envelopes([
+        _reported(9, "e1", 8),
+        event("RotationInterestExpressed", "interest-e1", employee_id="e1", ranked_slot_ids=[],
+              available_from="2027-01-01", max_weeks=8)]))
+    assert await db.fetchval("SELECT count(*) FROM task_assignments WHERE employee_id = 'e1'") == 0
+    assert await db.fetchval("SELECT count(*) FROM rotation_interests WHERE employee_id = 'e1'") == 0
+    # Hired again: reports count again.
+    await projector.apply(db, envelopes([
+        event("EmployeeUpserted", "back-e1", employee_id="e1", profession_id="sosu_assistent", workplace_id="wp-a",
+              weekly_hours=37),
+        _reported(10, "e1", 5)]))
+    assert await db.fetchval("SELECT hours_per_week FROM task_assignments WHERE employee_id = 'e1'") == 5

@@ -248,10 +248,13 @@ async def _task_assignment_reported(conn, events, ctx: BatchContext) -> None:
     keep = [p for p in last.values() if float(p["hours_per_week"]) > 0]
     drop = [p for p in last.values() if float(p["hours_per_week"]) <= 0]
     if keep:
+        # Someone who has left does no task, whichever topic was read first (as for rotation interests).
         await conn.execute(
             """INSERT INTO task_assignments (workplace_id, task_id, employee_id, hours_per_week)
                SELECT * FROM json_to_recordset($1::json) AS r(workplace_id text, task_id text, employee_id text,
                                                              hours_per_week float8)
+               WHERE NOT EXISTS (SELECT 1 FROM employees e WHERE e.employee_id = r.employee_id
+                                                            AND e.left_on IS NOT NULL)
                ON CONFLICT (workplace_id, task_id, employee_id)
                DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""", _records(keep))
     if drop:
