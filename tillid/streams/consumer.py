@@ -150,6 +150,12 @@ class BatchConsumer:
 
     async def _apply_and_commit(self, lanes: list[Prepared], offsets: dict[TopicPartition, int]) -> None:
         await asyncio.gather(*(self.ingestor.apply(lane) for lane in lanes))
+        # Partitions a rebalance took away meanwhile are not ours to commit; their next owner reads the
+        # batch's events again and finds them applied.
+        assigned = self.consumer.assignment()
+        offsets = {tp: offset for tp, offset in offsets.items() if tp in assigned}
+        if not offsets:
+            return
         try:
             await self.consumer.commit(offsets)
         except KafkaError as error:
