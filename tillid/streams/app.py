@@ -5,8 +5,8 @@ the re-matcher and the outbox relay, its producer sends dead letters and
 relayed events, and its worker handles signals and logging. Ingestion does not
 use faust's per-message streams: the ingest task is a ``BatchConsumer``
 (``tillid/streams/consumer.py``, where the reason is measured), a member of the
-consumer group ``TILLID_APP_ID`` that applies each fetched batch in one
-transaction and commits its offsets only after it. An unexpected error stops
+consumer group ``TILLID_APP_ID`` that applies each fetched batch in
+transactions and commits its offsets only after them. An unexpected error stops
 the process without committing (crash-only): the events are delivered again
 after restart and applied once.
 """
@@ -105,9 +105,7 @@ def _add_ingest(app: faust.App, services: WorkerServices) -> None:
         consumer = BatchConsumer(services.settings, await services.ready())
         try:
             await consumer.run()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
+        except Exception:  # a stop cancels the task: CancelledError is no Exception and passes
             _crash("applying a batch")
 
     app.task(ingest)
