@@ -1,7 +1,8 @@
-"""Decode, validate, apply: what every input agent does with a batch of messages.
+"""Decode, validate, apply: what the worker does with every batch of messages.
 
-Kept free of faust so it can be driven by any consumer: the agents hand it
-``RawMessage`` batches and acknowledge them only after ``handle`` returns.
+Free of Kafka clients so any consumer can drive it: ``prepare`` (CPU only) then
+``apply`` (one transaction); the consumer commits the batch's offsets only
+after ``apply`` returns.
 """
 
 from __future__ import annotations
@@ -49,10 +50,6 @@ class Ingestor:
         self.projector = projector
         self.send_deadletter = send_deadletter
         self.prefix = topic_prefix
-
-    async def handle(self, messages: Sequence[RawMessage]) -> BatchResult:
-        """Apply a batch; returns only when every message has its effect or is dead-lettered."""
-        return await self.apply(self.prepare(messages))
 
     def prepare(self, messages: Sequence[RawMessage]) -> Prepared:
         """The CPU half of a batch (decode, validate, sort out dead letters): no I/O."""
