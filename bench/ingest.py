@@ -200,7 +200,7 @@ def main(argv: list[str]) -> int:
     print(f"{'what':<54} {'seconds':>8} {'events/s':>10} {'vs bare':>8}")
     reference = events / bare
     for what, seconds in (("bare AIOKafkaConsumer, count only (reference)", bare),
-                          ("faust agents as in the worker, count only", faust_seconds),
+                          ("faust agents, count only", faust_seconds),
                           ("tillid worker, broker -> PostgreSQL (polled)", polled),
                           ("tillid worker, by processed_at span", span)):
         rate = events / seconds

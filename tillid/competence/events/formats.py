@@ -1,9 +1,10 @@
 """The two string formats of the event contract, checked for real.
 
 jsonschema checks ``date-time`` only when an optional extra package is
-installed, and fastjsonschema only matches a regular expression (it accepts
-2026-02-30). These functions are what both validators use, so the contract
-does not depend on which optional packages happen to be present.
+installed, and jsonschema-rs's own checks accept what Python cannot represent
+(year 0000, the leap second 23:59:60). These functions are what both
+validators use, so the contract does not depend on which optional packages
+happen to be present.
 """
 
 from __future__ import annotations

@@ -104,10 +104,7 @@ async def _profession_upserted(conn, events, ctx: BatchContext) -> None:
 async def _employee_upserted(conn, events, ctx: BatchContext) -> None:
     # The same person upserted twice in one run: the later upsert is the one that counts.
     latest = {e.payload["employee_id"]: e.payload for e in events}
-    causes = _event_ids_by(events, "employee_id")
-    for row in await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
-                                list(latest)):
-        ctx.touch_workplace(row["workplace_id"], *causes[row["employee_id"]])
+    await _touch_workplaces_they_are_at(conn, events, ctx)
     await conn.execute(
         """INSERT INTO employees (employee_id, profession_id, workplace_id, weekly_hours, age_band,
                                   learning_interests, left_on)
@@ -124,13 +121,19 @@ async def _employee_upserted(conn, events, ctx: BatchContext) -> None:
         ctx.touch_workplace(event.payload["workplace_id"], event.event_id)
 
 
+async def _touch_workplaces_they_are_at(conn, events, ctx: BatchContext) -> None:
+    """The workplaces the run's employees are at before it applies (a move or a departure changes
+    them too), each with the ids of the events about its people."""
+    causes = _event_ids_by(events, "employee_id")
+    for row in await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
+                                list(causes)):
+        ctx.touch_workplace(row["workplace_id"], *causes[row["employee_id"]])
+
+
 async def _employee_left(conn, events, ctx: BatchContext) -> None:
     rows = _payloads(events)
     ids = [p["employee_id"] for p in rows]
-    causes = _event_ids_by(events, "employee_id")
-    for row in await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
-                                ids):
-        ctx.touch_workplace(row["workplace_id"], *causes[row["employee_id"]])
+    await _touch_workplaces_they_are_at(conn, events, ctx)
     await conn.executemany("UPDATE employees SET left_on = $2 WHERE employee_id = $1",
                            [(p["employee_id"], _date(p["left_on"])) for p in rows])
     await conn.execute("DELETE FROM task_assignments WHERE employee_id = ANY($1::text[])", ids)
