@@ -70,6 +70,33 @@ async def _probe_target(url: str) -> tuple:
     return row["workplace_id"], row["task_id"], row["hours_per_week"], row["organisation_id"], employees
 
 
+STAGES = ("ingested", "proposal written", "published", "received")
+
+
+async def _stages(url: str, sent_at: dict[str, float], received_at: dict[str, float]) -> dict[str, list[float]]:
+    """Per answered probe, the seconds each stage took, from the store's timestamps: sent -> applied
+    (``processed_events.processed_at``, its transaction's start) -> the first ProposalIssued naming it
+    written to the outbox (``created_at``) -> relayed (``published_at``, the relay transaction's start)
+    -> received by the bench."""
+    stages: dict[str, list[float]] = {name: [] for name in STAGES}
+    conn = await asyncpg.connect(url)
+    try:
+        for probe, received in received_at.items():
+            applied = await conn.fetchval("SELECT processed_at FROM processed_events WHERE event_id = $1", probe)
+            row = await conn.fetchrow(
+                """SELECT created_at, published_at FROM outbox
+                   WHERE value -> 'payload' -> 'explanation' -> 'source_events' ? $1 ORDER BY id LIMIT 1""", probe)
+            if applied is None or row is None or row["published_at"] is None:
+                continue
+            times = [sent_at[probe], applied.timestamp(), row["created_at"].timestamp(),
+                     row["published_at"].timestamp(), received]
+            for name, (start, end) in zip(STAGES, zip(times, times[1:])):
+                stages[name].append(end - start)
+    finally:
+        await conn.close()
+    return stages
+
+
 async def _run(args, settings) -> dict:
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
@@ -87,6 +114,7 @@ async def _run(args, settings) -> dict:
     for partition in consumer.assignment():
         await consumer.position(partition)
     sent: dict[str, float] = {}
+    sent_at: dict[str, float] = {}  # wall clock, to compare with the store's timestamps
     latencies: list[float] = []
     stop = asyncio.Event()
     background = {"sent": 0}
@@ -118,9 +146,11 @@ async def _run(args, settings) -> dict:
             for probe_id in named & set(sent):
                 if probe_id not in received:
                     received[probe_id] = time.monotonic()
+                    received_at[probe_id] = time.time()
                     latencies.append(received[probe_id] - sent[probe_id])
 
     received: dict[str, float] = {}
+    received_at: dict[str, float] = {}
     loader = asyncio.create_task(load())
     receiver = asyncio.create_task(receive())
     load_started = time.monotonic()
@@ -129,6 +159,7 @@ async def _run(args, settings) -> dict:
                                                    "hours_per_week": round(hours + 7.5 * (n + 1), 1)},
                              source="bench", occurred_at="2026-11-23T10:00:00Z")
         sent[event["event_id"]] = time.monotonic()
+        sent_at[event["event_id"]] = time.time()
         await producer.send_and_wait(settings.topic("ops.tasks"), json.dumps(event).encode(),
                                      key=organisation.encode())
         await asyncio.sleep(1.0)
@@ -142,7 +173,8 @@ async def _run(args, settings) -> dict:
     await consumer.stop()
     await producer.stop()
     order = list(sent)
-    return {"latencies": latencies, "probes": len(sent), "answered": len(received),
+    stages = await _stages(settings.database_url, sent_at, received_at)
+    return {"latencies": latencies, "stages": stages, "probes": len(sent), "answered": len(received),
             "unanswered": [order.index(p) + 1 for p in order if p not in received],
             "background_rate": background["sent"] / load_seconds, "workplace": workplace, "task": task}
 
@@ -197,6 +229,11 @@ def main(argv: list[str]) -> int:
     print(f"| median | {statistics.median(latencies):.3f} |")
     print(f"| 95th percentile | {_percentile(latencies, 0.95):.3f} |")
     print(f"| max | {max(latencies):.3f} |")
+    stages = result["stages"]
+    if stages["received"]:
+        print("\n| stage (from the store's timestamps) | median (s) | 95th percentile (s) |\n|---|---|---|")
+        for name in STAGES:
+            print(f"| {name} | {statistics.median(stages[name]):.3f} | {_percentile(stages[name], 0.95):.3f} |")
     return 0 if result["answered"] == result["probes"] else 1
 
 

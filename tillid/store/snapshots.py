@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from collections import defaultdict
@@ -22,6 +23,8 @@ from tillid.matching.proposals.snapshot import (
 
 # At most this share of a workplace's staff away on rotation at once (at least one person).
 MAX_AWAY_SHARE = 0.05
+# A snapshot names at most this many unstaffed task hours elsewhere in the organisation.
+NEEDED_ELSEWHERE_SHOWN = 50
 
 
 def _levels(value) -> dict[str, int]:
@@ -50,9 +53,40 @@ async def skills_of(conn, employee_ids: list[str]) -> dict[str, dict[str, int]]:
     return skills
 
 
+class RoundFacts:
+    """What the snapshots of one re-matching round share, each read once: the learning catalogue, the
+    professions, the open slots, and each organisation's unstaffed hours (one aggregate over all its
+    workplaces' assignments, the costliest read of a snapshot when repeated per workplace)."""
+
+    def __init__(self, catalogue: dict[str, ActivityFacts], known_professions: dict[str, ProfessionFacts]) -> None:
+        self.catalogue = catalogue
+        self.professions = known_professions
+        self._open_hours: dict[str, tuple[NeedElsewhere, ...]] = {}
+        self._slots: tuple[SlotFacts, ...] | None = None
+        self._reading = asyncio.Lock()  # snapshots taken concurrently share one read
+
+    @classmethod
+    async def read(cls, conn) -> RoundFacts:
+        return cls(await activities(conn), await professions(conn))
+
+    async def needed_elsewhere(self, conn, organisation: str, workplace_id: str) -> tuple[NeedElsewhere, ...]:
+        """Task hours at the organisation's other workplaces that nobody is assigned to today, most first."""
+        async with self._reading:
+            if organisation not in self._open_hours:
+                self._open_hours[organisation] = await _open_hours(conn, organisation)
+        return tuple(n for n in self._open_hours[organisation]
+                     if n.workplace_id != workplace_id)[:NEEDED_ELSEWHERE_SHOWN]
+
+    async def open_slots(self, conn) -> tuple[SlotFacts, ...]:
+        async with self._reading:
+            if self._slots is None:
+                self._slots = await open_slots(conn)
+        return self._slots
+
+
 async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, ...] = (),
-                             catalogue: dict[str, ActivityFacts] | None = None,
-                             known_professions: dict[str, ProfessionFacts] | None = None) -> WorkplaceSnapshot | None:
+                             facts: RoundFacts | None = None) -> WorkplaceSnapshot | None:
+    facts = facts if facts is not None else await RoundFacts.read(conn)
     place = await conn.fetchrow("SELECT * FROM workplaces WHERE workplace_id = $1", workplace_id)
     if place is None:
         return None
@@ -79,14 +113,14 @@ async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, 
            ORDER BY f.change_id, f.task_id""", workplace_id))
     needed, slots = ((), ())
     if freed:
-        needed = await _needed_elsewhere(conn, organisation, workplace_id)
-        slots = await open_slots(conn)
+        needed = await facts.needed_elsewhere(conn, organisation, workplace_id)
+        slots = await facts.open_slots(conn)
     return WorkplaceSnapshot(
         workplace_id=workplace_id, name=place["name"], organisation_id=organisation,
         committee_id=place["committee_id"], sector=place["sector"],
-        professions=known_professions if known_professions is not None else await professions(conn),
+        professions=facts.professions,
         employees=employees, tasks=tasks, current=current,
-        activities=catalogue if catalogue is not None else await activities(conn),
+        activities=facts.catalogue,
         freed=freed, needed_elsewhere=needed, open_slots=slots, source_events=tuple(source_events))
 
 
@@ -126,17 +160,15 @@ async def _tasks(conn, workplace_id: str, organisation: str) -> tuple[TaskFacts,
     return tuple(tasks)
 
 
-async def _needed_elsewhere(conn, organisation: str, workplace_id: str) -> tuple[NeedElsewhere, ...]:
-    """Task hours at other workplaces of the organisation that nobody is assigned to today."""
+async def _open_hours(conn, organisation: str) -> tuple[NeedElsewhere, ...]:
     rows = await conn.fetch(
-        """SELECT d.workplace_id, w.name, d.task_id,
-                  d.hours_per_week - coalesce(sum(a.hours_per_week), 0) AS open_hours
+        """SELECT d.workplace_id, w.name, d.task_id, d.hours_per_week - coalesce(a.hours, 0) AS open_hours
            FROM task_demand d JOIN workplaces w USING (workplace_id)
-           LEFT JOIN task_assignments a ON a.workplace_id = d.workplace_id AND a.task_id = d.task_id
-           WHERE w.organisation_id = $1 AND d.workplace_id <> $2
-           GROUP BY d.workplace_id, w.name, d.task_id, d.hours_per_week
-           HAVING d.hours_per_week - coalesce(sum(a.hours_per_week), 0) > 0.5
-           ORDER BY open_hours DESC, d.workplace_id, d.task_id LIMIT 50""", organisation, workplace_id)
+           LEFT JOIN (SELECT workplace_id, task_id, sum(hours_per_week) AS hours FROM task_assignments
+                      WHERE workplace_id IN (SELECT workplace_id FROM workplaces WHERE organisation_id = $1)
+                      GROUP BY workplace_id, task_id) a USING (workplace_id, task_id)
+           WHERE w.organisation_id = $1 AND d.hours_per_week - coalesce(a.hours, 0) > 0.5
+           ORDER BY open_hours DESC, d.workplace_id, d.task_id""", organisation)
     return tuple(NeedElsewhere(r["workplace_id"], r["name"], r["task_id"], r["open_hours"]) for r in rows)
 
 

@@ -1,8 +1,9 @@
 """The faust application of the worker: the ingest loop, the re-matcher and the outbox relay.
 
-faust runs the worker: its services start and stop together, the timers drive
-the re-matcher and the outbox relay, its producer sends dead letters and
-relayed events, and its worker handles signals and logging. Ingestion does not
+faust runs the worker: its services start and stop together, its tasks run
+ingestion, the re-matcher and the outbox relay (each rings the next when it
+has written something for it), its producer sends dead letters and relayed
+events, and its worker handles signals and logging. Ingestion does not
 use faust's per-message streams: the ingest task is a ``BatchConsumer``
 (``tillid/streams/consumer.py``, where the reason is measured), a member of the
 consumer group ``TILLID_APP_ID`` that applies each fetched batch in
@@ -30,9 +31,13 @@ from tillid.streams.deadletter import DeadLetter
 from tillid.streams.ingest import Ingestor
 from tillid.streams.rematcher import Rematcher
 from tillid.streams.relay import relay_once
+from tillid.streams.wakeup import Wakeup
 
 log = logging.getLogger("tillid.worker")
 
+# Connections: two ingest lanes, the relay, the re-matcher's concurrent allocations, and one to spare.
+POOL_SIZE = 7
+# The relay looks at the outbox this often even unrung: the API's transactions write to it too.
 RELAY_INTERVAL_SECONDS = 0.2
 
 
@@ -55,6 +60,9 @@ class WorkerServices:
         self._ready = asyncio.Lock()
         self.pool = None
         self.ingestor: Ingestor | None = None
+        # Rung by ingestion after each batch and by the re-matcher after writing proposal events.
+        self.rematch_due = Wakeup()
+        self.relay_due = Wakeup()
 
     async def ready(self) -> Ingestor:
         async with self._ready:
@@ -69,7 +77,7 @@ class WorkerServices:
         return self.ingestor
 
     async def _connect(self):
-        pool = await create_pool(self.settings.database_url, min_size=1, max_size=4)
+        pool = await create_pool(self.settings.database_url, min_size=1, max_size=POOL_SIZE)
         async with transient_as_unavailable():
             async with pool.acquire() as conn:
                 await migrate(conn)
@@ -81,6 +89,12 @@ class WorkerServices:
     async def send(self, topic: str, key: bytes | None, value: bytes, headers=None) -> None:
         await self.app.producer.send_and_wait(topic, key, value, partition=None, timestamp=None,
                                               headers=headers)
+
+    async def publish_all(self, messages) -> None:
+        """Send all, then wait for every acknowledgement: one round trip to the broker, not one per message."""
+        sent = [await self.app.producer.send(topic, key, value, partition=None, timestamp=None, headers=None)
+                for topic, key, value in messages]
+        await asyncio.gather(*sent)
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -102,7 +116,7 @@ def create_app(settings: Settings) -> faust.App:
 
 def _add_ingest(app: faust.App, services: WorkerServices) -> None:
     async def ingest():
-        consumer = BatchConsumer(services.settings, await services.ready())
+        consumer = BatchConsumer(services.settings, await services.ready(), on_applied=services.rematch_due.ring)
         try:
             await consumer.run()
         except Exception:  # a stop cancels the task: CancelledError is no Exception and passes
@@ -115,32 +129,25 @@ def _add_relay(app: faust.App, services: WorkerServices) -> None:
     async def relay():
         await services.ready()
         try:
-            while await retry_while_unavailable(lambda: relay_once(services.pool, services.send,
-                                                                   services.settings.topic_prefix)):
-                pass
+            while True:
+                while await retry_while_unavailable(lambda: relay_once(services.pool, services.publish_all,
+                                                                       services.settings.topic_prefix)):
+                    pass
+                await services.relay_due.wait(RELAY_INTERVAL_SECONDS)
         except Exception:
             _crash("relaying the outbox")
 
-    app.timer(RELAY_INTERVAL_SECONDS, name="tillid.relay")(relay)
+    app.task(relay)
 
 
 def _add_rematcher(app: faust.App, services: WorkerServices) -> None:
-    rematcher: list[Rematcher] = []
-
     async def rematch():
         await services.ready()
-        if not rematcher:
-            rematcher.append(Rematcher(services.pool, services.settings.rematch_debounce_seconds))
-        try:
-            issued = await retry_while_unavailable(rematcher[0].run_once)
-            if issued:
-                log.info("issued %d proposals", issued)
-        except Exception:
-            # Proposals are derived from the store and acknowledge no events: the dirty scopes stay
-            # dirty, so the next tick tries again, and ingestion goes on meanwhile.
-            log.exception("re-matching failed; the scopes stay dirty and are tried again")
+        rematcher = Rematcher(services.pool, services.settings.rematch_debounce_seconds,
+                              on_published=services.relay_due.ring)
+        await rematcher.run(services.rematch_due)
 
-    app.timer(max(0.2, services.settings.rematch_debounce_seconds / 2), name="tillid.rematch")(rematch)
+    app.task(rematch)
 
 
 def _crash(doing: str) -> None:

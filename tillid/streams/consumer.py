@@ -32,7 +32,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
@@ -83,9 +83,11 @@ class Batch:
 
 class BatchConsumer:
     def __init__(self, settings: Settings, ingestor: Ingestor, *, batch_size: int = BATCH_SIZE,
-                 topics: Sequence[str] = CONSUMED_TOPICS) -> None:
+                 topics: Sequence[str] = CONSUMED_TOPICS, on_applied: Callable[[], None] = lambda: None) -> None:
         self.settings = settings
         self.ingestor = ingestor
+        # Called once a batch's transactions have committed (the re-matcher then looks for ripe scopes).
+        self.on_applied = on_applied
         self.batch_size = batch_size
         self.topics = [settings.topic(name) for name in topics]
         self.referent_topics = [settings.topic(name) for name in REFERENT_TOPICS if name in topics]
@@ -150,6 +152,7 @@ class BatchConsumer:
 
     async def _apply_and_commit(self, lanes: list[Prepared], offsets: dict[TopicPartition, int]) -> None:
         await asyncio.gather(*(self.ingestor.apply(lane) for lane in lanes))
+        self.on_applied()
         # Partitions a rebalance took away meanwhile are not ours to commit; their next owner reads the
         # batch's events again and finds them applied.
         assigned = self.consumer.assignment()

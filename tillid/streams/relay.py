@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Sequence
 
 import asyncpg
 
 from tillid.store.db import transient_as_unavailable
 
-Send = Callable[[str, bytes, bytes], Awaitable[None]]
+# Sends every (topic, key, value) given, in order, and returns once the broker has acknowledged them all.
+PublishAll = Callable[[Sequence[tuple[str, bytes, bytes]]], Awaitable[None]]
 
 
-async def relay_once(pool: asyncpg.Pool, send: Send, topic_prefix: str = "", limit: int = 500) -> int:
+async def relay_once(pool: asyncpg.Pool, publish_all: PublishAll, topic_prefix: str = "", limit: int = 500) -> int:
     """Publish up to ``limit`` unpublished outbox events in order; returns how many.
 
     Rows are locked while sent, so several workers never send the same row at
     once; a crash between send and commit sends it again, and consumers drop the
-    repeat by its event_id.
+    repeat by its event_id. The rows go out together and are marked published
+    once the broker has acknowledged all of them.
     """
     async with transient_as_unavailable():
         async with pool.acquire() as conn:
@@ -25,10 +27,14 @@ async def relay_once(pool: asyncpg.Pool, send: Send, topic_prefix: str = "", lim
                 rows = await conn.fetch(
                     """SELECT id, topic, key, value FROM outbox WHERE published_at IS NULL
                        ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""", limit)
-                for row in rows:
-                    value = row["value"] if isinstance(row["value"], str) else json.dumps(row["value"])
-                    await send(topic_prefix + row["topic"], row["key"].encode("utf-8"), value.encode("utf-8"))
-                if rows:
-                    await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
-                                       [row["id"] for row in rows])
+                if not rows:
+                    return 0
+                await publish_all([(topic_prefix + row["topic"], row["key"].encode("utf-8"), _text(row["value"]))
+                                   for row in rows])
+                await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
+                                   [row["id"] for row in rows])
                 return len(rows)
+
+
+def _text(value) -> bytes:
+    return (value if isinstance(value, str) else json.dumps(value)).encode("utf-8")

@@ -4,6 +4,13 @@ Scopes are claimed with row locks (several workers share the work), solved
 off the event loop, and released only if no new event touched them while
 they were being solved. Solving calls the same ``solve`` functions as
 `tillid solve` (contracts/solvers.md).
+
+A round has two parts. Allocations first: every ripe workplace, organisation
+and rotation scope, oldest first, LEON solved and issued one workplace after
+the other. Each solved workplace is then marked for upskilling (scope kind
+``upskilling``), and those paths, the slower and less urgent part, are worked
+out one workplace at a time for as long as no allocation scope is ripe: a new
+event's LEON proposal waits behind at most one upskilling solve.
 """
 
 from __future__ import annotations
@@ -11,9 +18,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import Callable
 
 import asyncpg
 import orjson
@@ -25,16 +32,22 @@ from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, 
 from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_instances, upskilling_proposal
 from tillid.errors import PoisonError
 from tillid.store import snapshots
-from tillid.store.db import transient_as_unavailable
+from tillid.store.db import retry_while_unavailable, transient_as_unavailable
+from tillid.store.projection.projector import MAX_CAUSES
 from tillid.store.proposals import issue_proposal, withdraw_pending
+from tillid.streams.wakeup import Wakeup
 
 log = logging.getLogger("tillid.rematcher")
 
 CLAIM_LIMIT = 200
-# Upskilling paths are slower and less urgent than allocations: a round spends at most this much
-# on them, so a new event's LEON proposal never waits long behind a round of upskilling.
-UPSKILLING_BUDGET_SECONDS = 0.25
+# Workplaces of a round allocated at once (each holds a database connection while it reads or writes).
+ALLOCATION_CONCURRENCY = 3
 STALE_CLAIM_SECONDS = 120
+UPSKILLING = "upskilling"
+# With nothing ripe, the re-matcher looks again after this long (or when ingestion rings).
+IDLE_SECONDS = 1.0
+# After a round that found nothing to claim (another worker was quicker, or a row was locked).
+EMPTY_ROUND_PAUSE_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,16 @@ class Claim:
     scope_id: str
     version: int
     event_ids: tuple[str, ...]
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Round:
+    scopes: int = 0
+    issued: int = 0
+
+    def __add__(self, other: Round) -> Round:
+        return Round(self.scopes + other.scopes, self.issued + other.issued)
 
 
 def propose_leon(snapshot: WorkplaceSnapshot, instance: dict) -> tuple[list[ProposalDraft], dict | None]:
@@ -91,12 +114,62 @@ def _digest(inputs) -> bytes:
 
 
 class Rematcher:
-    def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0) -> None:
+    def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0,
+                 on_published: Callable[[], None] = lambda: None) -> None:
         self.pool = pool
         self.debounce = debounce_seconds
+        # Called after proposal events were written to the outbox, so the relay sends them at once.
+        self.on_published = on_published
         # Per workplace and kind: the digest of the last solver input and its outcome. An event that
         # changes nothing the solver sees (a skill no task asks for) then costs a snapshot, not a solve.
         self._last: dict[tuple[str, str], tuple[bytes, object]] = {}
+        # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling.
+        self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None]] = {}
+
+    async def run(self, wakeup: Wakeup) -> None:
+        """Re-match for as long as the worker runs: a round as soon as there is work, otherwise sleep
+        until the next scope ripens or ingestion rings."""
+        while True:
+            try:
+                wait = await retry_while_unavailable(self.seconds_until_work)
+                if wait is None or wait > 0:
+                    await wakeup.wait(IDLE_SECONDS if wait is None else min(wait, IDLE_SECONDS))
+                    continue
+                done = await retry_while_unavailable(self.round)
+                if done.issued:
+                    log.info("issued %d proposals", done.issued)
+                if not done.scopes:
+                    await asyncio.sleep(EMPTY_ROUND_PAUSE_SECONDS)
+            except Exception:
+                # Proposals are derived from the store and acknowledge no events: the dirty scopes stay
+                # dirty, so the next round tries again, and ingestion goes on meanwhile.
+                log.exception("re-matching failed; the scopes stay dirty and are tried again")
+                await asyncio.sleep(IDLE_SECONDS)
+
+    async def run_once(self) -> int:
+        """One round; returns the proposals issued."""
+        return (await self.round()).issued
+
+    async def round(self) -> Round:
+        """Allocations for every ripe scope, then upskilling paths until an allocation is ripe again."""
+        async with transient_as_unavailable():
+            allocations = await self._allocation_round()
+            return allocations + await self._upskilling_round()
+
+    async def seconds_until_work(self) -> float | None:
+        """How long until the next round has something to do (0 or less: now); None when nothing is dirty."""
+        async with transient_as_unavailable():
+            async with self.pool.acquire() as conn:
+                return await conn.fetchval(
+                    """SELECT extract(epoch FROM min(since) - now())::float8 + $1 FROM dirty_scopes
+                       WHERE scope_kind <> $3
+                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))
+                       UNION ALL
+                       SELECT extract(epoch FROM min(since) - now())::float8 FROM dirty_scopes
+                       WHERE scope_kind = $3
+                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))
+                       ORDER BY 1 NULLS LAST LIMIT 1""",
+                    self.debounce, STALE_CLAIM_SECONDS, UPSKILLING)
 
     async def _cached(self, kind: str, workplace: str, inputs, propose, arguments, nothing):
         digest = _digest(inputs)
@@ -107,47 +180,23 @@ class Rematcher:
         self._last[(kind, workplace)] = (digest, outcome)
         return outcome, False
 
-    async def run_once(self) -> int:
-        """Handle every dirty scope that has been quiet for the debounce time; returns proposals issued."""
-        async with transient_as_unavailable():
-            return await self._run_once()
-
-    async def _run_once(self) -> int:
+    async def _allocation_round(self) -> Round:
         claims = await self._claim()
         if not claims:
-            return 0
-        issued = 0
+            return Round()
         workplaces = await self._workplaces_of(claims)
-        catalogue, professions = await self._catalogue()
-        # LEON first for every scope: it is quick, and allocations are what committees wait for;
-        # the slower upskilling paths follow.
-        solved = []
-        for workplace, claim_causes in sorted(workplaces.items()):
-            async with self.pool.acquire() as conn:
-                snapshot = await snapshots.workplace_snapshot(conn, workplace, claim_causes, catalogue, professions)
-            if snapshot is None:
-                continue
-            instance = leon_instance(snapshot)
-            (drafts, result), unchanged = await self._cached(
-                "leon", workplace, (instance, snapshot.freed, snapshot.committee_id),
-                propose_leon, (snapshot, instance), ([], None))
-            if not unchanged:
-                issued += await self._issue(drafts)
-                await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
-            solved.append((snapshot, result))
-        deferred: set[str] = set()
-        budget_ends = time.monotonic() + UPSKILLING_BUDGET_SECONDS
-        for index, (snapshot, result) in enumerate(solved):
-            if index > 0 and time.monotonic() > budget_ends:  # at least one per round: progress
-                deferred.add(snapshot.workplace_id)
-                continue
-            drafts, unchanged = await self._cached(
-                "upskilling", snapshot.workplace_id, (replace(snapshot, source_events=()), result),
-                propose_upskilling, (snapshot, result), [])
-            if not unchanged:
-                issued += await self._issue(drafts)
-                await self._withdraw_missing(drafts, [("upskilling_path", snapshot.workplace_id,
-                                                       snapshot.committee_id)])
+        async with self.pool.acquire() as conn:
+            facts = await snapshots.RoundFacts.read(conn)
+        # A few workplaces at a time, in claim order: one's snapshot and issue wait on PostgreSQL while
+        # another's solve has the CPU. Each workplace's own steps stay in order.
+        gate = asyncio.Semaphore(ALLOCATION_CONCURRENCY)
+
+        async def allocate(workplace: str, causes: tuple[str, ...]) -> int:
+            async with gate:
+                return await self._allocate(workplace, causes, facts)
+
+        issued = sum(await asyncio.gather(*(allocate(w, causes) for w, causes in workplaces.items())))
+        await self._mark_for_upskilling(workplaces)
         if any(c.kind == "rotation" for c in claims):
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
             async with self.pool.acquire() as conn:
@@ -156,23 +205,103 @@ class Rematcher:
             issued += await self._issue(drafts)
             await self._withdraw_missing(drafts, await self._pending_rotation())
         await self._release(claims)
-        await self._defer(deferred, workplaces)
+        return Round(len(claims), issued)
+
+    async def _allocate(self, workplace: str, causes: tuple[str, ...], facts: snapshots.RoundFacts) -> int:
+        """The LEON proposal of one workplace, issued when it differs from the last one."""
+        async with self.pool.acquire() as conn:
+            snapshot = await snapshots.workplace_snapshot(conn, workplace, causes, facts)
+        if snapshot is None:
+            return 0
+        instance = leon_instance(snapshot)
+        (drafts, result), unchanged = await self._cached(
+            "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance), ([], None))
+        self._allocated[workplace] = (snapshot, result)
+        if unchanged:
+            return 0
+        issued = await self._issue(drafts)
+        await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
         return issued
 
+    async def _upskilling_round(self) -> Round:
+        """Upskilling paths one workplace at a time, at least one, until an allocation scope is ripe."""
+        done = Round()
+        while not (done.scopes and await self._allocation_ripe()):
+            claim = await self._claim_upskilling()
+            if claim is None:
+                break
+            issued = await self._upskill(claim)
+            await self._release([claim])
+            done += Round(1, issued)
+        return done
+
+    async def _upskill(self, claim: Claim) -> int:
+        allocated = self._allocated.pop(claim.scope_id, None) or await self._allocation_of(claim)
+        if allocated is None:
+            return 0
+        snapshot, result = allocated
+        drafts, unchanged = await self._cached(
+            "upskilling", snapshot.workplace_id, (replace(snapshot, source_events=()), result),
+            propose_upskilling, (snapshot, result), [])
+        if unchanged:
+            return 0
+        issued = await self._issue(drafts)
+        await self._withdraw_missing(drafts, [("upskilling_path", snapshot.workplace_id, snapshot.committee_id)])
+        return issued
+
+    async def _allocation_of(self, claim: Claim) -> tuple[WorkplaceSnapshot, dict | None] | None:
+        """The allocation a workplace's upskilling builds on when this process has not solved it itself (another
+        worker did, or this one restarted). Solving it here issues nothing: that is the allocation round's part."""
+        async with self.pool.acquire() as conn:
+            snapshot = await snapshots.workplace_snapshot(conn, claim.scope_id, claim.event_ids)
+        if snapshot is None:
+            return None
+        instance = leon_instance(snapshot)
+        last = self._last.get(("leon", claim.scope_id))
+        if last is not None and last[0] == _digest(_leon_inputs(snapshot, instance)):
+            return snapshot, last[1][1]
+        _, result = await _solved(propose_leon, (snapshot, instance), claim.scope_id, ([], None))
+        return snapshot, result
+
     async def _claim(self) -> list[Claim]:
+        """Ripe allocation scopes (dirty for at least the debounce time), oldest first."""
         async with self.pool.acquire() as conn:
             rows = await conn.fetch(
                 """UPDATE dirty_scopes d SET claimed_at = now() FROM (
                        SELECT scope_kind, scope_id FROM dirty_scopes
-                       WHERE since < now() - make_interval(secs => $1)
+                       WHERE scope_kind <> $4 AND since < now() - make_interval(secs => $1)
                          AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))
                        ORDER BY since LIMIT $3 FOR UPDATE SKIP LOCKED) c
                    WHERE d.scope_kind = c.scope_kind AND d.scope_id = c.scope_id
-                   RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids""",
-                self.debounce, STALE_CLAIM_SECONDS, CLAIM_LIMIT)
-        return [Claim(r["scope_kind"], r["scope_id"], r["version"], tuple(r["event_ids"])) for r in rows]
+                   RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids, d.since""",
+                self.debounce, STALE_CLAIM_SECONDS, CLAIM_LIMIT, UPSKILLING)
+        claims = [Claim(r["scope_kind"], r["scope_id"], r["version"], tuple(r["event_ids"]), r["since"]) for r in rows]
+        return sorted(claims, key=lambda c: (c.since, c.kind, c.scope_id))
+
+    async def _claim_upskilling(self) -> Claim | None:
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(
+                """UPDATE dirty_scopes d SET claimed_at = now() FROM (
+                       SELECT scope_kind, scope_id FROM dirty_scopes
+                       WHERE scope_kind = $2
+                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $1))
+                       ORDER BY since, scope_id LIMIT 1 FOR UPDATE SKIP LOCKED) c
+                   WHERE d.scope_kind = c.scope_kind AND d.scope_id = c.scope_id
+                   RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids, d.since""",
+                STALE_CLAIM_SECONDS, UPSKILLING)
+        return None if row is None else Claim(row["scope_kind"], row["scope_id"], row["version"],
+                                              tuple(row["event_ids"]), row["since"])
+
+    async def _allocation_ripe(self) -> bool:
+        async with self.pool.acquire() as conn:
+            return await conn.fetchval(
+                """SELECT EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind <> $3
+                       AND since < now() - make_interval(secs => $1)
+                       AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2)))""",
+                self.debounce, STALE_CLAIM_SECONDS, UPSKILLING)
 
     async def _workplaces_of(self, claims: list[Claim]) -> dict[str, tuple[str, ...]]:
+        """The workplaces the claims concern, in the order of the claims, with their causes."""
         causes: dict[str, list[str]] = {}
         async with self.pool.acquire() as conn:
             for claim in claims:
@@ -180,16 +309,23 @@ class Rematcher:
                     targets = [claim.scope_id]
                 elif claim.kind == "organisation":
                     targets = [r["workplace_id"] for r in await conn.fetch(
-                        "SELECT workplace_id FROM workplaces WHERE organisation_id = $1", claim.scope_id)]
+                        "SELECT workplace_id FROM workplaces WHERE organisation_id = $1 ORDER BY workplace_id",
+                        claim.scope_id)]
                 else:
                     continue
                 for workplace in targets:
                     causes.setdefault(workplace, []).extend(claim.event_ids)
         return {w: tuple(dict.fromkeys(ids)) for w, ids in causes.items()}
 
-    async def _catalogue(self):
-        async with self.pool.acquire() as conn:
-            return await snapshots.activities(conn), await snapshots.professions(conn)
+    async def _mark_for_upskilling(self, workplaces: dict[str, tuple[str, ...]]) -> None:
+        if workplaces:
+            async with self.pool.acquire() as conn:
+                await conn.executemany(
+                    """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ($1, $2, $3)
+                       ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
+                           event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
+                               greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $4 + 1):]""",
+                    [(UPSKILLING, w, list(ids)[-MAX_CAUSES:], MAX_CAUSES) for w, ids in workplaces.items()])
 
     async def _issue(self, drafts: list[ProposalDraft]) -> int:
         issued = 0
@@ -204,6 +340,8 @@ class Rematcher:
                         fingerprint=draft.fingerprint, issued_at=now,
                         source_events=list(draft.explanation.get("source_events", [])))
                 issued += proposal_id is not None
+        if issued:
+            self.on_published()
         return issued
 
     async def _pending_rotation(self) -> list[tuple[str, str, str]]:
@@ -215,22 +353,16 @@ class Rematcher:
         """Pending proposals of a scope the new round has nothing to say about are withdrawn."""
         proposed = {(d.kind, d.scope, d.committee_id) for d in drafts}
         now = datetime.now(timezone.utc)
+        withdrawn = []
         async with self.pool.acquire() as conn:
             for kind, scope, committee in considered:
                 if (kind, scope, committee) not in proposed:
                     async with conn.transaction():
-                        await withdraw_pending(conn, kind=kind, scope=scope, committee_id=committee, at=now,
-                                               reason="the current facts give no change to propose")
-
-    async def _defer(self, deferred: set[str], workplaces: dict[str, tuple[str, ...]]) -> None:
-        """Workplaces whose upskilling waits for the next round stay dirty, first in the queue."""
-        if deferred:
-            async with self.pool.acquire() as conn:
-                await conn.executemany(
-                    """INSERT INTO dirty_scopes (scope_kind, scope_id, since, event_ids)
-                       VALUES ('workplace', $1, now() - interval '1 hour', $2)
-                       ON CONFLICT (scope_kind, scope_id) DO UPDATE SET since = EXCLUDED.since, claimed_at = NULL""",
-                    [(w, list(workplaces.get(w, ()))[:20]) for w in sorted(deferred)])
+                        withdrawn += await withdraw_pending(
+                            conn, kind=kind, scope=scope, committee_id=committee, at=now,
+                            reason="the current facts give no change to propose")
+        if withdrawn:
+            self.on_published()
 
     async def _release(self, claims: list[Claim]) -> None:
         """Forget scopes no new event touched meanwhile; the others stay dirty for the next round."""
@@ -241,3 +373,8 @@ class Rematcher:
             await conn.executemany(
                 """UPDATE dirty_scopes SET claimed_at = NULL, since = now()
                    WHERE scope_kind = $1 AND scope_id = $2""", [(c.kind, c.scope_id) for c in claims])
+
+
+def _leon_inputs(snapshot: WorkplaceSnapshot, instance: dict):
+    """What the LEON proposal of a workplace depends on, for the cache."""
+    return instance, snapshot.freed, snapshot.committee_id

@@ -118,18 +118,91 @@ async def test_a_pending_proposal_whose_facts_changed_away_is_withdrawn(db, pool
     assert upskilling["proposal_id"] in {e["payload"]["proposal_id"] for e in withdrawn}
 
 
-async def test_upskilling_beyond_the_round_budget_waits_for_the_next_round(db, pool, monkeypatch):
+async def test_upskilling_waits_while_allocations_are_ripe_and_settles_to_the_same_proposals(
+        db, pool, monkeypatch, postgres_server, database_url):
     from tillid.streams import rematcher as module
 
     await load_demo(db)
-    monkeypatch.setattr(module, "UPSKILLING_BUDGET_SECONDS", 0.0)
+    # Two scopes a round: ripe allocation scopes remain after each, so upskilling yields after one workplace.
+    monkeypatch.setattr(module, "CLAIM_LIMIT", 2)
     rematcher = Rematcher(pool, debounce_seconds=0)
-    await rematcher.run_once()
+    first = await rematcher.round()
+    assert first.scopes == 2 + 1
     assert await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'leon_allocation'") > 0
-    first_round = await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'upskilling_path'")
-    waiting = await db.fetchval("SELECT count(*) FROM dirty_scopes WHERE scope_kind = 'workplace'")
+    waiting = await db.fetchval("SELECT count(*) FROM dirty_scopes WHERE scope_kind = 'upskilling'")
     assert waiting > 0
-    for _ in range(waiting + 1):
-        await rematcher.run_once()
+    for _ in range(200):
+        if not await db.fetchval("SELECT count(*) FROM dirty_scopes"):
+            break
+        await rematcher.round()
     assert await db.fetchval("SELECT count(*) FROM dirty_scopes") == 0
-    assert await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'upskilling_path'") > first_round
+    limited = [(r["kind"], r["scope"], r["fingerprint"]) for r in await db.fetch(
+        "SELECT * FROM proposals WHERE status = 'pending' ORDER BY kind, scope, committee_id")]
+
+    monkeypatch.setattr(module, "CLAIM_LIMIT", 200)
+    admin = await asyncpg.connect(postgres_server.url)
+    await admin.execute("CREATE DATABASE rematch_unlimited TEMPLATE tillid_template")
+    await admin.close()
+    other_url = database_url.rsplit("/", 1)[0] + "/rematch_unlimited"
+    other = await asyncpg.connect(other_url)
+    other_pool = await asyncpg.create_pool(other_url, min_size=1, max_size=2)
+    try:
+        await load_demo(other)
+        await settle(other_pool, other)
+        unlimited = [(r["kind"], r["scope"], r["fingerprint"]) for r in await other.fetch(
+            "SELECT * FROM proposals WHERE status = 'pending' ORDER BY kind, scope, committee_id")]
+    finally:
+        await other_pool.close()
+        await other.close()
+    assert limited == unlimited and {k for k, _, _ in limited} >= {"leon_allocation", "upskilling_path"}
+
+
+async def test_an_upskilling_mark_left_by_another_worker_is_worked_out_from_the_store(db, pool):
+    await load_demo(db)
+    await settle(pool, db)
+    pending = await db.fetchrow("SELECT scope, fingerprint FROM proposals WHERE kind = 'upskilling_path' "
+                                "AND status = 'pending' ORDER BY scope LIMIT 1")
+    await db.execute("UPDATE proposals SET status = 'superseded' WHERE kind = 'upskilling_path' AND scope = $1",
+                     pending["scope"])
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ('upskilling', $1)", pending["scope"])
+    # A fresh re-matcher (a restarted worker) has solved no allocation itself.
+    assert (await Rematcher(pool, debounce_seconds=0).round()).issued == 1
+    assert await db.fetchval("SELECT fingerprint FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
+                             "AND status = 'pending'", pending["scope"]) == pending["fingerprint"]
+
+
+async def test_the_running_rematcher_waits_for_a_scope_to_ripen_then_proposes_without_errors(db, pool, caplog):
+    import asyncio
+    import logging
+
+    from tillid.streams.wakeup import Wakeup
+
+    async def settled() -> None:
+        for _ in range(300):
+            await asyncio.sleep(0.1)
+            if not await db.fetchval("SELECT count(*) FROM dirty_scopes"):
+                return
+        raise AssertionError("the re-matcher did not settle")
+
+    caplog.set_level(logging.INFO, logger="tillid.rematcher")
+    wakeup = Wakeup()
+    task = asyncio.create_task(Rematcher(pool, debounce_seconds=0.5).run(wakeup))
+    try:
+        await load_demo(db)
+        wakeup.ring()
+        await settled()
+        workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'leon_allocation' LIMIT 1")
+        await db.execute("UPDATE task_demand SET hours_per_week = hours_per_week + 30 WHERE workplace_id = $1",
+                         workplace)
+        await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ('workplace', $1)", workplace)
+        marked = asyncio.get_running_loop().time()
+        wakeup.ring()  # not ripe yet: the re-matcher sleeps until it is
+        await settled()
+        waited = asyncio.get_running_loop().time() - marked
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'leon_allocation' AND scope = $1",
+                             workplace) == 2
+    assert 0.5 <= waited < 5
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
