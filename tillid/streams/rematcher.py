@@ -10,7 +10,8 @@ and rotation scope, oldest first, LEON solved and issued one workplace after
 the other. Each solved workplace is then marked for upskilling (scope kind
 ``upskilling``), and those paths, the slower and less urgent part, are worked
 out one workplace at a time for as long as no allocation scope is ripe: a new
-event's LEON proposal waits behind at most one upskilling solve.
+event's LEON proposal waits behind at most one upskilling solve, and behind
+none unless upskilling has waited for more than a few seconds.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ CLAIM_LIMIT = 200
 ALLOCATION_CONCURRENCY = 3
 STALE_CLAIM_SECONDS = 120
 UPSKILLING = "upskilling"
+# Upskilling waits while allocations are ripe, but not longer than this.
+UPSKILLING_PATIENCE_SECONDS = 5.0
 # With nothing ripe, the re-matcher looks again after this long (or when ingestion rings).
 IDLE_SECONDS = 1.0
 # After a round that found nothing to claim (another worker was quicker, or a row was locked).
@@ -224,16 +227,20 @@ class Rematcher:
         return issued
 
     async def _upskilling_round(self) -> Round:
-        """Upskilling paths one workplace at a time, at least one, until an allocation scope is ripe."""
+        """Upskilling paths one workplace at a time while no allocation scope is ripe. While one is, a mark
+        that has waited longer than ``UPSKILLING_PATIENCE_SECONDS`` still gets one turn, so upskilling
+        progresses under any load."""
         done = Round()
-        while not (done.scopes and await self._allocation_ripe()):
+        while True:
+            allocation_ripe, upskilling_overdue = await self._waiting()
+            if allocation_ripe and (done.scopes or not upskilling_overdue):
+                return done
             claim = await self._claim_upskilling()
             if claim is None:
-                break
+                return done
             issued = await self._upskill(claim)
             await self._release([claim])
             done += Round(1, issued)
-        return done
 
     async def _upskill(self, claim: Claim) -> int:
         allocated = self._allocated.pop(claim.scope_id, None) or await self._allocation_of(claim)
@@ -292,13 +299,18 @@ class Rematcher:
         return None if row is None else Claim(row["scope_kind"], row["scope_id"], row["version"],
                                               tuple(row["event_ids"]), row["since"])
 
-    async def _allocation_ripe(self) -> bool:
+    async def _waiting(self) -> tuple[bool, bool]:
+        """Whether an allocation scope is ripe, and whether an upskilling mark is overdue."""
         async with self.pool.acquire() as conn:
-            return await conn.fetchval(
+            row = await conn.fetchrow(
                 """SELECT EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind <> $3
-                       AND since < now() - make_interval(secs => $1)
-                       AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2)))""",
-                self.debounce, STALE_CLAIM_SECONDS, UPSKILLING)
+                           AND since < now() - make_interval(secs => $1)
+                           AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))),
+                          EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind = $3
+                           AND since < now() - make_interval(secs => $4)
+                           AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2)))""",
+                self.debounce, STALE_CLAIM_SECONDS, UPSKILLING, UPSKILLING_PATIENCE_SECONDS)
+        return row[0], row[1]
 
     async def _workplaces_of(self, claims: list[Claim]) -> dict[str, tuple[str, ...]]:
         """The workplaces the claims concern, in the order of the claims, with their causes."""

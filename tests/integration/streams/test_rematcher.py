@@ -123,14 +123,17 @@ async def test_upskilling_waits_while_allocations_are_ripe_and_settles_to_the_sa
     from tillid.streams import rematcher as module
 
     await load_demo(db)
-    # Two scopes a round: ripe allocation scopes remain after each, so upskilling yields after one workplace.
+    # Two scopes a round: ripe allocation scopes remain after each, so upskilling waits.
     monkeypatch.setattr(module, "CLAIM_LIMIT", 2)
     rematcher = Rematcher(pool, debounce_seconds=0)
     first = await rematcher.round()
-    assert first.scopes == 2 + 1
+    assert first.scopes == 2
     assert await db.fetchval("SELECT count(*) FROM proposals WHERE kind = 'leon_allocation'") > 0
     waiting = await db.fetchval("SELECT count(*) FROM dirty_scopes WHERE scope_kind = 'upskilling'")
     assert waiting > 0
+    # Once upskilling has waited long enough, each round works out one mark however busy allocation is.
+    monkeypatch.setattr(module, "UPSKILLING_PATIENCE_SECONDS", 0.0)
+    assert (await rematcher.round()).scopes == 2 + 1
     for _ in range(200):
         if not await db.fetchval("SELECT count(*) FROM dirty_scopes"):
             break
