@@ -63,6 +63,10 @@ class WorkerServices:
         # Rung by ingestion after each batch and by the re-matcher after writing proposal events.
         self.rematch_due = Wakeup()
         self.relay_due = Wakeup()
+        self.consumer: BatchConsumer | None = None
+
+    def ingest_catching_up(self) -> bool:
+        return self.consumer is not None and self.consumer.catching_up
 
     async def ready(self) -> Ingestor:
         async with self._ready:
@@ -117,6 +121,7 @@ def create_app(settings: Settings) -> faust.App:
 def _add_ingest(app: faust.App, services: WorkerServices) -> None:
     async def ingest():
         consumer = BatchConsumer(services.settings, await services.ready(), on_applied=services.rematch_due.ring)
+        services.consumer = consumer
         try:
             await consumer.run()
         except Exception:  # a stop cancels the task: CancelledError is no Exception and passes
@@ -145,7 +150,7 @@ def _add_rematcher(app: faust.App, services: WorkerServices) -> None:
         await services.ready()
         rematcher = Rematcher(services.pool, services.settings.rematch_debounce_seconds,
                               on_published=services.relay_due.ring)
-        await rematcher.run(services.rematch_due)
+        await rematcher.run(services.rematch_due, catching_up=services.ingest_catching_up)
 
     app.task(rematch)
 

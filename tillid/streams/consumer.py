@@ -92,6 +92,8 @@ class BatchConsumer:
         self.topics = [settings.topic(name) for name in topics]
         self.referent_topics = [settings.topic(name) for name in REFERENT_TOPICS if name in topics]
         self.in_flight: asyncio.Task | None = None
+        # More than a batch is waiting on the broker (a bulk load, a restart after an outage).
+        self.catching_up = False
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=settings.kafka, group_id=settings.app_id, client_id=f"{settings.app_id}-ingest",
             enable_auto_commit=False, auto_offset_reset="earliest",
@@ -105,6 +107,7 @@ class BatchConsumer:
         try:
             while True:
                 records = await self._next_records()
+                self.catching_up = await self._backlog() > self.batch_size
                 if not records:
                     await self._settle()
                     continue
@@ -124,6 +127,18 @@ class BatchConsumer:
             if lagging:
                 return await self.consumer.getmany(*lagging, timeout_ms=POLL_TIMEOUT_MS, max_records=self.batch_size)
         return await self.consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=self.batch_size)
+
+    async def _backlog(self) -> int:
+        """Records on the broker this worker has not read yet, as far as the last fetches know."""
+        behind = 0
+        for tp in self.consumer.assignment():
+            highwater = self.consumer.highwater(tp)
+            if highwater is not None:
+                try:
+                    behind += max(0, highwater - await self.consumer.position(tp))
+                except IllegalStateError:
+                    pass  # revoked by a rebalance meanwhile
+        return behind
 
     async def _lagging(self, topic: str) -> list[TopicPartition]:
         """This worker's partitions of ``topic`` with records not yet read, as far as the last fetch knows;

@@ -49,6 +49,8 @@ UPSKILLING = "upskilling"
 UPSKILLING_PATIENCE_SECONDS = 5.0
 # With nothing ripe, the re-matcher looks again after this long (or when ingestion rings).
 IDLE_SECONDS = 1.0
+# While ingestion catches up on a backlog, rounds wait this long at most.
+CATCH_UP_PATIENCE_SECONDS = 30.0
 # After a round that found nothing to claim (another worker was quicker, or a row was locked).
 EMPTY_ROUND_PAUSE_SECONDS = 0.05
 
@@ -129,16 +131,32 @@ class Rematcher:
         # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling.
         self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None]] = {}
 
-    async def run(self, wakeup: Wakeup) -> None:
+    async def run(self, wakeup: Wakeup, catching_up: Callable[[], bool] = lambda: False) -> None:
         """Re-match for as long as the worker runs: a round as soon as there is work, otherwise sleep
-        until the next scope ripens or ingestion rings."""
+        until the next scope ripens or ingestion rings.
+
+        While ingestion is catching up (``catching_up``: its last batch was full, more is waiting), rounds
+        wait, for at most ``CATCH_UP_PATIENCE_SECONDS`` at a stretch: proposals computed from a store
+        that is still filling are soon outdated, and ingestion needs the CPU. Under a steady stream
+        batches are small and rounds run as soon as scopes ripen."""
+        clock = asyncio.get_running_loop().time
+        deferring_since: float | None = None
         while True:
             try:
+                if not catching_up():
+                    deferring_since = None
+                else:
+                    deferring_since = clock() if deferring_since is None else deferring_since
+                    patience_left = deferring_since + CATCH_UP_PATIENCE_SECONDS - clock()
+                    if patience_left > 0:
+                        await wakeup.wait(min(patience_left, IDLE_SECONDS))
+                        continue
                 wait = await retry_while_unavailable(self.seconds_until_work)
                 if wait is None or wait > 0:
                     await wakeup.wait(IDLE_SECONDS if wait is None else min(wait, IDLE_SECONDS))
                     continue
                 done = await retry_while_unavailable(self.round)
+                deferring_since = None
                 if done.issued:
                     log.info("issued %d proposals", done.issued)
                 if not done.scopes:

@@ -209,3 +209,41 @@ async def test_the_running_rematcher_waits_for_a_scope_to_ripen_then_proposes_wi
                              workplace) == 2
     assert 0.5 <= waited < 5
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+async def test_while_ingestion_catches_up_rounds_wait_for_the_patience_to_run_out(db, pool, monkeypatch):
+    import asyncio
+
+    from tillid.streams import rematcher as module
+    from tillid.streams.wakeup import Wakeup
+
+    monkeypatch.setattr(module, "CATCH_UP_PATIENCE_SECONDS", 3.0)
+    monkeypatch.setattr(module, "CLAIM_LIMIT", 2)  # one round cannot do it all
+    catching_up = [True]
+    wakeup = Wakeup()
+    await load_demo(db)
+    allocation_scopes = "SELECT count(*) FROM dirty_scopes WHERE scope_kind <> 'upskilling'"
+    before = await db.fetchval(allocation_scopes)
+    clock = asyncio.get_running_loop().time
+    started = clock()
+    task = asyncio.create_task(Rematcher(pool, debounce_seconds=0).run(wakeup, catching_up=lambda: catching_up[0]))
+    try:
+        await asyncio.sleep(1.5)
+        wakeup.ring()
+        while_patient = await db.fetchval(allocation_scopes)
+        while await db.fetchval(allocation_scopes) == before and clock() - started < 20:
+            await asyncio.sleep(0.05)
+        first_round_after = clock() - started
+        after_first = await db.fetchval(allocation_scopes)
+        catching_up[0] = False
+        wakeup.ring()
+        for _ in range(600):
+            if not await db.fetchval("SELECT count(*) FROM dirty_scopes"):
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert while_patient == before > 2
+    assert 3.0 <= first_round_after < 10 and after_first == before - 2
+    assert await db.fetchval("SELECT count(*) FROM dirty_scopes") == 0
