@@ -6,7 +6,9 @@ and settled first. Then a background producer streams CompetenceAssessed
 events for other workplaces at --rate events/s while, once a second, a probe
 TaskDemandChanged changes the demand of one task at one probe workplace. The
 latency of a probe is the time from sending it to receiving the
-ProposalIssued whose explanation names the probe's event id.
+ProposalIssued whose explanation names the probe's event id. Each answered
+probe is also split into stages from the store's timestamps (applied, proposal
+written to the outbox, relayed, received).
 
     .venv/bin/python -m bench.latency [--scale 0.1] [--rate 2000] [--probes 20]
 """

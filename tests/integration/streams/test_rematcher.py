@@ -46,6 +46,28 @@ async def settle(pool, db) -> int:
     raise AssertionError("the re-matcher did not settle")
 
 
+async def pending(db) -> list[tuple[str, str, str]]:
+    return [(r["kind"], r["scope"], r["fingerprint"]) for r in await db.fetch(
+        "SELECT * FROM proposals WHERE status = 'pending' ORDER BY kind, scope, committee_id")]
+
+
+async def settled_elsewhere(postgres_server, database_url, name: str, read):
+    """The demo loaded into a fresh database ``name`` and settled; returns ``await read(connection)``."""
+    admin = await asyncpg.connect(postgres_server.url)
+    await admin.execute(f"CREATE DATABASE {name} TEMPLATE tillid_template")
+    await admin.close()
+    url = database_url.rsplit("/", 1)[0] + f"/{name}"
+    conn = await asyncpg.connect(url)
+    conn_pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
+    try:
+        await load_demo(conn)
+        await settle(conn_pool, conn)
+        return await read(conn)
+    finally:
+        await conn_pool.close()
+        await conn.close()
+
+
 async def test_demo_data_gives_proposals_of_every_kind_and_nothing_twice(db, pool):
     await load_demo(db)
     issued = await settle(pool, db)
@@ -80,20 +102,8 @@ async def test_same_input_gives_the_same_proposals(postgres_server, database_url
     first = [(r["proposal_id"], r["fingerprint"], r["summary_en"]) for r in await proposals(await_first)]
     await await_first.close()
 
-    admin = await asyncpg.connect(postgres_server.url)
-    await admin.execute("CREATE DATABASE rematch_again TEMPLATE tillid_template")
-    await admin.close()
-    other_url = database_url.rsplit("/", 1)[0] + "/rematch_again"
-    other = await asyncpg.connect(other_url)
-    other_pool = await asyncpg.create_pool(other_url, min_size=1, max_size=2)
-    try:
-        await load_demo(other)
-        await settle(other_pool, other)
-        second = [(r["proposal_id"], r["fingerprint"], r["summary_en"]) for r in await proposals(other)]
-    finally:
-        await other_pool.close()
-        await other.close()
-    assert first == second and first
+    second = await settled_elsewhere(postgres_server, database_url, "rematch_again", proposals)
+    assert first == [(r["proposal_id"], r["fingerprint"], r["summary_en"]) for r in second] and first
 
 
 async def test_debounce_waits_for_a_quiet_scope(db, pool):
@@ -139,24 +149,10 @@ async def test_upskilling_waits_while_allocations_are_ripe_and_settles_to_the_sa
             break
         await rematcher.round()
     assert await db.fetchval("SELECT count(*) FROM dirty_scopes") == 0
-    limited = [(r["kind"], r["scope"], r["fingerprint"]) for r in await db.fetch(
-        "SELECT * FROM proposals WHERE status = 'pending' ORDER BY kind, scope, committee_id")]
+    limited = await pending(db)
 
     monkeypatch.setattr(module, "CLAIM_LIMIT", 200)
-    admin = await asyncpg.connect(postgres_server.url)
-    await admin.execute("CREATE DATABASE rematch_unlimited TEMPLATE tillid_template")
-    await admin.close()
-    other_url = database_url.rsplit("/", 1)[0] + "/rematch_unlimited"
-    other = await asyncpg.connect(other_url)
-    other_pool = await asyncpg.create_pool(other_url, min_size=1, max_size=2)
-    try:
-        await load_demo(other)
-        await settle(other_pool, other)
-        unlimited = [(r["kind"], r["scope"], r["fingerprint"]) for r in await other.fetch(
-            "SELECT * FROM proposals WHERE status = 'pending' ORDER BY kind, scope, committee_id")]
-    finally:
-        await other_pool.close()
-        await other.close()
+    unlimited = await settled_elsewhere(postgres_server, database_url, "rematch_unlimited", pending)
     assert limited == unlimited and {k for k, _, _ in limited} >= {"leon_allocation", "upskilling_path"}
 
 
