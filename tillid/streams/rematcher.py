@@ -261,7 +261,10 @@ class Rematcher:
             done += Round(1, issued)
 
     async def _upskill(self, claim: Claim) -> int:
-        allocated = self._allocated.pop(claim.scope_id, None) or await self._allocation_of(claim)
+        allocated = self._allocated.pop(claim.scope_id, None)
+        if allocated is None or not set(claim.event_ids) <= set(allocated[0].source_events):
+            # Not allocated here, or marked again since by another worker: this snapshot is not the latest.
+            allocated = await self._allocation_of(claim)
         if allocated is None:
             return 0
         snapshot, result = allocated

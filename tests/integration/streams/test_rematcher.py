@@ -243,3 +243,21 @@ async def test_while_ingestion_catches_up_rounds_wait_for_the_patience_to_run_ou
     assert while_patient == before > 2
     assert 3.0 <= first_round_after < 10 and after_first == before - 2
     assert await db.fetchval("SELECT count(*) FROM dirty_scopes") == 0
+
+
+async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_workplace_since(db, pool):
+    await load_demo(db)
+    await settle(pool, db)
+    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
+                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    rematcher = Rematcher(pool, debounce_seconds=0)
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, '{ev-a}')",
+                     workplace)
+    await rematcher._allocation_round()  # this worker allocates the workplace and keeps its snapshot
+    # Meanwhile everyone there left, and another worker allocated the workplace again and marked it.
+    await db.execute("UPDATE employees SET left_on = '2026-12-01' WHERE workplace_id = $1", workplace)
+    await db.execute("""UPDATE dirty_scopes SET event_ids = event_ids || '{ev-b}'::text[], version = version + 1
+                        WHERE scope_kind = 'upskilling' AND scope_id = $1""", workplace)
+    await rematcher._upskilling_round()
+    assert await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
+                             "ORDER BY created_at DESC LIMIT 1", workplace) == "withdrawn"
