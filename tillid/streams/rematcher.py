@@ -135,10 +135,10 @@ class Rematcher:
         """Re-match for as long as the worker runs: a round as soon as there is work, otherwise sleep
         until the next scope ripens or ingestion rings.
 
-        While ingestion is catching up (``catching_up``: its last batch was full, more is waiting), rounds
-        wait, for at most ``CATCH_UP_PATIENCE_SECONDS`` at a stretch: proposals computed from a store
-        that is still filling are soon outdated, and ingestion needs the CPU. Under a steady stream
-        batches are small and rounds run as soon as scopes ripen."""
+        While ingestion is catching up (``catching_up``: more than a batch is waiting on the broker),
+        rounds wait, for at most ``CATCH_UP_PATIENCE_SECONDS`` at a stretch: proposals computed from a
+        store that is still filling are soon outdated, and ingestion needs the CPU. Under a steady
+        stream the backlog is small and rounds run as soon as scopes ripen."""
         clock = asyncio.get_running_loop().time
         deferring_since: float | None = None
         while True:
