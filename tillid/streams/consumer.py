@@ -130,29 +130,23 @@ class BatchConsumer:
 
     async def _backlog(self) -> int:
         """Records on the broker this worker has not read yet, as far as the last fetches know."""
-        behind = 0
-        for tp in self.consumer.assignment():
-            highwater = self.consumer.highwater(tp)
-            if highwater is not None:
-                try:
-                    behind += max(0, highwater - await self.consumer.position(tp))
-                except IllegalStateError:
-                    pass  # revoked by a rebalance meanwhile
-        return behind
+        return sum([await self._unread(tp) or 0 for tp in self.consumer.assignment()])
 
     async def _lagging(self, topic: str) -> list[TopicPartition]:
         """This worker's partitions of ``topic`` with records not yet read, as far as the last fetch knows;
         a partition not fetched yet (no highwater known) may have some."""
-        lagging = []
-        for tp in self.consumer.assignment():
-            if tp.topic == topic:
-                highwater = self.consumer.highwater(tp)
-                try:
-                    if highwater is None or await self.consumer.position(tp) < highwater:
-                        lagging.append(tp)
-                except IllegalStateError:
-                    pass  # revoked by a rebalance meanwhile
-        return lagging
+        return [tp for tp in self.consumer.assignment() if tp.topic == topic and await self._unread(tp) != 0]
+
+    async def _unread(self, tp: TopicPartition) -> int | None:
+        """Records of ``tp`` not read yet: None when no fetch has told the highwater yet, 0 when the
+        partition was revoked by a rebalance meanwhile."""
+        highwater = self.consumer.highwater(tp)
+        if highwater is None:
+            return None
+        try:
+            return max(0, highwater - await self.consumer.position(tp))
+        except IllegalStateError:
+            return 0
 
     async def _prepare(self, messages: list[RawMessage]) -> Prepared:
         """Decode in slices, yielding between them, so that the batch in flight gets its turns on the

@@ -6,8 +6,8 @@ they were being solved. Solving calls the same ``solve`` functions as
 `tillid solve` (contracts/solvers.md).
 
 A round has two parts. Allocations first: every ripe workplace, organisation
-and rotation scope, oldest first, LEON solved and issued one workplace after
-the other. Each solved workplace is then marked for upskilling (scope kind
+and rotation scope, oldest first, LEON solved and issued a few workplaces at
+a time. Each solved workplace is then marked for upskilling (scope kind
 ``upskilling``), and those paths, the slower and less urgent part, are worked
 out one workplace at a time for as long as no allocation scope is ripe: a new
 event's LEON proposal waits behind at most one upskilling solve, and behind
@@ -34,7 +34,7 @@ from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_ins
 from tillid.errors import PoisonError
 from tillid.store import snapshots
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
-from tillid.store.projection.projector import MAX_CAUSES
+from tillid.store.projection.projector import mark_dirty
 from tillid.store.proposals import issue_proposal, withdraw_pending
 from tillid.streams.wakeup import Wakeup
 
@@ -53,6 +53,8 @@ IDLE_SECONDS = 1.0
 CATCH_UP_PATIENCE_SECONDS = 30.0
 # After a round that found nothing to claim (another worker was quicker, or a row was locked).
 EMPTY_ROUND_PAUSE_SECONDS = 0.05
+# Not claimed, or claimed by a worker that has not finished within STALE_CLAIM_SECONDS ($2): gone.
+_UNCLAIMED = "(claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))"
 
 
 @dataclass(frozen=True)
@@ -181,15 +183,11 @@ class Rematcher:
         """How long until the next round has something to do (0 or less: now); None when nothing is dirty."""
         async with transient_as_unavailable():
             async with self.pool.acquire() as conn:
+                # Upskilling marks are due at once; allocation scopes once they have waited the debounce time.
                 return await conn.fetchval(
-                    """SELECT extract(epoch FROM min(since) - now())::float8 + $1 FROM dirty_scopes
-                       WHERE scope_kind <> $3
-                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))
-                       UNION ALL
-                       SELECT extract(epoch FROM min(since) - now())::float8 FROM dirty_scopes
-                       WHERE scope_kind = $3
-                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))
-                       ORDER BY 1 NULLS LAST LIMIT 1""",
+                    f"""SELECT extract(epoch FROM min(since + make_interval(
+                                   secs => CASE WHEN scope_kind = $3 THEN 0 ELSE $1::float8 END)) - now())::float8
+                        FROM dirty_scopes WHERE {_UNCLAIMED}""",
                     self.debounce, STALE_CLAIM_SECONDS, UPSKILLING)
 
     async def _cached(self, kind: str, workplace: str, inputs, propose, arguments, nothing):
@@ -293,43 +291,33 @@ class Rematcher:
 
     async def _claim(self) -> list[Claim]:
         """Ripe allocation scopes (dirty for at least the debounce time), oldest first."""
-        async with self.pool.acquire() as conn:
-            rows = await conn.fetch(
-                """UPDATE dirty_scopes d SET claimed_at = now() FROM (
-                       SELECT scope_kind, scope_id FROM dirty_scopes
-                       WHERE scope_kind <> $4 AND since < now() - make_interval(secs => $1)
-                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))
-                       ORDER BY since LIMIT $3 FOR UPDATE SKIP LOCKED) c
-                   WHERE d.scope_kind = c.scope_kind AND d.scope_id = c.scope_id
-                   RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids, d.since""",
-                self.debounce, STALE_CLAIM_SECONDS, CLAIM_LIMIT, UPSKILLING)
-        claims = [Claim(r["scope_kind"], r["scope_id"], r["version"], tuple(r["event_ids"]), r["since"]) for r in rows]
-        return sorted(claims, key=lambda c: (c.since, c.kind, c.scope_id))
+        return await self._claim_scopes(upskilling=False, older_than=self.debounce, limit=CLAIM_LIMIT)
 
     async def _claim_upskilling(self) -> Claim | None:
+        claims = await self._claim_scopes(upskilling=True, older_than=0, limit=1)
+        return claims[0] if claims else None
+
+    async def _claim_scopes(self, *, upskilling: bool, older_than: float, limit: int) -> list[Claim]:
         async with self.pool.acquire() as conn:
-            row = await conn.fetchrow(
-                """UPDATE dirty_scopes d SET claimed_at = now() FROM (
-                       SELECT scope_kind, scope_id FROM dirty_scopes
-                       WHERE scope_kind = $2
-                         AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $1))
-                       ORDER BY since, scope_id LIMIT 1 FOR UPDATE SKIP LOCKED) c
-                   WHERE d.scope_kind = c.scope_kind AND d.scope_id = c.scope_id
-                   RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids, d.since""",
-                STALE_CLAIM_SECONDS, UPSKILLING)
-        return None if row is None else Claim(row["scope_kind"], row["scope_id"], row["version"],
-                                              tuple(row["event_ids"]), row["since"])
+            rows = await conn.fetch(
+                f"""UPDATE dirty_scopes d SET claimed_at = now() FROM (
+                        SELECT scope_kind, scope_id FROM dirty_scopes
+                        WHERE (scope_kind = $4) = $5 AND since < now() - make_interval(secs => $1) AND {_UNCLAIMED}
+                        ORDER BY since, scope_kind, scope_id LIMIT $3 FOR UPDATE SKIP LOCKED) c
+                    WHERE d.scope_kind = c.scope_kind AND d.scope_id = c.scope_id
+                    RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids, d.since""",
+                older_than, STALE_CLAIM_SECONDS, limit, UPSKILLING, upskilling)
+        claims = [Claim(r["scope_kind"], r["scope_id"], r["version"], tuple(r["event_ids"]), r["since"]) for r in rows]
+        return sorted(claims, key=lambda c: (c.since, c.kind, c.scope_id))
 
     async def _waiting(self) -> tuple[bool, bool]:
         """Whether an allocation scope is ripe, and whether an upskilling mark is overdue."""
         async with self.pool.acquire() as conn:
             row = await conn.fetchrow(
-                """SELECT EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind <> $3
-                           AND since < now() - make_interval(secs => $1)
-                           AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))),
-                          EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind = $3
-                           AND since < now() - make_interval(secs => $4)
-                           AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2)))""",
+                f"""SELECT EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind <> $3
+                            AND since < now() - make_interval(secs => $1) AND {_UNCLAIMED}),
+                           EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind = $3
+                            AND since < now() - make_interval(secs => $4) AND {_UNCLAIMED})""",
                 self.debounce, STALE_CLAIM_SECONDS, UPSKILLING, UPSKILLING_PATIENCE_SECONDS)
         return row[0], row[1]
 
@@ -351,14 +339,8 @@ class Rematcher:
         return {w: tuple(dict.fromkeys(ids)) for w, ids in causes.items()}
 
     async def _mark_for_upskilling(self, workplaces: dict[str, tuple[str, ...]]) -> None:
-        if workplaces:
-            async with self.pool.acquire() as conn:
-                await conn.executemany(
-                    """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ($1, $2, $3)
-                       ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
-                           event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
-                               greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $4 + 1):]""",
-                    [(UPSKILLING, w, list(ids)[-MAX_CAUSES:], MAX_CAUSES) for w, ids in workplaces.items()])
+        async with self.pool.acquire() as conn:
+            await mark_dirty(conn, {(UPSKILLING, w): ids for w, ids in workplaces.items()})
 
     async def _issue(self, drafts: list[ProposalDraft]) -> int:
         issued = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import asyncpg
 import orjson
@@ -247,6 +247,12 @@ async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
             add("organisation", row["organisation_id"], ctx.all_organisations)
     if ctx.rotation:
         add("rotation", "all", ctx.rotation)
+    await mark_dirty(conn, causes)
+
+
+async def mark_dirty(conn, causes: Mapping[tuple[str, str], Iterable[str]]) -> None:
+    """Mark scopes (kind, id) dirty with the ids of events that touched them: a new cause bumps the
+    version (a re-matcher holding the scope keeps it dirty) and the latest MAX_CAUSES ids are kept."""
     if causes:
         await conn.execute(
             """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids)
