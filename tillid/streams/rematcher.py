@@ -130,8 +130,10 @@ class Rematcher:
         # Per workplace and kind: the digest of the last solver input and its outcome. An event that
         # changes nothing the solver sees (a skill no task asks for) then costs a snapshot, not a solve.
         self._last: dict[tuple[str, str], tuple[bytes, object]] = {}
-        # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling.
-        self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None]] = {}
+        # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling,
+        # and the version of the upskilling mark it set (another worker's mark since bumps it).
+        self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None, int]] = {}
+        self._solved: dict[str, tuple[WorkplaceSnapshot, dict | None]] = {}
 
     async def run(self, wakeup: Wakeup, catching_up: Callable[[], bool] = lambda: False) -> None:
         """Re-match for as long as the worker runs: a round as soon as there is work, otherwise sleep
@@ -204,6 +206,7 @@ class Rematcher:
         if not claims:
             return Round()
         workplaces = await self._workplaces_of(claims)
+        self._solved.clear()  # what a failed round left
         async with self.pool.acquire() as conn:
             facts = await snapshots.RoundFacts.read(conn)
         # A few workplaces at a time, in claim order: one's snapshot and issue wait on PostgreSQL while
@@ -215,7 +218,10 @@ class Rematcher:
                 return await self._allocate(workplace, causes, facts)
 
         issued = sum(await asyncio.gather(*(allocate(w, causes) for w, causes in workplaces.items())))
-        await self._mark_for_upskilling(workplaces)
+        marks = await self._mark_for_upskilling(workplaces)
+        for workplace, (snapshot, result) in self._solved.items():
+            self._allocated[workplace] = (snapshot, result, marks[(UPSKILLING, workplace)])
+        self._solved.clear()
         if any(c.kind == "rotation" for c in claims):
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
             async with self.pool.acquire() as conn:
@@ -235,7 +241,7 @@ class Rematcher:
         instance = leon_instance(snapshot)
         (drafts, result), unchanged = await self._cached(
             "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance), ([], None))
-        self._allocated[workplace] = (snapshot, result)
+        self._solved[workplace] = (snapshot, result)
         if unchanged:
             return 0
         issued = await self._issue(drafts)
@@ -259,9 +265,10 @@ class Rematcher:
             done += Round(1, issued)
 
     async def _upskill(self, claim: Claim) -> int:
-        allocated = self._allocated.pop(claim.scope_id, None)
-        if allocated is None or not set(claim.event_ids) <= set(allocated[0].source_events):
-            # Not allocated here, or marked again since by another worker: this snapshot is not the latest.
+        kept = self._allocated.pop(claim.scope_id, None)
+        if kept is not None and kept[2] == claim.version:
+            allocated = kept[:2]
+        else:  # not allocated here, or marked again since by another worker: not the latest snapshot
             allocated = await self._allocation_of(claim)
         if allocated is None:
             return 0
@@ -338,9 +345,9 @@ class Rematcher:
                     causes.setdefault(workplace, []).extend(claim.event_ids)
         return {w: tuple(dict.fromkeys(ids)) for w, ids in causes.items()}
 
-    async def _mark_for_upskilling(self, workplaces: dict[str, tuple[str, ...]]) -> None:
+    async def _mark_for_upskilling(self, workplaces: dict[str, tuple[str, ...]]) -> dict[tuple[str, str], int]:
         async with self.pool.acquire() as conn:
-            await mark_dirty(conn, {(UPSKILLING, w): ids for w, ids in workplaces.items()})
+            return await mark_dirty(conn, {(UPSKILLING, w): ids for w, ids in workplaces.items()})
 
     async def _issue(self, drafts: list[ProposalDraft]) -> int:
         issued = 0

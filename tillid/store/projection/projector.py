@@ -250,17 +250,21 @@ async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
     await mark_dirty(conn, causes)
 
 
-async def mark_dirty(conn, causes: Mapping[tuple[str, str], Iterable[str]]) -> None:
+async def mark_dirty(conn, causes: Mapping[tuple[str, str], Iterable[str]]) -> dict[tuple[str, str], int]:
     """Mark scopes (kind, id) dirty with the ids of events that touched them: a new cause bumps the
-    version (a re-matcher holding the scope keeps it dirty) and the latest MAX_CAUSES ids are kept."""
-    if causes:
-        await conn.execute(
-            """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids)
-               SELECT scope_kind, scope_id, ARRAY(SELECT json_array_elements_text(event_ids))
-               FROM json_to_recordset($1::json) AS r(scope_kind text, scope_id text, event_ids json)
-               ORDER BY scope_kind, scope_id
-               ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
-                   event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
-                       greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $2 + 1):]""",
-            orjson.dumps([{"scope_kind": kind, "scope_id": scope_id, "event_ids": sorted(ids)[:MAX_CAUSES]}
-                          for (kind, scope_id), ids in sorted(causes.items())]).decode(), MAX_CAUSES)
+    version (a re-matcher holding the scope keeps it dirty) and the latest MAX_CAUSES ids are kept.
+    Returns each scope's version now."""
+    if not causes:
+        return {}
+    rows = await conn.fetch(
+        """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids)
+           SELECT scope_kind, scope_id, ARRAY(SELECT json_array_elements_text(event_ids))
+           FROM json_to_recordset($1::json) AS r(scope_kind text, scope_id text, event_ids json)
+           ORDER BY scope_kind, scope_id
+           ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
+               event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
+                   greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $2 + 1):]
+           RETURNING scope_kind, scope_id, version""",
+        orjson.dumps([{"scope_kind": kind, "scope_id": scope_id, "event_ids": sorted(ids)[:MAX_CAUSES]}
+                      for (kind, scope_id), ids in sorted(causes.items())]).decode(), MAX_CAUSES)
+    return {(r["scope_kind"], r["scope_id"]): r["version"] for r in rows}
