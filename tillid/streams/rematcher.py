@@ -34,7 +34,7 @@ from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_ins
 from tillid.errors import PoisonError
 from tillid.store import snapshots
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
-from tillid.store.projection.projector import mark_dirty
+from tillid.store.projection.projector import MAX_CAUSES, mark_dirty
 from tillid.store.proposals import issue_proposal, withdraw_pending
 from tillid.streams.wakeup import Wakeup
 
@@ -53,6 +53,8 @@ IDLE_SECONDS = 1.0
 CATCH_UP_PATIENCE_SECONDS = 30.0
 # After a round that found nothing to claim (another worker was quicker, or a row was locked).
 EMPTY_ROUND_PAUSE_SECONDS = 0.05
+# Causes kept per workplace for ``_upskill``'s check; forgetting older ones only costs a fresh snapshot.
+_KEPT_CAUSES = 4 * MAX_CAUSES
 # Not claimed, or claimed by a worker that has not finished within STALE_CLAIM_SECONDS ($2): gone.
 _UNCLAIMED = "(claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))"
 
@@ -131,9 +133,8 @@ class Rematcher:
         # changes nothing the solver sees (a skill no task asks for) then costs a snapshot, not a solve.
         self._last: dict[tuple[str, str], tuple[bytes, object]] = {}
         # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling,
-        # and the version of the upskilling mark it set (another worker's mark since bumps it).
-        self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None, int]] = {}
-        self._solved: dict[str, tuple[WorkplaceSnapshot, dict | None]] = {}
+        # and the causes this worker has put into the workplace's upskilling mark (see ``_upskill``).
+        self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None, tuple[str, ...]]] = {}
 
     async def run(self, wakeup: Wakeup, catching_up: Callable[[], bool] = lambda: False) -> None:
         """Re-match for as long as the worker runs: a round as soon as there is work, otherwise sleep
@@ -206,22 +207,26 @@ class Rematcher:
         if not claims:
             return Round()
         workplaces = await self._workplaces_of(claims)
-        self._solved.clear()  # what a failed round left
         async with self.pool.acquire() as conn:
             facts = await snapshots.RoundFacts.read(conn)
         # A few workplaces at a time, in claim order: one's snapshot and issue wait on PostgreSQL while
         # another's solve has the CPU. Each workplace's own steps stay in order.
         gate = asyncio.Semaphore(ALLOCATION_CONCURRENCY)
 
-        async def allocate(workplace: str, causes: tuple[str, ...]) -> int:
+        async def allocate(workplace: str, causes: tuple[str, ...]):
             async with gate:
                 return await self._allocate(workplace, causes, facts)
 
-        issued = sum(await asyncio.gather(*(allocate(w, causes) for w, causes in workplaces.items())))
+        allocated = await asyncio.gather(*(allocate(w, causes) for w, causes in workplaces.items()))
+        issued = sum(n for n, _ in allocated)
         marks = await self._mark_for_upskilling(workplaces)
-        for workplace, (snapshot, result) in self._solved.items():
-            self._allocated[workplace] = (snapshot, result, marks[(UPSKILLING, workplace)])
-        self._solved.clear()
+        for (workplace, causes), (_, solved) in zip(workplaces.items(), allocated):
+            kept = self._allocated.pop(workplace, None)
+            if solved is not None:
+                # Version 1: the mark is new, so it holds this round's causes only; otherwise it may still
+                # hold causes this worker marked before (reflected in this newer snapshot too).
+                marked = causes if marks[(UPSKILLING, workplace)] == 1 or kept is None else kept[2] + causes
+                self._allocated[workplace] = (*solved, tuple(dict.fromkeys(marked))[-_KEPT_CAUSES:])
         if any(c.kind == "rotation" for c in claims):
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
             async with self.pool.acquire() as conn:
@@ -232,21 +237,22 @@ class Rematcher:
         await self._release(claims)
         return Round(len(claims), issued)
 
-    async def _allocate(self, workplace: str, causes: tuple[str, ...], facts: snapshots.RoundFacts) -> int:
-        """The LEON proposal of one workplace, issued when it differs from the last one."""
+    async def _allocate(self, workplace: str, causes: tuple[str, ...], facts: snapshots.RoundFacts
+                        ) -> tuple[int, tuple[WorkplaceSnapshot, dict | None] | None]:
+        """The LEON proposal of one workplace, issued when it differs from the last one; returns the proposals
+        issued, and the snapshot and LEON result (None if the workplace is gone)."""
         async with self.pool.acquire() as conn:
             snapshot = await snapshots.workplace_snapshot(conn, workplace, causes, facts)
         if snapshot is None:
-            return 0
+            return 0, None
         instance = leon_instance(snapshot)
         (drafts, result), unchanged = await self._cached(
             "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance), ([], None))
-        self._solved[workplace] = (snapshot, result)
         if unchanged:
-            return 0
+            return 0, (snapshot, result)
         issued = await self._issue(drafts)
         await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
-        return issued
+        return issued, (snapshot, result)
 
     async def _upskilling_round(self) -> Round:
         """Upskilling paths one workplace at a time while no allocation scope is ripe. While one is, a mark
@@ -265,10 +271,15 @@ class Rematcher:
             done += Round(1, issued)
 
     async def _upskill(self, claim: Claim) -> int:
+        # The kept snapshot will do if every cause in the mark is one this worker marked: each was in the
+        # store when this worker took a snapshot, and the kept one is its latest. A cause another worker
+        # marked may be newer than it, whichever mark came first; and a mark's version tells nothing once
+        # its row was worked out and deleted, since a new row starts again at version 1. A mark with no
+        # causes tells nothing, and a full one (MAX_CAUSES) may have dropped another worker's older causes.
         kept = self._allocated.pop(claim.scope_id, None)
-        if kept is not None and kept[2] == claim.version:
+        if kept is not None and 0 < len(claim.event_ids) < MAX_CAUSES and set(claim.event_ids) <= set(kept[2]):
             allocated = kept[:2]
-        else:  # not allocated here, or marked again since by another worker: not the latest snapshot
+        else:  # not allocated here, or marked by another worker too: maybe not the latest snapshot
             allocated = await self._allocation_of(claim)
         if allocated is None:
             return 0

@@ -261,3 +261,69 @@ async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_
     await rematcher._upskilling_round()
     assert await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
                              "ORDER BY created_at DESC LIMIT 1", workplace) == "withdrawn"
+
+
+async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_workplace_afresh(db, pool):
+    await load_demo(db)
+    await settle(pool, db)
+    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
+                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    rematcher = Rematcher(pool, debounce_seconds=0)
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, '{ev-a}')",
+                     workplace)
+    await rematcher._allocation_round()  # this worker allocates the workplace and keeps its snapshot (mark version 1)
+    # Another worker claimed that mark and worked it out (the row is gone); then everyone there left, and it
+    # allocated the workplace again and marked it: a new row, whose version starts at 1 again.
+    await db.execute("DELETE FROM dirty_scopes WHERE scope_kind = 'upskilling' AND scope_id = $1", workplace)
+    await db.execute("UPDATE employees SET left_on = '2026-12-01' WHERE workplace_id = $1", workplace)
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('upskilling', $1, '{ev-b}')",
+                     workplace)
+    await rematcher._upskilling_round()
+    assert await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
+                             "ORDER BY created_at DESC LIMIT 1", workplace) == "withdrawn"
+
+
+async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_workplace_just_before(db, pool):
+    await load_demo(db)
+    await settle(pool, db)
+    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
+                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    rematcher = Rematcher(pool, debounce_seconds=0)
+    mark = rematcher._mark_for_upskilling
+
+    async def another_worker_first(workplaces):
+        # After this worker's snapshot and before its mark, everyone there left, and another worker
+        # allocated the workplace from a later snapshot and marked it: this worker's mark comes last.
+        await db.execute("UPDATE employees SET left_on = '2026-12-01' WHERE workplace_id = $1", workplace)
+        await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) "
+                         "VALUES ('upskilling', $1, '{ev-b}')", workplace)
+        return await mark(workplaces)
+
+    rematcher._mark_for_upskilling = another_worker_first
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, '{ev-a}')",
+                     workplace)
+    await rematcher._allocation_round()
+    await rematcher._upskilling_round()
+    assert await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
+                             "ORDER BY created_at DESC LIMIT 1", workplace) == "withdrawn"
+
+
+async def test_upskilling_uses_the_kept_snapshot_when_the_mark_gathered_this_workers_allocations(db, pool):
+    await load_demo(db)
+    await settle(pool, db)
+    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
+                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    rematcher = Rematcher(pool, debounce_seconds=0)
+    for cause in ("ev-a", "ev-b"):  # two allocations before the upskilling mark gets its turn
+        await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, $2)",
+                         workplace, [cause])
+        await rematcher._allocation_round()
+    assert await db.fetchval("SELECT event_ids FROM dirty_scopes WHERE scope_kind = 'upskilling' AND scope_id = $1",
+                             workplace) == ["ev-a", "ev-b"]
+
+    async def no_fresh_snapshot(claim):
+        raise AssertionError(f"read {claim.scope_id} again")
+
+    rematcher._allocation_of = no_fresh_snapshot
+    await rematcher._upskilling_round()
+    assert not await db.fetchval("SELECT count(*) FROM dirty_scopes")
