@@ -282,8 +282,16 @@ async def test_second_worker_joining_mid_stream_shares_partitions_without_loss_o
     try:
         started = await wait_until(settings.database_url, PROCESSED, lambda n: n >= 500, APPLY_TIMEOUT)
         assert started >= 500, first.log()[-3000:]
-        publisher = publish_slowly(settings, small_stream.messages[third:], seconds=15)
+        # The rest in two halves: the second worker joins while the first is being published, and the
+        # second waits for it to hold partitions (loading the skill mapper and the rebalance take it ten
+        # to twenty seconds on a loaded machine), so that events still flow once it has joined.
+        rest = small_stream.messages[third:]
+        publisher = publish_slowly(settings, rest[:len(rest) // 2], seconds=10)
         second.start()
+        joined = await _wait_for_log(second, "assigned partitions: ", APPLY_TIMEOUT)
+        assert joined, second.log()[-3000:]
+        await asyncio.to_thread(publisher.join, 60)
+        publisher = publish_slowly(settings, rest[len(rest) // 2:], seconds=10)
         await asyncio.to_thread(publisher.join, 60)
         await small_stream.finish(settings, first, second)
         assert first.process.poll() is None and second.process.poll() is None
