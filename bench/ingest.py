@@ -14,7 +14,10 @@ Then, in the same run:
 
 Both rates are events over the time from the first message read (first event
 applied) to the last; the worker's start-up (group join, migration, skill
-mapper index) is not counted, nor is the consumer's.
+mapper index) is not counted, nor is the consumer's. Over the same span the
+CPU time of the worker, of PostgreSQL (the server and its backends) and of the
+broker is measured (psutil), in microseconds per event: on two cores shared by
+all three, their sum bounds the rate, and says where the time goes.
 
 Run: ``.venv/bin/python -m bench.ingest [--scale 0.1] [--throwaway]``
 (full size: ``--scale 1``, 143,636 events).
@@ -34,6 +37,7 @@ import uuid
 from pathlib import Path
 
 import asyncpg
+import psutil
 
 from tillid.competence.demo import generate_events
 from tillid.competence.events import Keyer, encode, validate
@@ -108,31 +112,39 @@ def faust_only(settings: Settings, expected: int, timeout: float) -> float:
 
 
 async def worker_ingest(settings: Settings, expected: int, log_path: Path, timeout: float,
-                        profile: Path | None = None) -> tuple[float, float]:
-    """(seconds by polling, seconds by processed_at) from the first event applied to the last."""
+                        cpu_roots: dict[str, int], profile: Path | None = None,
+                        ) -> tuple[float, float, dict[str, float]]:
+    """(seconds by polling, seconds by processed_at, CPU seconds per process tree) from the first
+    event applied to the last."""
     env = {**os.environ, **settings.as_env(), "TILLID_LOG_LEVEL": "info"}
     with open(log_path, "ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "tillid", "worker"], env=env, stdout=log,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    meter = CpuMeter({"worker": process.pid, **cpu_roots})
+    cpu: dict[str, float] = {}
     first = last = None
     sampler = None
     deadline = time.monotonic() + timeout
+    poll = _Poll(settings.database_url)
     try:
         while time.monotonic() < deadline:
-            count = await _processed(settings.database_url)
+            count = await poll.processed()
             now = time.perf_counter()
             if count and first is None:
                 first = now
+                meter.begin()
                 if profile is not None:
                     sampler = subprocess.Popen([_py_spy(), "record", "--pid", str(process.pid), "--format", "raw",
                                                 "--rate", "200", "--output", str(profile), "--nonblocking"],
                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if count >= expected:
                 last = now
+                cpu = meter.used()
                 break
             if process.poll() is not None:
                 raise RuntimeError(f"the worker stopped with status {process.returncode}; see {log_path}")
             await asyncio.sleep(0.05)
+        await poll.close()
         if last is None:
             raise RuntimeError(f"the worker applied {count} of {expected} events in {timeout:.0f} s")
         conn = await asyncpg.connect(settings.database_url)
@@ -151,24 +163,77 @@ async def worker_ingest(settings: Settings, expected: int, log_path: Path, timeo
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    return last - first, float(span)
+    return last - first, float(span), cpu
+
+
+class CpuMeter:
+    """CPU seconds (user + system) used by process trees, between two readings.
+
+    A tree is its root and the children alive at the reading: PostgreSQL's
+    backends live as long as the worker's pool, so they are all counted."""
+
+    def __init__(self, roots: dict[str, int]) -> None:
+        self.roots = roots
+        self.start: dict[str, float] = {}
+
+    def reading(self) -> dict[str, float]:
+        return {name: _tree_cpu(pid) for name, pid in self.roots.items()}
+
+    def begin(self) -> None:
+        self.start = self.reading()
+
+    def used(self) -> dict[str, float]:
+        end = self.reading()
+        return {name: end[name] - self.start.get(name, 0.0) for name in self.roots}
+
+
+def _tree_cpu(pid: int) -> float:
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _postmaster_pid(postgres: EmbeddedPostgres) -> int:
+    return int((postgres.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
 
 
 def _py_spy() -> str:
     return shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
 
 
-async def _processed(url: str) -> int:
-    try:
-        conn = await asyncpg.connect(url)
-    except (OSError, asyncpg.PostgresError):
-        return 0
-    try:
-        return await conn.fetchval("SELECT count(*) FROM processed_events")
-    except asyncpg.UndefinedTableError:
-        return 0
-    finally:
-        await conn.close()
+class _Poll:
+    """One connection kept for polling: a connection per poll would fork a backend 20 times a second
+    on the cores the worker needs."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.conn: asyncpg.Connection | None = None
+
+    async def processed(self) -> int:
+        try:
+            if self.conn is None:
+                self.conn = await asyncpg.connect(self.url)
+            return await self.conn.fetchval("SELECT count(*) FROM processed_events")
+        except asyncpg.UndefinedTableError:
+            return 0
+        except (OSError, asyncpg.PostgresError):
+            await self.close()
+            return 0
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self.conn.close(timeout=5)
+            self.conn = None
 
 
 def main(argv: list[str]) -> int:
@@ -189,8 +254,9 @@ def main(argv: list[str]) -> int:
             published = time.perf_counter() - started
             bare = asyncio.run(bare_consumer(settings, events, args.timeout))
             faust_seconds = faust_only(settings, events, args.timeout)
-            polled, span = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout,
-                                                     args.profile))
+            cpu_roots = {"PostgreSQL": _postmaster_pid(postgres), "broker": broker.pid}
+            polled, span, cpu = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout,
+                                                          cpu_roots, args.profile))
         finally:
             postgres.stop()
             broker.stop()
@@ -205,6 +271,10 @@ def main(argv: list[str]) -> int:
                           ("tillid worker, by processed_at span", span)):
         rate = events / seconds
         print(f"{what:<54} {seconds:>8.2f} {rate:>10,.0f} {rate / reference:>7.2f}x")
+    print(f"CPU while the worker ingested ({polled:.2f} s on {os.cpu_count()} cores), per event:")
+    for name, seconds in (*cpu.items(), ("all three", sum(cpu.values()))):
+        print(f"  {name:<12} {seconds:>7.2f} s  {seconds / events * 1e6:>6.1f} us/event  "
+              f"{seconds / polled * 100:>5.0f} % of one core")
     return 0
 
 
