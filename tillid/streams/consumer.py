@@ -10,17 +10,12 @@ applied in transactions, and its offsets are committed after them, never
 before: a crash anywhere means the batch is read again, and the
 processed-event ids make the second application a no-op.
 
-The partitions are split into lanes (by partition number), each applied in
-transactions of its own, so that PostgreSQL works on more than one core: an
-organisation's events carry the same key on every topic, so they share a
-partition number and one lane. Each lane applies its part of the batches one
-after the other, in the order read, so every partition is applied in order;
-the lanes do not wait for each other. Meanwhile the next batch is fetched and
-decoded. Up to ``BATCHES_IN_FLIGHT`` batches are being applied at once: with
-one, the lane that finished first, and PostgreSQL with it, waited for the
-other and for the next batch to be decoded (the cores were busy 120 % of 200
-while ingesting). A batch's offsets are committed when all its lanes have
-applied it and the batch before it is committed, never before.
+Two stages overlap: while PostgreSQL applies batch n, the next batch is fetched
+and decoded. Batches are still applied one after the other, in the order read,
+so every partition is applied in order. Within a batch, the partitions are
+split into lanes (by partition number) applied in concurrent transactions, so
+that PostgreSQL works on more than one core: an organisation's events carry
+the same key on every topic, so they share a partition number and one lane.
 
 Referents first: while a partition of ``org.structure`` or ``hr.employees``
 has records not yet read, the next batch is taken from those topics alone.
@@ -36,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
@@ -53,7 +47,6 @@ log = logging.getLogger("tillid.worker")
 BATCH_SIZE = 5000
 PREPARE_SLICE = 250
 APPLY_LANES = 2
-BATCHES_IN_FLIGHT = 2
 POLL_TIMEOUT_MS = 200
 REBALANCE_TIMEOUT_MS = 6000
 SESSION_TIMEOUT_MS = 10000
@@ -80,13 +73,12 @@ class Batch:
         messages: list[RawMessage] = [record for _, records_of_tp in ordered for record in records_of_tp]
         return cls(messages, {tp: rs[-1].offset + 1 for tp, rs in ordered if rs})
 
-    def lanes(self, count: int) -> dict[int, list[RawMessage]]:
-        """The messages split by partition number (lane number -> its messages, in batch order);
-        empty lanes left out."""
-        lanes: dict[int, list[RawMessage]] = {}
+    def lanes(self, count: int) -> list[list[RawMessage]]:
+        """The messages split by partition number, each lane in batch order; empty lanes left out."""
+        lanes: list[list[RawMessage]] = [[] for _ in range(count)]
         for message in self.messages:
-            lanes.setdefault((message.partition or 0) % count, []).append(message)
-        return dict(sorted(lanes.items()))
+            lanes[(message.partition or 0) % count].append(message)
+        return [lane for lane in lanes if lane]
 
 
 class BatchConsumer:
@@ -99,10 +91,7 @@ class BatchConsumer:
         self.batch_size = batch_size
         self.topics = [settings.topic(name) for name in topics]
         self.referent_topics = [settings.topic(name) for name in REFERENT_TOPICS if name in topics]
-        # Batches being applied, oldest first; each is done when its offsets are committed.
-        self.in_flight: deque[asyncio.Task] = deque()
-        # Per lane, the task applying its part of the latest batch: the next part waits for it.
-        self.lane_tails: dict[int, asyncio.Task] = {}
+        self.in_flight: asyncio.Task | None = None
         # More than a batch is waiting on the broker (a bulk load, a restart after an outage).
         self.catching_up = False
         self.consumer = AIOKafkaConsumer(
@@ -123,9 +112,9 @@ class BatchConsumer:
                     await self._settle()
                     continue
                 batch = Batch.from_records(records, self.topics)
-                lanes = {number: await self._prepare(lane) for number, lane in batch.lanes(APPLY_LANES).items()}
-                await self._settle(keep=BATCHES_IN_FLIGHT - 1)
-                self._start_applying(lanes, batch.offsets)
+                lanes = [await self._prepare(lane) for lane in batch.lanes(APPLY_LANES)]
+                await self._settle()
+                self.in_flight = asyncio.create_task(self._apply_and_commit(lanes, batch.offsets))
         finally:
             await self._abandon()
             await self.consumer.stop()
@@ -176,32 +165,8 @@ class BatchConsumer:
             await asyncio.sleep(0)
         return Prepared(envelopes, letters)
 
-    def _start_applying(self, lanes: dict[int, Prepared], offsets: dict[TopicPartition, int]) -> None:
-        parts = []
-        for number, prepared in lanes.items():
-            part = asyncio.create_task(self._apply_after(self.lane_tails.get(number), prepared))
-            self.lane_tails[number] = part
-            parts.append(part)
-        previous = self.in_flight[-1] if self.in_flight else None
-        self.in_flight.append(asyncio.create_task(self._commit_after(previous, parts, offsets)))
-
-    async def _apply_after(self, previous: asyncio.Task | None, prepared: Prepared) -> None:
-        """Apply one lane's part of a batch once its part of the batch before is applied; if that
-        failed, this fails too without applying (a partition's events are never applied out of order)."""
-        if previous is not None:
-            await asyncio.shield(previous)
-        await self.ingestor.apply(prepared)
-
-    async def _commit_after(self, previous: asyncio.Task | None, parts: list[asyncio.Task],
-                            offsets: dict[TopicPartition, int]) -> None:
-        try:
-            await asyncio.gather(*parts)
-        except BaseException:
-            for part in parts:
-                part.cancel()
-            raise
-        if previous is not None:
-            await asyncio.shield(previous)  # commits in the order read: an offset never goes back
+    async def _apply_and_commit(self, lanes: list[Prepared], offsets: dict[TopicPartition, int]) -> None:
+        await asyncio.gather(*(self.ingestor.apply(lane) for lane in lanes))
         self.on_applied()
         # Partitions a rebalance took away meanwhile are not ours to commit; their next owner reads the
         # batch's events again and finds them applied.
@@ -215,27 +180,24 @@ class BatchConsumer:
             # The store has the effect; whoever reads these partitions next finds the events applied.
             log.warning("could not commit offsets after applying a batch (%s); they will be read again", error)
 
-    async def _settle(self, keep: int = 0) -> None:
-        """Wait until at most ``keep`` batches are being applied; their errors (crash-only) surface here."""
-        while len(self.in_flight) > keep:
-            await self.in_flight.popleft()
-        if not self.in_flight:
-            self.lane_tails = {}
+    async def _settle(self) -> None:
+        """Wait for the batch in flight; its errors (crash-only) surface here."""
+        task, self.in_flight = self.in_flight, None
+        if task is not None:
+            await task
 
     async def _abandon(self) -> None:
-        tasks = [*self.in_flight, *self.lane_tails.values()]
-        self.in_flight, self.lane_tails = deque(), {}
-        if any(not task.done() for task in tasks):
+        task, self.in_flight = self.in_flight, None
+        if task is not None and not task.done():
             log.warning("stopping while a batch is not applied; exiting without committing it, "
                         "so it will be read again")
-        for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(task, return_exceptions=True)
 
     async def wait_for_in_flight(self, timeout: float) -> None:
-        pending = {task for task in self.in_flight if not task.done()}
-        if pending:
-            await asyncio.wait(pending, timeout=timeout)
+        task = self.in_flight
+        if task is not None and not task.done():
+            await asyncio.wait({task}, timeout=timeout)
 
 
 class _Rebalance(ConsumerRebalanceListener):
