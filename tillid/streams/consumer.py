@@ -70,7 +70,7 @@ class Batch:
         them) means fewer events wait parked for a referent later in the same batch."""
         rank = {topic: index for index, topic in enumerate(topic_order)}
         ordered = sorted(records.items(), key=lambda item: (rank.get(item[0].topic, len(rank)), item[0].partition))
-        messages = [RawMessage(r.topic, r.partition, r.offset, r.key, r.value) for _, rs in ordered for r in rs]
+        messages: list[RawMessage] = [record for _, records_of_tp in ordered for record in records_of_tp]
         return cls(messages, {tp: rs[-1].offset + 1 for tp, rs in ordered if rs})
 
     def lanes(self, count: int) -> list[list[RawMessage]]:

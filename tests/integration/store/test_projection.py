@@ -42,6 +42,25 @@ async def test_every_valid_event_type_applied_twice_is_applied_once(db, valid_ev
     assert twice == once
 
 
+async def test_batch_with_some_events_seen_before_applies_only_the_new_ones(db, valid_events):
+    """The ids are copied in optimistically; a batch holding ids recorded before takes the slower path
+    and must still apply every new event once, and count the rest as duplicates."""
+    projector = Projector()
+    batch = [e for e in envelopes(valid_events) if e.type in PROJECTIONS]
+    await projector.apply(db, batch[::2])
+    result = await projector.apply(db, batch)
+    assert (result.duplicates, result.applied + result.parked) == (len(batch[::2]), len(batch[1::2]))
+    mixed = await table_contents(db)
+
+    await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    await migrate(db)
+    await projector.apply(db, batch[::2])
+    await projector.apply(db, batch[1::2])
+    only_new = await table_contents(db)
+    mixed.pop("event_counters"), only_new.pop("event_counters")
+    assert mixed == only_new
+
+
 async def test_each_event_alone_redelivered_changes_nothing(db, valid_events):
     projector = Projector()
     for raw in valid_events:

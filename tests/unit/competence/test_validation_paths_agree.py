@@ -70,3 +70,28 @@ def test_fast_and_precise_verdicts_agree(event):
             assert error.reason == problem.reason
         else:
             raise AssertionError("validate accepted an event explain rejects")
+
+
+def test_format_places_found_or_declined():
+    """The fast path checks formats where a plain path reaches them; elsewhere it declines (None)
+    and jsonschema-rs calls the checks itself."""
+    from tillid.competence.events.validation import _ITEMS, _format_paths
+
+    reachable = {"properties": {"occurred_at": {"type": "string", "format": "date-time"},
+                                "payload": {"properties": {"shifts": {"items": {
+                                    "properties": {"on": {"type": "string", "format": "date"}}}}}}}}
+    assert _format_paths(reachable) == [(("occurred_at",), "date-time"), (("payload", "shifts", _ITEMS, "on"), "date")]
+    in_a_branch = {"properties": {"payload": {"oneOf": [{"properties": {"on": {"format": "date"}}}]}}}
+    assert _format_paths(in_a_branch) is None
+    unknown_format = {"properties": {"mail": {"type": "string", "format": "email"}}}
+    assert _format_paths(unknown_format) is None
+
+
+def test_dates_in_lists_are_checked_on_the_fast_path():
+    from tillid.competence.events.validation import _ITEMS, _format_check
+    from tillid.competence.events.formats import parse_date
+
+    holds = _format_check(("payload", "shifts", _ITEMS, "on"), parse_date)
+    assert holds({"payload": {"shifts": [{"on": "2026-11-23"}, {"other": 1}]}})
+    assert not holds({"payload": {"shifts": [{"on": "2026-11-23"}, {"on": "2026-02-30"}]}})
+    assert holds({"payload": {}})

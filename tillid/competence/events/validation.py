@@ -3,8 +3,12 @@
 Two validators are built from the same shipped schema documents, once per
 event type and on first use:
 
-- a jsonschema-rs validator (compiled Rust) answers "valid or not" quickly;
-  valid events take only this path;
+- the fast path answers "valid or not" quickly; valid events take only this
+  path. A jsonschema-rs validator (compiled Rust) checks the structure; the
+  dates and times are then checked in Python at the places the schema gives
+  them a format. (jsonschema-rs could call the Python checks itself, but a
+  call from Rust back into Python cost more than the rest of the validation:
+  7.2 against 2.8 µs per event on the demo stream.)
 - a jsonschema ``Draft202012Validator`` runs only for an event the fast path
   rejected, to find the offending field and say what was expected.
 
@@ -14,9 +18,11 @@ Both use the date and date-time checks of ``formats``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -27,7 +33,7 @@ from jsonschema.exceptions import ValidationError
 
 from tillid.competence.events.documents import schema_document, schema_file_name
 from tillid.competence.events.envelope import ENVELOPE_FIELDS, Envelope
-from tillid.competence.events.formats import is_date, is_date_time, parse_date_time
+from tillid.competence.events.formats import is_date, is_date_time, parse_date, parse_date_time
 from tillid.competence.events.topics import SUPPORTED_SCHEMA_VERSIONS, TOPIC_OF_TYPE
 from tillid.competence.frozen import freeze
 from tillid.errors import InvalidEvent
@@ -45,10 +51,99 @@ def _format_checker() -> FormatChecker:
 _FORMAT_CHECKER = _format_checker()
 
 
+_ITEMS = object()  # in a format path: every item of a list
+_PARSERS: dict[str, Callable[[str], object]] = {"date": parse_date, "date-time": parse_date_time}
+
+
+@dataclass(frozen=True)
+class _FastCheck:
+    """One event type's fast path: the compiled structure check, then each format at its place."""
+
+    structure: Callable[[Any], bool]
+    formats: tuple[Callable[[Any], bool], ...]
+
+    def envelope(self, obj: dict[str, Any]) -> Envelope | None:
+        """The Envelope of a valid event, or None: then the precise path decides and explains."""
+        if not self.structure(obj):
+            return None
+        for holds in self.formats:
+            if not holds(obj):
+                return None
+        occurred_at = parse_date_time(obj["occurred_at"])
+        return None if occurred_at is None else _envelope(obj, occurred_at)
+
+    def is_valid(self, obj: Any) -> bool:
+        return isinstance(obj, dict) and self.envelope(obj) is not None
+
+
 @cache
-def _fast_validator(event_type: str) -> Callable[[Any], bool]:
+def _fast_check(event_type: str) -> _FastCheck:
     document = schema_document(schema_file_name(event_type))
-    return jsonschema_rs.validator_for(document, formats=_FORMAT_CHECKS, validate_formats=True).is_valid
+    paths = _format_paths(document)
+    if paths is None:  # a format the plain paths cannot reach: let jsonschema-rs call the checks
+        return _FastCheck(jsonschema_rs.validator_for(document, formats=_FORMAT_CHECKS,
+                                                      validate_formats=True).is_valid, ())
+    formats = tuple(_format_check(path, _PARSERS[name]) for path, name in paths if path != ("occurred_at",))
+    return _FastCheck(jsonschema_rs.validator_for(document, validate_formats=False).is_valid, formats)
+
+
+def _fast_validator(event_type: str) -> Callable[[Any], bool]:
+    """The fast path's verdict alone (the tests compare it with the precise path's)."""
+    return _fast_check(event_type).is_valid
+
+
+def _format_paths(schema: dict[str, Any]) -> list[tuple[tuple[object, ...], str]] | None:
+    """Where the schema gives a string a format, as paths of keys (``_ITEMS`` for every list item);
+    None when some format sits where such a path cannot say (a branch of oneOf, a $ref)."""
+    found: list[tuple[tuple[object, ...], str]] = []
+
+    def walk(node: Any, path: tuple[object, ...]) -> None:
+        if not isinstance(node, dict):
+            return
+        if "format" in node:
+            found.append((path, node["format"]))
+        for key, child in node.get("properties", {}).items():
+            walk(child, (*path, key))
+        walk(node.get("items"), (*path, _ITEMS))
+
+    walk(schema, ())
+    if len(found) != _count_formats(schema) or any(name not in _PARSERS for _, name in found):
+        return None
+    return found
+
+
+def _count_formats(node: Any) -> int:
+    if isinstance(node, dict):
+        own = 1 if isinstance(node.get("format"), str) else 0
+        return own + sum(_count_formats(child) for key, child in node.items() if key != "format")
+    if isinstance(node, list):
+        return sum(_count_formats(child) for child in node)
+    return 0
+
+
+def _format_check(path: tuple[object, ...], parse: Callable[[str], object]) -> Callable[[Any], bool]:
+    """The format check at ``path`` of a structurally valid event. Absent fields, nulls and
+    non-strings pass (other keywords judge those, as in the schema). A payload field, by far the
+    most frequent place, gets a check of its own, without walking a path."""
+    if len(path) == 2 and path[0] == "payload" and path[1] is not _ITEMS:
+        key = path[1]
+
+        def payload_field_holds(obj: Any) -> bool:
+            value = obj["payload"].get(key)
+            return value.__class__ is not str or parse(value) is not None
+
+        return payload_field_holds
+    return lambda obj: _holds_along(obj, path, parse)
+
+
+def _holds_along(value: Any, path: tuple[object, ...], parse: Callable[[str], object]) -> bool:
+    for depth, key in enumerate(path):
+        if key is _ITEMS:
+            return not isinstance(value, list) or all(_holds_along(item, path[depth + 1:], parse) for item in value)
+        if not isinstance(value, dict) or key not in value:
+            return True
+        value = value[key]
+    return not isinstance(value, str) or parse(value) is not None
 
 
 @cache
@@ -63,15 +158,15 @@ def validate(obj: Any) -> Envelope:
         event_type = obj.get("type")
         if isinstance(event_type, str) and event_type in TOPIC_OF_TYPE:
             try:
-                valid = _fast_validator(event_type)(obj)
+                envelope = _fast_check(event_type).envelope(obj)
             except Exception:  # noqa: BLE001 - any doubt goes to the precise path, which decides
-                valid = False
-            if valid:
-                return _envelope(obj)
+                envelope = None
+            if envelope is not None:
+                return envelope
     problem = explain(obj)
     if problem is not None:
         raise problem
-    return _envelope(obj)
+    return _envelope(obj, parse_date_time(obj["occurred_at"]))
 
 
 class _NotJSON(ValueError):
@@ -115,19 +210,13 @@ def decode(raw: bytes | bytearray | memoryview | str) -> Envelope:
     return validate(obj)
 
 
-def _envelope(obj: dict[str, Any]) -> Envelope:
+def _envelope(obj: dict[str, Any], occurred_at: dt.datetime) -> Envelope:
     try:
         payload = freeze(obj["payload"])
     except RecursionError:
         raise InvalidEvent("payload", "nested too deeply") from None
-    return Envelope(
-        event_id=obj["event_id"],
-        type=obj["type"],
-        schema_version=int(obj["schema_version"]),
-        occurred_at=parse_date_time(obj["occurred_at"]),
-        source=obj["source"],
-        payload=payload,
-    )
+    return Envelope.trusted(obj["event_id"], obj["type"], int(obj["schema_version"]), occurred_at, obj["source"],
+                            payload)
 
 
 # --- the reason -----------------------------------------------------------------
