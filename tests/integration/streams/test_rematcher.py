@@ -327,3 +327,27 @@ async def test_upskilling_uses_the_kept_snapshot_when_the_mark_gathered_this_wor
     rematcher._allocation_of = no_fresh_snapshot
     await rematcher._upskilling_round()
     assert not await db.fetchval("SELECT count(*) FROM dirty_scopes")
+
+
+async def test_upskilling_uses_the_kept_snapshot_when_the_mark_is_full_of_this_workers_causes(db, pool):
+    """Under load nearly every mark holds MAX_CAUSES causes: that alone must not cost a fresh snapshot."""
+    from tillid.store.projection.projector import MAX_CAUSES
+
+    await load_demo(db)
+    await settle(pool, db)
+    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
+                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    rematcher = Rematcher(pool, debounce_seconds=0)
+    causes = [f"ev-{n:02d}" for n in range(MAX_CAUSES)]
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, $2)",
+                     workplace, causes)
+    await rematcher._allocation_round()
+    assert await db.fetchval("SELECT cardinality(event_ids) FROM dirty_scopes WHERE scope_kind = 'upskilling' "
+                             "AND scope_id = $1", workplace) == MAX_CAUSES
+
+    async def no_fresh_snapshot(claim):
+        raise AssertionError(f"read {claim.scope_id} again")
+
+    rematcher._allocation_of = no_fresh_snapshot
+    await rematcher._upskilling_round()
+    assert not await db.fetchval("SELECT count(*) FROM dirty_scopes")
