@@ -245,32 +245,49 @@ async def test_while_ingestion_catches_up_rounds_wait_for_the_patience_to_run_ou
     assert await db.fetchval("SELECT count(*) FROM dirty_scopes") == 0
 
 
-async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_workplace_since(db, pool):
+async def settled_workplace_with_upskilling(db, pool) -> str:
+    """The demo applied and settled; a workplace with a pending upskilling proposal."""
     await load_demo(db)
     await settle(pool, db)
-    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
-                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    return await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
+                             "AND status = 'pending' ORDER BY scope LIMIT 1")
+
+
+async def mark_workplace(db, workplace: str, causes: list[str]) -> None:
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, $2)",
+                     workplace, causes)
+
+
+async def latest_upskilling_status(db, workplace: str) -> str:
+    return await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
+                             "ORDER BY created_at DESC LIMIT 1", workplace)
+
+
+def forbid_fresh_snapshots(rematcher: Rematcher) -> None:
+    """The upskilling step must build on the snapshot this worker kept."""
+    async def no_fresh_snapshot(claim):
+        raise AssertionError(f"read {claim.scope_id} again")
+
+    rematcher._allocation_of = no_fresh_snapshot
+
+
+async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_workplace_since(db, pool):
+    workplace = await settled_workplace_with_upskilling(db, pool)
     rematcher = Rematcher(pool, debounce_seconds=0)
-    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, '{ev-a}')",
-                     workplace)
+    await mark_workplace(db, workplace, ["ev-a"])
     await rematcher._allocation_round()  # this worker allocates the workplace and keeps its snapshot
     # Meanwhile everyone there left, and another worker allocated the workplace again and marked it.
     await db.execute("UPDATE employees SET left_on = '2026-12-01' WHERE workplace_id = $1", workplace)
     await db.execute("""UPDATE dirty_scopes SET event_ids = event_ids || '{ev-b}'::text[], version = version + 1
                         WHERE scope_kind = 'upskilling' AND scope_id = $1""", workplace)
     await rematcher._upskilling_round()
-    assert await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
-                             "ORDER BY created_at DESC LIMIT 1", workplace) == "withdrawn"
+    assert await latest_upskilling_status(db, workplace) == "withdrawn"
 
 
 async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_workplace_afresh(db, pool):
-    await load_demo(db)
-    await settle(pool, db)
-    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
-                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    workplace = await settled_workplace_with_upskilling(db, pool)
     rematcher = Rematcher(pool, debounce_seconds=0)
-    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, '{ev-a}')",
-                     workplace)
+    await mark_workplace(db, workplace, ["ev-a"])
     await rematcher._allocation_round()  # this worker allocates the workplace and keeps its snapshot (mark version 1)
     # Another worker claimed that mark and worked it out (the row is gone); then everyone there left, and it
     # allocated the workplace again and marked it: a new row, whose version starts at 1 again.
@@ -279,15 +296,11 @@ async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_
     await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('upskilling', $1, '{ev-b}')",
                      workplace)
     await rematcher._upskilling_round()
-    assert await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
-                             "ORDER BY created_at DESC LIMIT 1", workplace) == "withdrawn"
+    assert await latest_upskilling_status(db, workplace) == "withdrawn"
 
 
 async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_workplace_just_before(db, pool):
-    await load_demo(db)
-    await settle(pool, db)
-    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
-                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    workplace = await settled_workplace_with_upskilling(db, pool)
     rematcher = Rematcher(pool, debounce_seconds=0)
     mark = rematcher._mark_for_upskilling
 
@@ -300,31 +313,21 @@ async def test_upskilling_takes_a_fresh_snapshot_when_another_worker_marked_the_
         return await mark(workplaces)
 
     rematcher._mark_for_upskilling = another_worker_first
-    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, '{ev-a}')",
-                     workplace)
+    await mark_workplace(db, workplace, ["ev-a"])
     await rematcher._allocation_round()
     await rematcher._upskilling_round()
-    assert await db.fetchval("SELECT status FROM proposals WHERE kind = 'upskilling_path' AND scope = $1 "
-                             "ORDER BY created_at DESC LIMIT 1", workplace) == "withdrawn"
+    assert await latest_upskilling_status(db, workplace) == "withdrawn"
 
 
 async def test_upskilling_uses_the_kept_snapshot_when_the_mark_gathered_this_workers_allocations(db, pool):
-    await load_demo(db)
-    await settle(pool, db)
-    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
-                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    workplace = await settled_workplace_with_upskilling(db, pool)
     rematcher = Rematcher(pool, debounce_seconds=0)
     for cause in ("ev-a", "ev-b"):  # two allocations before the upskilling mark gets its turn
-        await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, $2)",
-                         workplace, [cause])
+        await mark_workplace(db, workplace, [cause])
         await rematcher._allocation_round()
     assert await db.fetchval("SELECT event_ids FROM dirty_scopes WHERE scope_kind = 'upskilling' AND scope_id = $1",
                              workplace) == ["ev-a", "ev-b"]
-
-    async def no_fresh_snapshot(claim):
-        raise AssertionError(f"read {claim.scope_id} again")
-
-    rematcher._allocation_of = no_fresh_snapshot
+    forbid_fresh_snapshots(rematcher)
     await rematcher._upskilling_round()
     assert not await db.fetchval("SELECT count(*) FROM dirty_scopes")
 
@@ -333,21 +336,13 @@ async def test_upskilling_uses_the_kept_snapshot_when_the_mark_is_full_of_this_w
     """Under load nearly every mark holds MAX_CAUSES causes: that alone must not cost a fresh snapshot."""
     from tillid.store.projection.projector import MAX_CAUSES
 
-    await load_demo(db)
-    await settle(pool, db)
-    workplace = await db.fetchval("SELECT scope FROM proposals WHERE kind = 'upskilling_path' "
-                                  "AND status = 'pending' ORDER BY scope LIMIT 1")
+    workplace = await settled_workplace_with_upskilling(db, pool)
     rematcher = Rematcher(pool, debounce_seconds=0)
     causes = [f"ev-{n:02d}" for n in range(MAX_CAUSES)]
-    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids) VALUES ('workplace', $1, $2)",
-                     workplace, causes)
+    await mark_workplace(db, workplace, causes)
     await rematcher._allocation_round()
     assert await db.fetchval("SELECT cardinality(event_ids) FROM dirty_scopes WHERE scope_kind = 'upskilling' "
                              "AND scope_id = $1", workplace) == MAX_CAUSES
-
-    async def no_fresh_snapshot(claim):
-        raise AssertionError(f"read {claim.scope_id} again")
-
-    rematcher._allocation_of = no_fresh_snapshot
+    forbid_fresh_snapshots(rematcher)
     await rematcher._upskilling_round()
     assert not await db.fetchval("SELECT count(*) FROM dirty_scopes")
