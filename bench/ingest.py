@@ -216,10 +216,6 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
-def _postmaster_pid(postgres: EmbeddedPostgres) -> int:
-    return int((postgres.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
-
-
 def _py_spy() -> str:
     return shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
 
@@ -276,9 +272,9 @@ def main(argv: list[str]) -> int:
             published = time.perf_counter() - started
             bare = asyncio.run(bare_consumer(settings, events, args.timeout))
             faust_seconds = faust_only(settings, events, args.timeout)
-            cpu_roots = {"PostgreSQL": _postmaster_pid(postgres), "broker": broker.pid}
-            run = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout,
-                                                          cpu_roots, args.profile))
+            cpu_roots = {"PostgreSQL": postgres.pid, "broker": broker.pid}
+            run = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout, cpu_roots,
+                                            args.profile))
         finally:
             postgres.stop()
             broker.stop()

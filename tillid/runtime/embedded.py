@@ -107,6 +107,15 @@ class EmbeddedPostgres:
     def url(self) -> str:
         return f"postgresql://{_PG_USER}@{LOOPBACK}:{self.port}/{self.database}"
 
+    @property
+    def pid(self) -> int | None:
+        """The server's main process as its data directory records it (None when none is recorded);
+        it may have died since."""
+        try:
+            return int((self.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
     def start(self, take_over: bool = False) -> str:
         """Start the server; ``take_over`` stops one left running on this data by a killed owner."""
         self._bin = _postgres_bin_path()
@@ -142,10 +151,8 @@ class EmbeddedPostgres:
 
     def _refuse_running_server(self) -> None:
         """A server already running on this data (another `tillid up`) must be left alone."""
-        pid_file = self.pgdata / "postmaster.pid"
-        try:
-            pid = int(pid_file.read_text().split("\n", 1)[0])
-        except (OSError, ValueError):
+        pid = self.pid
+        if pid is None:
             return
         try:
             os.kill(pid, 0)
