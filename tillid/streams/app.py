@@ -23,6 +23,7 @@ from faust.app import BootStrategy
 
 from tillid.competence.taxonomy import default_mapper
 from tillid.config import Settings
+from tillid.runtime.garbage import settle_after_start_up
 from tillid.store.db import create_pool, migrate, retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.context import resolve_with_taxonomy
 from tillid.store.projection.projector import Projector
@@ -75,6 +76,7 @@ class WorkerServices:
                 log.info("database connected and migrated")
                 # Build the skill mapper's index off the event loop before the first batch needs it.
                 await asyncio.to_thread(default_mapper)
+                settle_after_start_up()
                 log.info("skill mapper ready; applying events")
                 self.ingestor = Ingestor(self.pool, Projector(resolve_skill=resolve_with_taxonomy),
                                          self.send_deadletter, self.settings.topic_prefix)
