@@ -48,16 +48,24 @@ class BatchContext:
 
     # Each touch records its causes: the given event ids, else the whole run being applied.
     def touch_workplace(self, workplace_id: str, *event_ids: str) -> None:
-        self.workplaces.setdefault(workplace_id, set()).update(event_ids or self.current)
+        _add_causes(self.workplaces, workplace_id, event_ids or self.current)
 
     def touch_organisation(self, organisation_id: str, *event_ids: str) -> None:
-        self.organisations.setdefault(organisation_id, set()).update(event_ids or self.current)
+        _add_causes(self.organisations, organisation_id, event_ids or self.current)
 
     def touch_employee(self, employee_id: str, *event_ids: str) -> None:
-        self.employees.setdefault(employee_id, set()).update(event_ids or self.current)
+        _add_causes(self.employees, employee_id, event_ids or self.current)
 
     def touch_all_organisations(self) -> None:
         self.all_organisations.update(self.current)
 
     def touch_rotation(self) -> None:
         self.rotation.update(self.current)
+
+
+def _add_causes(causes: dict[str, set[str]], key: str, event_ids: tuple[str, ...]) -> None:
+    known = causes.get(key)
+    if known is None:
+        causes[key] = set(event_ids)
+    else:
+        known.update(event_ids)

@@ -166,7 +166,7 @@ async def _competence_assessed(conn, events, ctx: BatchContext) -> None:
         # Every assessment is logged; per (employee, skill) the one that applying them in order would
         # leave is upserted: the last of those with the latest date (a later date wins, an equal one
         # replaces), and never over a later date already held. The log needs no conflict check (which
-        # would double its cost): its key is the event id, claimed as new in this transaction.
+        # would double its cost) nor a unique index: each event id is claimed once, in this transaction.
         await conn.execute(
             """WITH r AS (
                    SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (
@@ -373,14 +373,18 @@ async def _suggestion_answered(conn, events, ctx: BatchContext) -> None:
 
 
 def _refs(*pairs: tuple[str, str]) -> Callable[[Payload], tuple[Ref, ...]]:
-    """requires/provides from (kind, payload field) pairs; absent optional fields are skipped."""
-    def refs(payload: Payload) -> tuple[Ref, ...]:
-        found = []
-        for kind, name in pairs:
+    """requires/provides from (kind, payload field) pairs; absent optional fields are skipped.
+    One pair, the usual case, gets a function of its own: this runs for every event ingested."""
+    if len(pairs) == 1:
+        ((kind, name),) = pairs
+
+        def one_ref(payload: Payload) -> tuple[Ref, ...]:
             value = payload.get(name)
-            if value:
-                found.append((kind, value))
-        return tuple(found)
+            return ((kind, value),) if value else ()
+        return one_ref
+
+    def refs(payload: Payload) -> tuple[Ref, ...]:
+        return tuple([(kind, value) for kind, name in pairs if (value := payload.get(name))])
     return refs
 
 

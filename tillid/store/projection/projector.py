@@ -84,8 +84,7 @@ class Projector:
         run: list[Any] = []
         to_park: list[tuple[Any, Ref]] = []
         for event, refs in zip(events, needs):
-            projection = PROJECTIONS[event.type]
-            missing = next((ref for ref in refs if ref not in known), None)
+            missing = _first_missing(refs, known)
             if missing is not None:
                 to_park.append((event, missing))
                 continue
@@ -93,9 +92,10 @@ class Projector:
                 await _apply_run(conn, run, ctx)
                 run = []
             run.append(event)
-            provided = projection.provides(event.payload)
-            known.update(provided)
-            ctx.provided.extend(provided)
+            provided = PROJECTIONS[event.type].provides(event.payload)
+            if provided:
+                known.update(provided)
+                ctx.provided.extend(provided)
             applied += 1
         if run:
             await _apply_run(conn, run, ctx)
@@ -148,6 +148,13 @@ def gather_commuting(events: Sequence[Any]) -> list[Any]:
     for run in stretch.values():
         result.extend(run)
     return result
+
+
+def _first_missing(refs: tuple[Ref, ...], known: set[Ref]) -> Ref | None:
+    for ref in refs:
+        if ref not in known:
+            return ref
+    return None
 
 
 async def _claim_ids(conn, events: Iterable[Any]) -> set[str]:
