@@ -21,7 +21,7 @@ CPU time of the worker, of PostgreSQL (the server and its backends) and of the
 broker is measured (psutil), in microseconds per event: on two cores shared by
 all three, their sum bounds the rate, and says where the time goes.
 
-Run: ``.venv/bin/python -m bench.ingest [--scale 0.1] [--throwaway]``
+Run: ``.venv/bin/python -m bench.ingest [--scale 0.1] [--throwaway] [--repeat N] [--skip-faust]``
 (full size: ``--scale 1``, 143,636 events).
 """
 
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import asyncpg
@@ -57,6 +57,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--throwaway", action="store_true",
                         help="PostgreSQL without fsync (default: durable, as the worker runs in production)")
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds per phase")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run the bare consumer and the worker N times on the one published stream, "
+                             "each worker into a fresh database (the machine's noise shows in the spread)")
+    parser.add_argument("--skip-faust", action="store_true", help="leave out the faust-only run (about 40 s)")
+    parser.add_argument("--keep-logs", type=Path, metavar="DIR", help="copy the workers' logs into DIR")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="sample the worker with py-spy while it ingests; collapsed stacks to FILE")
     return parser.parse_args(argv)
@@ -256,6 +261,8 @@ class _Poll:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
+    rounds: list[tuple[float, WorkerRun]] = []
+    faust_seconds = None
     with tempfile.TemporaryDirectory(prefix="tillid-bench-ingest-") as directory:
         root = Path(directory)
         broker = EmbeddedBroker(root / "broker")
@@ -270,33 +277,69 @@ def main(argv: list[str]) -> int:
             started = time.perf_counter()
             events = publish(settings, args.seed, args.scale)
             published = time.perf_counter() - started
-            bare = asyncio.run(bare_consumer(settings, events, args.timeout))
-            faust_seconds = faust_only(settings, events, args.timeout)
+            if not args.skip_faust:
+                faust_seconds = faust_only(settings, events, args.timeout)
             cpu_roots = {"PostgreSQL": postgres.pid, "broker": broker.pid}
-            run = asyncio.run(worker_ingest(settings, events, root / "worker.log", args.timeout, cpu_roots,
-                                            args.profile))
+            for index in range(args.repeat):
+                bare = asyncio.run(bare_consumer(settings, events, args.timeout))
+                database = "tillid" if index == 0 else f"tillid_{index}"
+                if index:
+                    asyncio.run(_create_database(postgres.url, database))
+                this = replace(settings, database_url=postgres.url.rsplit("/", 1)[0] + "/" + database,
+                               app_id=f"{settings.app_id}-{index}")
+                log_path = root / f"worker-{index + 1}.log"
+                try:
+                    rounds.append((bare, asyncio.run(worker_ingest(this, events, log_path, args.timeout,
+                                                                   cpu_roots, args.profile))))
+                finally:
+                    if args.keep_logs is not None:
+                        args.keep_logs.mkdir(parents=True, exist_ok=True)
+                        shutil.copy(log_path, args.keep_logs / log_path.name)
         finally:
             postgres.stop()
             broker.stop()
     kind = "durable" if not args.throwaway else "throwaway (fsync off)"
     print(f"demo-data seed {args.seed} scale {args.scale}: {events:,} events on {args.partitions} partitions "
           f"per topic (published in {published:.1f} s); embedded PostgreSQL {kind}")
-    print(f"{'what':<54} {'seconds':>8} {'events/s':>10} {'vs bare':>8}")
+    for index, (bare, run) in enumerate(rounds):
+        print(_report(events, bare, faust_seconds if index == 0 else None, run,
+                      f"round {index + 1} of {len(rounds)}" if len(rounds) > 1 else ""))
+    if len(rounds) > 1:
+        rates = sorted(events / run.polled for _, run in rounds)
+        ratios = sorted(bare / run.polled for bare, run in rounds)
+        print(f"worker over {len(rounds)} rounds: {rates[0]:,.0f} to {rates[-1]:,.0f} events/s "
+              f"(median {rates[len(rates) // 2]:,.0f}), {ratios[0]:.2f}x to {ratios[-1]:.2f}x the bare consumer")
+    return 0
+
+
+def _report(events: int, bare: float, faust_seconds: float | None, run: WorkerRun, title: str) -> str:
+    lines = [title] if title else []
+    lines.append(f"{'what':<54} {'seconds':>8} {'events/s':>10} {'vs bare':>8}")
     polled, span, cpu = run.polled, run.span, run.cpu
     reference = events / bare
-    for what, seconds in (("bare AIOKafkaConsumer, count only (reference)", bare),
-                          ("faust agents, count only", faust_seconds),
-                          ("tillid worker, broker -> PostgreSQL (offsets committed)", polled),
-                          ("tillid worker, by processed_at span", span)):
+    rows = [("bare AIOKafkaConsumer, count only (reference)", bare)]
+    if faust_seconds is not None:
+        rows.append(("faust agents, count only", faust_seconds))
+    rows += [("tillid worker, broker -> PostgreSQL (offsets committed)", polled),
+             ("tillid worker, by processed_at span", span)]
+    for what, seconds in rows:
         rate = events / seconds
-        print(f"{what:<54} {seconds:>8.2f} {rate:>10,.0f} {rate / reference:>7.2f}x")
-    print("outcomes (a released event was parked first, waiting for its referent): "
-          + ", ".join(f"{name} {count:,}" for name, count in sorted(run.outcomes.items())))
-    print(f"CPU while the worker ingested ({polled:.2f} s on {os.cpu_count()} cores), per event:")
+        lines.append(f"{what:<54} {seconds:>8.2f} {rate:>10,.0f} {rate / reference:>7.2f}x")
+    lines.append("outcomes (a released event was parked first, waiting for its referent): "
+                 + ", ".join(f"{name} {count:,}" for name, count in sorted(run.outcomes.items())))
+    lines.append(f"CPU while the worker ingested ({polled:.2f} s on {os.cpu_count()} cores), per event:")
     for name, seconds in (*cpu.items(), ("all three", sum(cpu.values()))):
-        print(f"  {name:<12} {seconds:>7.2f} s  {seconds / events * 1e6:>6.1f} us/event  "
-              f"{seconds / polled * 100:>5.0f} % of one core")
-    return 0
+        lines.append(f"  {name:<12} {seconds:>7.2f} s  {seconds / events * 1e6:>6.1f} us/event  "
+                     f"{seconds / polled * 100:>5.0f} % of one core")
+    return "\n".join(lines)
+
+
+async def _create_database(url: str, name: str) -> None:
+    conn = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
 
 
 if __name__ == "__main__":
