@@ -10,12 +10,15 @@ applied in transactions, and its offsets are committed after them, never
 before: a crash anywhere means the batch is read again, and the
 processed-event ids make the second application a no-op.
 
-Two stages overlap: while PostgreSQL applies batch n, the next batch is fetched
-and decoded. Batches are still applied one after the other, in the order read,
-so every partition is applied in order. Within a batch, the partitions are
-split into lanes (by partition number) applied in concurrent transactions, so
-that PostgreSQL works on more than one core: an organisation's events carry
-the same key on every topic, so they share a partition number and one lane.
+The partitions are split into lanes by partition number (an organisation's
+events carry the same key on every topic, so they share a partition number and
+one lane). Each lane applies its part of each batch in a transaction of its
+own, in the order the batches were read, so every partition is applied in
+order; the lanes do not wait for each other. Up to two batches are in flight:
+while PostgreSQL applies a lane of batch n, the other lane may already apply
+its part of batch n+1, and the next batch is fetched and decoded. A batch's
+offsets are committed once all its lanes have applied it and the batch before
+it is committed, so offsets never move past unapplied work.
 
 Referents first: while a partition of ``org.structure`` or ``hr.employees``
 has records not yet read, the next batch is taken from those topics alone.
@@ -47,6 +50,8 @@ log = logging.getLogger("tillid.worker")
 BATCH_SIZE = 5000
 PREPARE_SLICE = 250
 APPLY_LANES = 2
+# Batches read and decoded but not yet committed: the next one is decoded and applied while one is.
+MAX_IN_FLIGHT = 2
 POLL_TIMEOUT_MS = 200
 REBALANCE_TIMEOUT_MS = 6000
 SESSION_TIMEOUT_MS = 10000
@@ -73,12 +78,13 @@ class Batch:
         messages: list[RawMessage] = [record for _, records_of_tp in ordered for record in records_of_tp]
         return cls(messages, {tp: rs[-1].offset + 1 for tp, rs in ordered if rs})
 
-    def lanes(self, count: int) -> list[list[RawMessage]]:
-        """The messages split by partition number, each lane in batch order; empty lanes left out."""
-        lanes: list[list[RawMessage]] = [[] for _ in range(count)]
+    def lanes(self, count: int) -> dict[int, list[RawMessage]]:
+        """The messages by lane (partition number modulo ``count``), each lane in batch order; empty
+        lanes left out. A partition is always in the same lane, batch after batch."""
+        lanes: dict[int, list[RawMessage]] = {}
         for message in self.messages:
-            lanes[(message.partition or 0) % count].append(message)
-        return [lane for lane in lanes if lane]
+            lanes.setdefault((message.partition or 0) % count, []).append(message)
+        return lanes
 
 
 class BatchConsumer:
@@ -91,7 +97,9 @@ class BatchConsumer:
         self.batch_size = batch_size
         self.topics = [settings.topic(name) for name in topics]
         self.referent_topics = [settings.topic(name) for name in REFERENT_TOPICS if name in topics]
-        self.in_flight: asyncio.Task | None = None
+        # Commit tasks of the batches in flight, oldest first; each lane's latest apply task.
+        self.in_flight: list[asyncio.Task] = []
+        self.lane_tails: dict[int, asyncio.Task] = {}
         # More than a batch is waiting on the broker (a bulk load, a restart after an outage).
         self.catching_up = False
         self.consumer = AIOKafkaConsumer(
@@ -112,9 +120,9 @@ class BatchConsumer:
                     await self._settle()
                     continue
                 batch = Batch.from_records(records, self.topics)
-                lanes = [await self._prepare(lane) for lane in batch.lanes(APPLY_LANES)]
-                await self._settle()
-                self.in_flight = asyncio.create_task(self._apply_and_commit(lanes, batch.offsets))
+                lanes = {lane: await self._prepare(messages) for lane, messages in batch.lanes(APPLY_LANES).items()}
+                await self._settle(keep=MAX_IN_FLIGHT - 1)
+                self._start(lanes, batch.offsets)
         finally:
             await self._abandon()
             await self.consumer.stop()
@@ -159,8 +167,29 @@ class BatchConsumer:
             await asyncio.sleep(0)
         return Prepared(envelopes, letters)
 
-    async def _apply_and_commit(self, lanes: list[Prepared], offsets: dict[TopicPartition, int]) -> None:
-        await asyncio.gather(*(self.ingestor.apply(lane) for lane in lanes))
+    def _start(self, lanes: dict[int, Prepared], offsets: dict[TopicPartition, int]) -> None:
+        """Each lane's part applied after the lane's part of the batch before; then the commit."""
+        applies = []
+        for lane, prepared in lanes.items():
+            task = asyncio.create_task(self._apply_after(self.lane_tails.get(lane), prepared))
+            self.lane_tails[lane] = task
+            applies.append(task)
+        previous = self.in_flight[-1] if self.in_flight else None
+        self.in_flight.append(asyncio.create_task(self._commit_after(previous, applies, offsets)))
+
+    async def _apply_after(self, before: asyncio.Task | None, prepared: Prepared) -> None:
+        if before is not None:
+            await before  # its failure is this lane's too: nothing after it may be applied
+        await self.ingestor.apply(prepared)
+
+    async def _commit_after(self, previous: asyncio.Task | None, applies: list[asyncio.Task],
+                            offsets: dict[TopicPartition, int]) -> None:
+        results = await asyncio.gather(*applies, return_exceptions=True)
+        if previous is not None:
+            await previous
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
         self.on_applied()
         # Partitions a rebalance took away meanwhile are not ours to commit; their next owner reads the
         # batch's events again and finds them applied.
@@ -174,24 +203,25 @@ class BatchConsumer:
             # The store has the effect; whoever reads these partitions next finds the events applied.
             log.warning("could not commit offsets after applying a batch (%s); they will be read again", error)
 
-    async def _settle(self) -> None:
-        """Wait for the batch in flight; its errors (crash-only) surface here."""
-        task, self.in_flight = self.in_flight, None
-        if task is not None:
-            await task
+    async def _settle(self, keep: int = 0) -> None:
+        """Wait until at most ``keep`` batches are in flight; their errors (crash-only) surface here."""
+        while len(self.in_flight) > keep:
+            await self.in_flight.pop(0)
 
     async def _abandon(self) -> None:
-        task, self.in_flight = self.in_flight, None
-        if task is not None and not task.done():
+        tasks = [*self.in_flight, *self.lane_tails.values()]
+        self.in_flight, self.lane_tails = [], {}
+        if any(not task.done() for task in tasks):
             log.warning("stopping while a batch is not applied; exiting without committing it, "
                         "so it will be read again")
+        for task in tasks:
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def wait_for_in_flight(self, timeout: float) -> None:
-        task = self.in_flight
-        if task is not None and not task.done():
-            await asyncio.wait({task}, timeout=timeout)
+        pending = {task for task in self.in_flight if not task.done()}
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
 
 
 class _Rebalance(ConsumerRebalanceListener):
