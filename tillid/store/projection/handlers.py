@@ -230,13 +230,10 @@ async def _task_defined(conn, events, ctx: BatchContext) -> None:
 
 
 async def _task_demand_changed(conn, events, ctx: BatchContext) -> None:
-    # The same demand reported twice in one run: the later report is the one that counts.
-    last = {(e.payload["workplace_id"], e.payload["task_id"]): e.payload for e in events}
-    await conn.execute(
-        """INSERT INTO task_demand (workplace_id, task_id, hours_per_week)
-           SELECT * FROM json_to_recordset($1::json) AS r(workplace_id text, task_id text, hours_per_week float8)
-           ON CONFLICT (workplace_id, task_id) DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""",
-        _records(list(last.values())))
+    from tillid.store.projection.demand import report_demand
+
+    await report_demand(conn, [(e.payload["workplace_id"], e.payload["task_id"], float(e.payload["hours_per_week"]),
+                                e.occurred_at) for e in events])
     for event in events:
         ctx.touch_workplace(event.payload["workplace_id"], event.event_id)
 
@@ -394,7 +391,8 @@ PROJECTIONS: dict[str, Projection] = {
     "EmployeeLeft": Projection(_employee_left, requires=_refs(("employee", "employee_id"))),
     "EmployeeErased": Projection(_employee_erased),
     # The four commuting types write competence_assessments/competences/unmapped_competences,
-    # course_completions, task_demand and task_assignments respectively, and read none of those.
+    # course_completions, task_demand/task_demand_reports/freed_hours and task_assignments
+    # respectively, and read none of those.
     "CompetenceAssessed": Projection(_competence_assessed, requires=_refs(("employee", "employee_id")),
                                      commutes=True),
     "CourseCompleted": Projection(_course_completed, requires=_refs(("employee", "employee_id")), commutes=True),
