@@ -197,6 +197,15 @@ def new_task(hours: float) -> dict:
     return {"kind": "new_task", "task": NEW_TASK, "hours_per_week": {"wp-a": hours}}
 
 
+async def test_a_newer_demand_for_a_new_task_read_before_the_change_that_defines_it_is_applied_after_it(db):
+    await apply(db, organisation(), [demand("d", at(13), 6, task="t-validering")])
+    assert await db.fetchval("SELECT count(*) FROM parked_events") == 1
+    await apply(db, [change("c", at(12), new_task(4))])
+    assert await db.fetchval("SELECT count(*) FROM parked_events") == 0
+    rows, _ = await demand_and_freed(db)
+    assert rows[("wp-a", "t-validering")] == 6.0
+
+
 async def test_an_older_demand_for_a_new_task_read_after_the_change_does_not_overwrite_its_hours(db):
     defined = timed("TaskDefined", "t-validering", at(9), **NEW_TASK)
     await apply(db, organisation() + [defined], [change("c", at(12), new_task(4))],

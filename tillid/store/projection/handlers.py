@@ -381,6 +381,10 @@ def _refs(*pairs: tuple[str, str]) -> Callable[[Payload], tuple[Ref, ...]]:
     return refs
 
 
+def _new_tasks(payload: Payload) -> tuple[Ref, ...]:
+    return tuple(("task", effect["task"]["task_id"]) for effect in payload["effects"] if effect["kind"] == "new_task")
+
+
 PROJECTIONS: dict[str, Projection] = {
     "WorkplaceUpserted": Projection(_workplace_upserted, provides=_refs(("workplace", "workplace_id"),
                                                                         ("organisation", "organisation_id"))),
@@ -405,7 +409,9 @@ PROJECTIONS: dict[str, Projection] = {
                                                         ("employee", "employee_id")),
                                          commutes=True),
     "AuthorisationRuleChanged": Projection(_authorisation_rule_changed),
-    "DigitalisationChange": Projection(_digitalisation_change, requires=_refs(("organisation", "organisation_id"))),
+    # Provides the tasks its new_task effects define: demand for one may be waiting for it.
+    "DigitalisationChange": Projection(_digitalisation_change, requires=_refs(("organisation", "organisation_id")),
+                                       provides=_new_tasks),
     "LearningActivityPublished": Projection(_activity_published),
     "LearningActivityWithdrawn": Projection(_activity_withdrawn),
     "RotationSlotOffered": Projection(_slot_offered, requires=_refs(("workplace", "host_workplace_id")),
