@@ -18,7 +18,6 @@ CREATE TABLE task_demand_reports (
     hours_per_week double precision NOT NULL,
     PRIMARY KEY (workplace_id, task_id, reported_at)
 );
-CREATE INDEX task_demand_reports_task ON task_demand_reports (task_id);
 INSERT INTO task_demand_reports (workplace_id, task_id, reported_at, hours_per_week)
 SELECT workplace_id, task_id, reported_at, hours_per_week FROM task_demand;
 
