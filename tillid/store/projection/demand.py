@@ -99,31 +99,32 @@ def settle(reports: Mapping[datetime, float], factors: Sequence[Factor]) -> Sett
 
 async def report_demand(conn, reports: Sequence[tuple[str, str, float, datetime]]) -> None:
     """Record reports (workplace, task, hours, occurred_at) in the order read. Demand for a task that no
-    kept factor names is written in one statement; the rest is settled."""
+    kept factor names is written in the same statement; the rest is settled."""
     by_time: dict[tuple[str, str, datetime], float] = {}
     for workplace, task, hours, at in reports:
         by_time[(workplace, task, at)] = hours  # the same pair at the same time: the later read counts
-    tasks = sorted({task for _, task, _ in by_time})
     scaled = {r["task_id"] for r in await conn.fetch(
-        "SELECT DISTINCT task_id FROM hours_factors WHERE task_id = ANY($1::text[])", tasks)}
-    direct: dict[Pair, tuple[datetime, float]] = {}
-    for (workplace, task, at), hours in by_time.items():
-        if task not in scaled and ((workplace, task) not in direct or at >= direct[(workplace, task)][0]):
-            direct[(workplace, task)] = (at, hours)
+        "SELECT DISTINCT task_id FROM hours_factors WHERE task_id = ANY($1::text[])",
+        list({task for _, task, _ in by_time}))}
+    latest: dict[Pair, datetime] = {}
+    for workplace, task, at in by_time:
+        if task not in scaled and at >= latest.get((workplace, task), at):
+            latest[(workplace, task)] = at
     await conn.execute(
-        """WITH logged AS (
-               INSERT INTO task_demand_reports (workplace_id, task_id, reported_at, hours_per_week)
+        """WITH r AS (
                SELECT * FROM json_to_recordset($1::json)
-                   AS r(workplace_id text, task_id text, reported_at timestamptz, hours_per_week float8)
+                   AS r(workplace_id text, task_id text, reported_at timestamptz, hours_per_week float8, direct bool)),
+           logged AS (
+               INSERT INTO task_demand_reports (workplace_id, task_id, reported_at, hours_per_week)
+               SELECT workplace_id, task_id, reported_at, hours_per_week FROM r
                ON CONFLICT (workplace_id, task_id, reported_at) DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week)
            INSERT INTO task_demand (workplace_id, task_id, hours_per_week, reported_hours, reported_at)
-           SELECT workplace_id, task_id, hours_per_week, hours_per_week, reported_at FROM json_to_recordset($2::json)
-               AS r(workplace_id text, task_id text, reported_at timestamptz, hours_per_week float8)
+           SELECT workplace_id, task_id, hours_per_week, hours_per_week, reported_at FROM r WHERE direct
            ON CONFLICT (workplace_id, task_id) DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week,
                reported_hours = EXCLUDED.reported_hours, reported_at = EXCLUDED.reported_at
            WHERE task_demand.reported_at <= EXCLUDED.reported_at""",
-        _json([_report(workplace, task, at, hours) for (workplace, task, at), hours in by_time.items()]),
-        _json([_report(workplace, task, at, hours) for (workplace, task), (at, hours) in direct.items()]))
+        _json([{"workplace_id": workplace, "task_id": task, "reported_at": at, "hours_per_week": hours,
+                "direct": latest.get((workplace, task)) == at} for (workplace, task, at), hours in by_time.items()]))
     await settle_pairs(conn, {(workplace, task) for workplace, task, _ in by_time if task in scaled})
 
 
@@ -192,10 +193,6 @@ async def settle_pairs(conn, pairs: Iterable[Pair]) -> None:
                                                          hours float8)
            ON CONFLICT (change_id, workplace_id, task_id) DO UPDATE SET hours = EXCLUDED.hours""",
         _json(not_freed), _json(freed))
-
-
-def _report(workplace: str, task: str, at: datetime, hours: float) -> dict:
-    return {"workplace_id": workplace, "task_id": task, "reported_at": at, "hours_per_week": hours}
 
 
 def _json(rows: list[dict]) -> str:
