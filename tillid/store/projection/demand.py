@@ -98,17 +98,20 @@ def settle(reports: Mapping[datetime, float], factors: Sequence[Factor]) -> Sett
 
 
 async def report_demand(conn, reports: Sequence[tuple[str, str, float, datetime]]) -> None:
-    """Record reports (workplace, task, hours, occurred_at) in the order read. Demand for a task that no
-    kept factor names is written in the same statement; the rest is settled."""
+    """Record reports (workplace, task, hours, occurred_at) in the order read. Demand that no kept
+    factor covers is written in the same statement; the rest is settled."""
     by_time: dict[tuple[str, str, datetime], float] = {}
     for workplace, task, hours, at in reports:
         by_time[(workplace, task, at)] = hours  # the same pair at the same time: the later read counts
-    scaled = {r["task_id"] for r in await conn.fetch(
-        "SELECT DISTINCT task_id FROM hours_factors WHERE task_id = ANY($1::text[])",
-        list({task for _, task, _ in by_time}))}
+    factors = await _factors(conn, {task for _, task, _ in by_time})
+    covered = {}
+    if factors:
+        scaled = {f.task_id for f in factors}
+        covering = await _covering(conn, {(w, t) for w, t, _ in by_time if t in scaled}, factors)
+        covered = {pair: found for pair, found in covering.items() if found}
     latest: dict[Pair, datetime] = {}
     for workplace, task, at in by_time:
-        if task not in scaled and at >= latest.get((workplace, task), at):
+        if (workplace, task) not in covered and at >= latest.get((workplace, task), at):
             latest[(workplace, task)] = at
     await conn.execute(
         """WITH r AS (
@@ -125,23 +128,38 @@ async def report_demand(conn, reports: Sequence[tuple[str, str, float, datetime]
            WHERE task_demand.reported_at <= EXCLUDED.reported_at""",
         _json([{"workplace_id": workplace, "task_id": task, "reported_at": at, "hours_per_week": hours,
                 "direct": latest.get((workplace, task)) == at} for (workplace, task, at), hours in by_time.items()]))
-    await settle_pairs(conn, {(workplace, task) for workplace, task, _ in by_time if task in scaled})
+    await _settle(conn, covered)
 
 
 async def settle_pairs(conn, pairs: Iterable[Pair]) -> None:
     """Write the demand and freed hours ``settle`` gives each pair from the store's reports and factors."""
-    pairs = sorted(set(pairs))
-    if not pairs:
-        return
-    organisation_of = {r["workplace_id"]: r["organisation_id"] for r in await conn.fetch(
-        "SELECT workplace_id, organisation_id FROM workplaces WHERE workplace_id = ANY($1::text[])",
-        sorted({workplace for workplace, _ in pairs}))}
-    by_task: dict[str, list[Factor]] = defaultdict(list)
-    for row in await conn.fetch("SELECT * FROM hours_factors WHERE task_id = ANY($1::text[])",
-                                sorted({task for _, task in pairs})):
-        by_task[row["task_id"]].append(Factor.of(row))
-    covering = {(w, t): [f for f in by_task[t] if f.covers(w, organisation_of.get(w))] for w, t in pairs}
+    pairs = set(pairs)
+    if pairs:
+        await _settle(conn, await _covering(conn, pairs, await _factors(conn, {task for _, task in pairs})))
 
+
+async def _factors(conn, tasks: Iterable[str]) -> list[Factor]:
+    return [Factor.of(row) for row in await conn.fetch("SELECT * FROM hours_factors WHERE task_id = ANY($1::text[])",
+                                                       sorted(tasks))]
+
+
+async def _covering(conn, pairs: Iterable[Pair], factors: Sequence[Factor]) -> dict[Pair, list[Factor]]:
+    """Each pair with the factors that cover it (its workplace's organisation as the store has it now)."""
+    by_task: dict[str, list[Factor]] = defaultdict(list)
+    for f in factors:
+        by_task[f.task_id].append(f)
+    pairs = sorted(pairs)
+    organisation_of: dict[str, str] = {}
+    if any(f.workplace_ids is None for f in factors):
+        organisation_of = {r["workplace_id"]: r["organisation_id"] for r in await conn.fetch(
+            "SELECT workplace_id, organisation_id FROM workplaces WHERE workplace_id = ANY($1::text[])",
+            sorted({workplace for workplace, _ in pairs}))}
+    return {(w, t): [f for f in by_task[t] if f.covers(w, organisation_of.get(w))] for w, t in pairs}
+
+
+async def _settle(conn, covering: Mapping[Pair, Sequence[Factor]]) -> None:
+    if not covering:
+        return
     wanted = []
     for (workplace, task), factors in covering.items():
         for until in [None] + sorted({f.occurred_at for f in factors}):
