@@ -227,3 +227,28 @@ async def test_demand_stored_before_the_migration_is_scaled_by_a_change_applied_
     rows, freed = await demand_and_freed(db)
     assert rows == {("wp-a", TASK): 10.0}
     assert freed == {("c", "wp-a", TASK): 10.0}
+
+
+async def test_the_demo_stream_ends_the_same_with_every_demand_read_after_the_digitalisation_changes(db):
+    """Realistic data: the demo organisation's changes (hours factors, new tasks) are published last;
+    here its task demand is read after them instead."""
+    from tillid.competence.demo import generate_events
+    from tillid.competence.events import validate
+
+    from tests.integration.store.test_projection import table_contents
+
+    stream = [validate(raw) for raw in generate_events(42, 0.05)]
+    reordered = ([e for e in stream if e.type != "TaskDemandChanged"]
+                 + [e for e in stream if e.type == "TaskDemandChanged"])
+    stores = []
+    for order in (stream, reordered):
+        await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        await migrate(db)
+        for start in range(0, len(order), 500):
+            await Projector().apply(db, order[start:start + 500])
+        contents = await table_contents(db)
+        for bookkeeping in ("dirty_scopes", "processed_events", "event_counters"):
+            contents.pop(bookkeeping)
+        stores.append(contents)
+    assert stores[0]["freed_hours"] and stores[0]["hours_factors"]
+    assert stores[1] == stores[0]
