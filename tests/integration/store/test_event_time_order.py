@@ -182,7 +182,8 @@ async def test_a_run_of_many_older_demands_is_scaled_by_a_kept_factor(db):
 
 async def test_a_freed_hours_explanation_follows_a_demand_read_after_its_change(db):
     await apply(db, organisation(), [change("c", at(12), factor(0.5))], [demand("d", at(11), 20)])
-    marked = await db.fetchval("SELECT event_ids FROM dirty_scopes WHERE scope_kind = 'workplace' AND scope_id = 'wp-a'")
+    marked = await db.fetchval(
+        "SELECT event_ids FROM dirty_scopes WHERE scope_kind = 'workplace' AND scope_id = 'wp-a'")
     assert envelopes([demand("d", at(11), 20)])[0].event_id in marked
     snapshot = await workplace_snapshot(db, "wp-a")
     assert [(f.change_id, f.task_id, f.hours) for f in snapshot.freed] == [("c", TASK, 10.0)]
