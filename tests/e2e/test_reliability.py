@@ -5,17 +5,15 @@ the same events directly with the Projector, in stream order, in a fresh
 database: same table contents (processing timestamps aside), one
 processed_events row per distinct event id.
 
-Kafka keeps order within a partition only, and the worker consumes each topic
-with its own agent, so events of one organisation on different topics can be
-applied in another order than they were published. For most events the
-projection does not care (parking waits for referents; upserts commute), but
-three kinds do: an erasure (hr.employees) that overtakes the person's
-competences or assignments leaves them parked for good; a departure that
-overtakes a rotation interest leaves the interest; a digitalisation change
-that overtakes the task demand it scales is lost (docs/streams.md, "Order
-across topics"). The streams here therefore publish those kinds (``LATE_TYPES``)
-in a second phase, once the first is applied, and the reference applies them
-in the same two phases.
+Kafka keeps order within a partition only, so events of one organisation on
+different topics can be applied in another order than they were published. For
+most events the projection does not care (parking waits for referents; upserts
+commute; task demand and digitalisation changes are ordered by occurred_at).
+Erasures and departures (``LATE_TYPES``) are published in a second phase, once
+the first is applied, and the reference applies them in the same two phases: an
+erasure's anonymous aggregates do not count what arrives after it
+(docs/streams.md, "Order across topics"). Digitalisation changes go with the
+rest, in whatever order the worker reads them.
 """
 
 from __future__ import annotations
@@ -47,7 +45,7 @@ APPLY_TIMEOUT = 90.0
 
 
 # Events whose effect depends on their order relative to other topics (see the module docstring).
-LATE_TYPES = frozenset({"EmployeeErased", "EmployeeLeft", "DigitalisationChange"})
+LATE_TYPES = frozenset({"EmployeeErased", "EmployeeLeft"})
 
 
 class Stream:

@@ -230,13 +230,10 @@ async def _task_defined(conn, events, ctx: BatchContext) -> None:
 
 
 async def _task_demand_changed(conn, events, ctx: BatchContext) -> None:
-    # The same demand reported twice in one run: the later report is the one that counts.
-    last = {(e.payload["workplace_id"], e.payload["task_id"]): e.payload for e in events}
-    await conn.execute(
-        """INSERT INTO task_demand (workplace_id, task_id, hours_per_week)
-           SELECT * FROM json_to_recordset($1::json) AS r(workplace_id text, task_id text, hours_per_week float8)
-           ON CONFLICT (workplace_id, task_id) DO UPDATE SET hours_per_week = EXCLUDED.hours_per_week""",
-        _records(list(last.values())))
+    from tillid.store.projection.demand import report_demand
+
+    await report_demand(conn, [(e.payload["workplace_id"], e.payload["task_id"], float(e.payload["hours_per_week"]),
+                                e.occurred_at) for e in events])
     for event in events:
         ctx.touch_workplace(event.payload["workplace_id"], event.event_id)
 
@@ -388,6 +385,10 @@ def _refs(*pairs: tuple[str, str]) -> Callable[[Payload], tuple[Ref, ...]]:
     return refs
 
 
+def _new_tasks(payload: Payload) -> tuple[Ref, ...]:
+    return tuple(("task", effect["task"]["task_id"]) for effect in payload["effects"] if effect["kind"] == "new_task")
+
+
 PROJECTIONS: dict[str, Projection] = {
     "WorkplaceUpserted": Projection(_workplace_upserted, provides=_refs(("workplace", "workplace_id"),
                                                                         ("organisation", "organisation_id"))),
@@ -398,7 +399,8 @@ PROJECTIONS: dict[str, Projection] = {
     "EmployeeLeft": Projection(_employee_left, requires=_refs(("employee", "employee_id"))),
     "EmployeeErased": Projection(_employee_erased),
     # The four commuting types write competence_assessments/competences/unmapped_competences,
-    # course_completions, task_demand and task_assignments respectively, and read none of those.
+    # course_completions, task_demand/task_demand_reports/freed_hours and task_assignments
+    # respectively, and read none of those.
     "CompetenceAssessed": Projection(_competence_assessed, requires=_refs(("employee", "employee_id")),
                                      commutes=True),
     "CourseCompleted": Projection(_course_completed, requires=_refs(("employee", "employee_id")), commutes=True),
@@ -411,7 +413,9 @@ PROJECTIONS: dict[str, Projection] = {
                                                         ("employee", "employee_id")),
                                          commutes=True),
     "AuthorisationRuleChanged": Projection(_authorisation_rule_changed),
-    "DigitalisationChange": Projection(_digitalisation_change, requires=_refs(("organisation", "organisation_id"))),
+    # Provides the tasks its new_task effects define: demand for one may be waiting for it.
+    "DigitalisationChange": Projection(_digitalisation_change, requires=_refs(("organisation", "organisation_id")),
+                                       provides=_new_tasks),
     "LearningActivityPublished": Projection(_activity_published),
     "LearningActivityWithdrawn": Projection(_activity_withdrawn),
     "RotationSlotOffered": Projection(_slot_offered, requires=_refs(("workplace", "host_workplace_id")),

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import asyncpg
 import orjson
 
+from tillid.competence.events.formats import parse_date_time
 from tillid.store.projection.context import BatchContext, Ref, SkillResolver, resolve_ids_only
 from tillid.store.projection.erasure import subject_digest
 from tillid.store.projection.handlers import PROJECTIONS, REFERENT_TABLES
@@ -31,12 +32,13 @@ class BatchResult:
 class _Parked:
     """A parked event brought back: the same shape as a live envelope."""
 
-    __slots__ = ("event_id", "type", "payload", "raw")
+    __slots__ = ("event_id", "type", "occurred_at", "payload", "raw")
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw = raw
         self.event_id = raw["event_id"]
         self.type = raw["type"]
+        self.occurred_at = parse_date_time(raw["occurred_at"])
         self.payload = raw["payload"]
 
     def to_dict(self) -> dict[str, Any]:
