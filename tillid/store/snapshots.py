@@ -168,6 +168,7 @@ async def _open_hours(conn, organisation: str) -> tuple[NeedElsewhere, ...]:
                       WHERE workplace_id IN (SELECT workplace_id FROM workplaces WHERE organisation_id = $1)
                       GROUP BY workplace_id, task_id) a USING (workplace_id, task_id)
            WHERE w.organisation_id = $1 AND d.hours_per_week - coalesce(a.hours, 0) > 0.5
+             AND NOT EXISTS (SELECT 1 FROM retired_tasks r WHERE r.organisation_id = $1 AND r.task_id = d.task_id)
            ORDER BY open_hours DESC, d.workplace_id, d.task_id""", organisation)
     return tuple(NeedElsewhere(r["workplace_id"], r["name"], r["task_id"], r["open_hours"]) for r in rows)
 

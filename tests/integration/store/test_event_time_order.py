@@ -253,3 +253,19 @@ async def test_the_demo_stream_ends_the_same_with_every_demand_read_after_the_di
         stores.append(contents)
     assert stores[0]["freed_hours"] and stores[0]["hours_factors"]
     assert stores[1] == stores[0]
+
+
+async def test_hours_needed_elsewhere_leave_out_a_task_the_organisation_retired(db):
+    wound = timed("TaskDefined", "t-wound", at(9), task_id="saarpleje", name_da="Sårpleje", name_en="Wound care",
+                  required_skills=[], authorised_professions=["sygeplejerske"], administrative=False)
+    await apply(db, organisation() + [workplace("wp-b"), wound], [
+        demand("a", at(11), 20),
+        change("c1", at(12), factor(0.5), workplace_ids=["wp-a"]),
+        demand("b-eye", at(11), 8, workplace="wp-b"),
+        demand("b-wound", at(11), 6, workplace="wp-b", task="saarpleje"),
+        change("c2", at(12), retire("saarpleje")),
+        demand("b-wound-later", at(13), 4, workplace="wp-b", task="saarpleje"),
+    ])
+    assert (await demand_and_freed(db))[0][("wp-b", "saarpleje")] == 4.0  # kept as reported, but retired
+    snapshot = await workplace_snapshot(db, "wp-a")
+    assert [(n.workplace_id, n.task_id, n.hours) for n in snapshot.needed_elsewhere] == [("wp-b", TASK, 8.0)]
