@@ -97,9 +97,24 @@ def settle(reports: Mapping[datetime, float], factors: Sequence[Factor]) -> Sett
     return Settled(demand, freed)
 
 
+async def lock_tasks(conn, tasks: Iterable[str], *, exclusive: bool) -> None:
+    """Serialise reports of these tasks' demand with the changes that scale them, across concurrent
+    transactions (lanes, workers): a report and a change applied at the same moment would each miss
+    the other's uncommitted rows, and the factor would be lost. Reports share the lock, a change
+    holds it alone; until the end of the transaction. Taken in one order."""
+    keys = sorted({f"demand-task:{task}" for task in tasks})
+    if not keys:
+        return
+    take = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    await conn.execute(
+        f"""SELECT {take}(k) FROM (
+               SELECT hashtextextended(key, 0) AS k FROM unnest($1::text[]) AS key ORDER BY 1) AS keys""", keys)
+
+
 async def report_demand(conn, reports: Sequence[tuple[str, str, float, datetime]]) -> None:
     """Record reports (workplace, task, hours, occurred_at) in the order read. Demand that no kept
     factor covers is written in the same statement; the rest is settled."""
+    await lock_tasks(conn, {task for _, task, _, _ in reports}, exclusive=False)
     by_time: dict[tuple[str, str, datetime], float] = {}
     for workplace, task, hours, at in reports:
         by_time[(workplace, task, at)] = hours  # the same pair at the same time: the later read counts

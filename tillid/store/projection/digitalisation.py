@@ -9,7 +9,7 @@ import json
 from datetime import date
 
 from tillid.store.projection.context import BatchContext
-from tillid.store.projection.demand import settle_pairs
+from tillid.store.projection.demand import lock_tasks, settle_pairs
 from tillid.store.projection.handlers import _UPSERT_TASK, _task_row
 
 _SCALING = ("hours_factor", "retire_task")
@@ -26,6 +26,8 @@ async def apply_digitalisation_change(conn, event, ctx: BatchContext) -> None:
         date.fromisoformat(p["effective_on"]), json.dumps(p["effects"]), event.event_id)
     if inserted is None:
         return  # the same change sent again under a new event id: its effects are already applied
+    await lock_tasks(conn, {effect["task"]["task_id"] if effect["kind"] == "new_task" else effect["task_id"]
+                            for effect in p["effects"]}, exclusive=True)
     workplaces = list(p.get("workplace_ids") or [row["workplace_id"] for row in await conn.fetch(
         "SELECT workplace_id FROM workplaces WHERE organisation_id = $1 ORDER BY workplace_id", organisation)])
     effects = list(enumerate(p["effects"]))
