@@ -1,8 +1,10 @@
 """Task demand and digitalisation changes end as if applied in occurred_at order, whichever topic
 is read first (docs/streams.md, "Order across topics")."""
 
+import asyncio
 import itertools
 
+import asyncpg
 import pytest
 
 from tillid.competence.events import new_envelope
@@ -269,3 +271,23 @@ async def test_hours_needed_elsewhere_leave_out_a_task_the_organisation_retired(
     assert (await demand_and_freed(db))[0][("wp-b", "saarpleje")] == 4.0  # kept as reported, but retired
     snapshot = await workplace_snapshot(db, "wp-a")
     assert [(n.workplace_id, n.task_id, n.hours) for n in snapshot.needed_elsewhere] == [("wp-b", TASK, 8.0)]
+
+
+async def test_a_change_applied_while_another_transaction_reports_the_demand_it_scales_waits_for_it(
+        db, database_url):
+    """Two lanes (or workers) at once: the change must not miss the report the other has not committed."""
+    await apply(db, organisation())
+    projector = Projector()
+    other = await asyncpg.connect(database_url)
+    try:
+        reporting = other.transaction()
+        await reporting.start()
+        await projector.apply_in_transaction(other, envelopes([demand("d", at(11), 20)]))
+        changing = asyncio.create_task(projector.apply(db, envelopes([change("c", at(12), factor(0.5))])))
+        await asyncio.sleep(0.5)
+        assert not changing.done()  # it waits for the report's transaction
+        await reporting.commit()
+        await asyncio.wait_for(changing, 10)
+    finally:
+        await other.close()
+    assert await demand_and_freed(db) == ({("wp-a", TASK): 10.0}, {("c", "wp-a", TASK): 10.0})
