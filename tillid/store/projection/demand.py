@@ -23,6 +23,8 @@ from typing import Iterable, Mapping, Sequence
 
 import orjson
 
+from tillid.store.projection.locks import lock_keys
+
 Pair = tuple[str, str]  # (workplace_id, task_id)
 
 
@@ -101,14 +103,8 @@ async def lock_tasks(conn, tasks: Iterable[str], *, exclusive: bool) -> None:
     """Serialise reports of these tasks' demand with the changes that scale them, across concurrent
     transactions (lanes, workers): a report and a change applied at the same moment would each miss
     the other's uncommitted rows, and the factor would be lost. Reports share the lock, a change
-    holds it alone; until the end of the transaction. Taken in one order."""
-    keys = sorted({f"demand-task:{task}" for task in tasks})
-    if not keys:
-        return
-    take = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    await conn.execute(
-        f"""SELECT {take}(k) FROM (
-               SELECT hashtextextended(key, 0) AS k FROM unnest($1::text[]) AS key ORDER BY 1) AS keys""", keys)
+    holds it alone; until the end of the transaction."""
+    await lock_keys(conn, (f"demand-task:{task}" for task in tasks), shared=not exclusive)
 
 
 async def report_demand(conn, reports: Sequence[tuple[str, str, float, datetime]]) -> None:

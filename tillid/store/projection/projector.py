@@ -19,6 +19,7 @@ from tillid.competence.events.formats import parse_date_time
 from tillid.store.projection.context import BatchContext, Ref, SkillResolver, resolve_ids_only
 from tillid.store.projection.erasure import subject_digest
 from tillid.store.projection.handlers import PROJECTIONS, REFERENT_TABLES
+from tillid.store.projection.locks import lock_keys
 
 
 @dataclass(frozen=True)
@@ -223,10 +224,7 @@ async def _lock_refs(conn, refs: Iterable[Ref]) -> None:
     batch, not yet seeing that parked row, inserts the workplace and releases
     nothing: the event would wait forever. Locks are taken in one order.
     """
-    keys = sorted({f"{kind}:{ref_id}" for kind, ref_id in refs})
-    await conn.execute(
-        """SELECT pg_advisory_xact_lock(k) FROM (
-               SELECT hashtextextended(key, 0) AS k FROM unnest($1::text[]) AS key ORDER BY 1) AS keys""", keys)
+    await lock_keys(conn, (f"{kind}:{ref_id}" for kind, ref_id in refs))
 
 
 async def _recheck_under_lock(conn, to_park: list[tuple[Any, Ref]]) -> tuple[list[Any], list[tuple[Any, Ref]]]:
