@@ -1,4 +1,4 @@
-"""Build the shipped ESCO skill file from the flattened ESCO export in shared/data/esco.
+"""Build the shipped ESCO skill file from the flattened ESCO export in tools/data/esco/ (attribution in its README.md).
 
 The source has one text field per skill: the preferred label, then the
 alternative labels, then the description, all joined by spaces. The labels are
@@ -18,7 +18,9 @@ Output (gzip CSV, columns uri, preferred_label, alt_labels, description):
 alt_labels are joined with " | "; the description is cut to its first
 sentence and at most 160 characters.
 
-Usage: python scripts/build_esco_skills.py SOURCE.csv.gz OUT.csv.gz
+Usage, from the repository root:
+
+    python -m tools.build_esco_skills tools/data/esco/skills_en.csv.gz tillid/competence/taxonomy/data/esco_skills.csv.gz
 """
 
 from __future__ import annotations
