@@ -59,3 +59,7 @@ class BrokerUnavailable(RetryableError):
 
 class ConfigError(TillidError):
     """The configuration or environment is wrong; the operator must fix it."""
+
+
+class DataDirectoryInUse(ConfigError):
+    """Another `tillid up` holds the data directory."""

@@ -15,6 +15,8 @@ COMMANDS = [
     "worker",
     "api",
     "migrate",
+    "backup",
+    "restore",
     "publish",
     "schemas",
     "solve",

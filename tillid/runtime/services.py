@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from tillid.config import Settings
-from tillid.errors import BrokerUnavailable, ConfigError
+from tillid.errors import BrokerUnavailable, ConfigError, DataDirectoryInUse
 from tillid.runtime.embedded import EmbeddedBroker, EmbeddedPostgres
 
 LOCK_FILE = "tillid.lock"
@@ -49,7 +49,7 @@ def data_dir_lock(data_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ConfigError(f"data directory {data_dir} is in use by another `tillid up`; "
+            raise DataDirectoryInUse(f"data directory {data_dir} is in use by another `tillid up`; "
                               "stop it or choose another --data-dir") from None
         yield
 
