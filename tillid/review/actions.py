@@ -14,9 +14,9 @@ from typing import Any
 from fastapi import HTTPException
 
 from tillid.competence.events import new_envelope
-from tillid.review import queries
 from tillid.matching.proposals.people import people_named
-from tillid.review.audit import audited, audited_reads, purpose_of
+from tillid.review import queries
+from tillid.review.audit import audited, audited_reads, audited_suggestions, purpose_of
 from tillid.review.auth import Principal, forbidden, not_found
 from tillid.store.audit import Read
 from tillid.store.proposals import record_and_publish
@@ -81,7 +81,9 @@ async def answer_suggestion(conn, principal: Principal, suggestion_id: str, resp
     await record_and_publish(conn, event, key=await queries.key_of_employee(conn, suggestion["employee_id"]))
     await audited(conn, principal, suggestion["employee_id"], f"answered suggestion {suggestion_id}: {response}",
                   endpoint, purpose_of(principal))
-    return await queries.suggestion(conn, suggestion_id)
+    answered = await queries.suggestion(conn, suggestion_id)
+    await audited_suggestions(conn, principal, suggestion["employee_id"], [answered], endpoint)
+    return answered
 
 
 async def express_rotation_interest(conn, principal: Principal, employee_id: str, ranked_slot_ids: list[str],

@@ -215,14 +215,16 @@ async def test_suggestion_reads_audit_the_mentors_they_name(client, tokens, crow
     assert person.json()["open_suggestions"][0]["explanation"]["steps"][0]["mentors"] == ["m5"]
     await sign_in(client, tokens["employee:e2"])
     assert (await client.get("/me")).status_code == 200
+    answer = await client.post(f"/api/suggestions/{mine.json()[0]['suggestion_id']}/response",
+                               json={"response": "accepted"}, headers=auth(tokens["employee:e2"]))
+    assert answer.json()["explanation"]["steps"][0]["mentors"] == ["m5"]
 
     rows = await audit_rows(db)
-    assert [(r["subject"], r["endpoint"]) for r in rows if r["subject"] == "m5"] == [
-        ("m5", "GET /api/employees/{employee_id}/suggestions"), ("m5", "GET /api/employees/{employee_id}"),
-        ("m5", "GET /me")]
+    endpoints = ["GET /api/employees/{employee_id}/suggestions", "GET /api/employees/{employee_id}", "GET /me",
+                 "POST /api/suggestions/{suggestion_id}/response"]
+    assert [r["endpoint"] for r in rows if r["subject"] == "m5"] == endpoints
     assert all(r["action"].startswith("named in suggestions ") for r in rows if r["subject"] == "m5")
-    assert [r["endpoint"] for r in rows if r["subject"] == "e2"] == [
-        "GET /api/employees/{employee_id}/suggestions", "GET /api/employees/{employee_id}", "GET /me"]
+    assert [r["endpoint"] for r in rows if r["subject"] == "e2"] == endpoints
 
 
 async def test_an_audit_that_cannot_be_written_refuses_the_me_page(client, tokens, crowded, db):
