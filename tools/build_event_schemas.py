@@ -294,6 +294,14 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
         "decision": enum("the decision", "approved", "rejected", "amended", "accepted", "declined"),
         "comment": nullable(text("comment (null or empty when none)")),
         "decided_at": date_time("when decided"),
+    }, {
+        "actor": record("Who decided for the committee: the token's role (admin or committee:ID) and its "
+                        "holder; written by the review service, absent in older events.", {
+                            "role": identifier("role of the token that decided, e.g. admin or committee:med-a"),
+                        }, {
+                            "holder": nullable(text("holder the token was issued to, e.g. a pseudonymous "
+                                                    "staff number")),
+                        }),
     })),
     "SuggestionIssued": ("suggestions", record("A suggestion to one employee, for notification systems.", {
         "suggestion_id": identifier("suggestion id"),

@@ -14,9 +14,11 @@ from typing import Any
 from fastapi import HTTPException
 
 from tillid.competence.events import new_envelope
+from tillid.matching.proposals.people import people_named
 from tillid.review import queries
-from tillid.review.audit import audited, purpose_of
+from tillid.review.audit import audited, audited_reads, audited_suggestions, purpose_of
 from tillid.review.auth import Principal, forbidden, not_found
+from tillid.store.audit import Read
 from tillid.store.proposals import record_and_publish
 
 SOURCE = "tillid-review"
@@ -39,7 +41,12 @@ def check_committee_access(principal: Principal, proposal: dict[str, Any] | None
 
 async def decide_proposal(conn, principal: Principal, proposal_id: str, decision: str, comment: str,
                           endpoint: str) -> dict[str, Any]:
-    """Record a committee's decision on a pending proposal (in the caller's transaction)."""
+    """Record a decision on a pending proposal (in the caller's transaction).
+
+    The event's ``by`` is the contract's ``committee`` (a proposal is the
+    committee's to decide); its ``actor`` says who really decided, a committee
+    member or an admin, and the decision row and the audit rows keep that.
+    """
     proposal = check_committee_access(principal, await queries.proposal(conn, proposal_id, for_update=True),
                                       proposal_id)
     if proposal["status"] not in queries.DECIDABLE_STATUSES:
@@ -48,11 +55,11 @@ async def decide_proposal(conn, principal: Principal, proposal_id: str, decision
     event = new_envelope("ProposalDecided", {
         "proposal_id": proposal_id, "by": "committee", "decision": decision, "comment": comment,
         "decided_at": decided_at.isoformat().replace("+00:00", "Z"),
+        "actor": {"role": principal.role, "holder": principal.holder},
     }, source=SOURCE, occurred_at=decided_at)
     await record_and_publish(conn, event, key=await queries.key_of_scope(conn, proposal["scope"]))
-    for employee_id in proposal["employee_ids"]:
-        await audited(conn, principal, employee_id, f"decided proposal {proposal_id}: {decision}", endpoint,
-                      purpose_of(principal))
+    await audited_reads(conn, principal, [Read(person, f"decided proposal {proposal_id}: {decision}")
+                                          for person in people_named(proposal)], endpoint, purpose_of(principal))
     return await queries.proposal(conn, proposal_id)
 
 
@@ -74,7 +81,9 @@ async def answer_suggestion(conn, principal: Principal, suggestion_id: str, resp
     await record_and_publish(conn, event, key=await queries.key_of_employee(conn, suggestion["employee_id"]))
     await audited(conn, principal, suggestion["employee_id"], f"answered suggestion {suggestion_id}: {response}",
                   endpoint, purpose_of(principal))
-    return await queries.suggestion(conn, suggestion_id)
+    answered = await queries.suggestion(conn, suggestion_id)
+    await audited_suggestions(conn, principal, suggestion["employee_id"], [answered], endpoint)
+    return answered
 
 
 async def express_rotation_interest(conn, principal: Principal, employee_id: str, ranked_slot_ids: list[str],

@@ -41,6 +41,7 @@ class Principal:
 
     kind: str
     scope: str | None = None
+    holder: str | None = None
 
     @property
     def role(self) -> str:

@@ -47,11 +47,12 @@ def _proposal(row, decisions: Sequence[dict]) -> dict[str, Any]:
 async def _decisions_of(conn, proposal_ids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {pid: [] for pid in proposal_ids}
     rows = await conn.fetch(
-        """SELECT proposal_id, by, decision, comment, decided_at FROM decisions
+        """SELECT proposal_id, by, decision, comment, decided_at, decided_by_role, decided_by_holder FROM decisions
            WHERE proposal_id = ANY($1::text[]) ORDER BY decided_at, event_id""", proposal_ids)
     for row in rows:
         found[row["proposal_id"]].append({"by": row["by"], "decision": row["decision"],
-                                          "comment": row["comment"], "decided_at": row["decided_at"]})
+                                          "comment": row["comment"], "decided_at": row["decided_at"],
+                                          "role": row["decided_by_role"], "holder": row["decided_by_holder"]})
     return found
 
 
@@ -189,11 +190,13 @@ async def open_rotation_slots(conn, exclude_workplace: str | None) -> list[dict[
 
 # --- audit ------------------------------------------------------------------------
 
-async def audit_entries(conn, *, subject: str | None, actor: str | None, limit: int) -> list[dict[str, Any]]:
+async def audit_entries(conn, *, subject: str | None, actor: str | None, limit: int,
+                        holder: str | None = None) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        """SELECT at, actor, subject, action, endpoint, purpose FROM audit_log
+        """SELECT at, actor, holder, subject, action, endpoint, purpose FROM audit_log
            WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR actor = $2)
-           ORDER BY at DESC, id DESC LIMIT $3""", subject, actor, limit)
+             AND ($4::text IS NULL OR holder = $4)
+           ORDER BY at DESC, id DESC LIMIT $3""", subject, actor, limit, holder)
     return [dict(r) for r in rows]
 
 

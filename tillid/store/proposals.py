@@ -32,13 +32,16 @@ def envelope(event_type: str, payload: Mapping[str, Any], *, event_id: str, occu
 
 
 async def record_decision(conn, event_id: str, payload: Mapping[str, Any]) -> None:
-    """Apply ProposalDecided: store the decision, move the proposal, issue suggestions on approval."""
+    """Apply ProposalDecided: store the decision (and who decided, when the event says), move the
+    proposal, issue suggestions on approval."""
     decided_at = datetime.fromisoformat(payload["decided_at"].replace("Z", "+00:00"))
+    actor = payload.get("actor") or {}
     inserted = await conn.fetchval(
-        """INSERT INTO decisions (event_id, proposal_id, by, decision, comment, decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id""",
+        """INSERT INTO decisions (event_id, proposal_id, by, decision, comment, decided_at, decided_by_role,
+                                  decided_by_holder)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING RETURNING event_id""",
         event_id, payload["proposal_id"], payload["by"], payload["decision"], payload.get("comment") or "",
-        decided_at)
+        decided_at, actor.get("role"), actor.get("holder"))
     if inserted is None or payload["by"] != "committee":
         return
     proposal = await conn.fetchrow(

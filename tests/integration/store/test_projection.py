@@ -123,6 +123,9 @@ async def test_erasure_leaves_no_trace_of_the_id(db):
                                                left_on="2026-12-01")]))
     await db.execute("INSERT INTO audit_log (actor, subject, action, endpoint) VALUES "
                      "('committee:med-a', 'emp-erase-me', 'read', '/api/employees/emp-erase-me')")
+    # the person read someone else's data with a token whose holder is their own id
+    await db.execute("INSERT INTO audit_log (actor, holder, subject, action, endpoint) VALUES "
+                     "('committee:med-a', 'emp-erase-me', 'e2', 'read', '/api/employees/e2')")
     await db.execute("INSERT INTO deadletters (topic, reason, raw) VALUES ('hr.employees', 'bad', $1)",
                      b'{"employee_id": "emp-erase-me", "x": 1}')
 

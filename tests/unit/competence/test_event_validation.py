@@ -133,6 +133,10 @@ BAD_CASES = [
      "payload.decided_at", "must be a time with zone"),
     ("ProposalDecided", lambda e: _set(e, ["payload", "decision"], "maybe"),
      "payload.decision", "got 'maybe'"),
+    ("ProposalDecided", lambda e: _set(e, ["payload", "actor"], {"holder": "m-17"}),
+     "payload.actor.role", "required field is missing"),
+    ("ProposalDecided", lambda e: _set(e, ["payload", "actor"], "admin"),
+     "payload.actor", "must be an object, got 'admin'"),
     ("SuggestionIssued", lambda e: _set(e, ["payload", "respond_by"], "next week"),
      "payload.respond_by", "calendar date"),
     ("SuggestionAnswered", lambda e: _set(e, ["payload", "response"], "perhaps"),
@@ -246,3 +250,13 @@ def test_occurred_at_becomes_a_zone_aware_datetime():
     occurred_at = validate(event).occurred_at
     assert occurred_at.utcoffset().total_seconds() == 3600
     assert occurred_at.microsecond == 250_000
+
+
+def test_a_decision_may_say_who_decided_and_older_ones_need_not():
+    event = valid_event("ProposalDecided")
+    assert "actor" not in event["payload"]
+    validate(event)
+    event["payload"]["actor"] = {"role": "admin", "holder": None}
+    validate(event)
+    event["payload"]["actor"] = {"role": "committee:med-a", "holder": "m-17"}
+    assert validate(event).payload["actor"]["holder"] == "m-17"

@@ -15,9 +15,10 @@ router = APIRouter(tags=["audit"])
 
 
 @router.get("/audit", response_model=list[AuditEntry], responses=refusals(401, 403, 422, 503))
-async def get_audit(request: Request, subject: QueryId = None, actor: QueryId = None,
+async def get_audit(request: Request, subject: QueryId = None, actor: QueryId = None, holder: QueryId = None,
                     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
                     principal: Principal = Depends(require("admin"))):
-    """Audit entries, newest first; ``subject`` is an employee id, ``actor`` a token role."""
+    """Audit entries, newest first; ``subject`` is an employee id, ``actor`` a token role, ``holder`` the
+    holder a token was issued to."""
     async with connection(request) as conn:
-        return await queries.audit_entries(conn, subject=subject, actor=actor, limit=limit)
+        return await queries.audit_entries(conn, subject=subject, actor=actor, holder=holder, limit=limit)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from tillid.review import actions, queries
 from tillid.review.api.models import Employee, PathId, RotationInterest, Suggestion, refusals
-from tillid.review.audit import audited, purpose_of
+from tillid.review.audit import audited, audited_suggestions, purpose_of
 from tillid.review.auth import Principal, not_found, require
 from tillid.review.database import transaction
 
@@ -31,7 +31,10 @@ async def get_employee(employee_id: PathId, request: Request,
         await check_person_access(conn, principal, employee_id)
         await audited(conn, principal, employee_id, "read employee", "GET /api/employees/{employee_id}",
                       purpose_of(principal))
-        return await queries.employee(conn, employee_id)
+        person = await queries.employee(conn, employee_id)
+        await audited_suggestions(conn, principal, employee_id, person["open_suggestions"] if person else [],
+                                  "GET /api/employees/{employee_id}")
+        return person
 
 
 @router.get("/employees/{employee_id}/suggestions", response_model=list[Suggestion],
@@ -43,7 +46,10 @@ async def get_suggestions(employee_id: PathId, request: Request,
         await check_person_access(conn, principal, employee_id)
         await audited(conn, principal, employee_id, "read suggestions",
                       "GET /api/employees/{employee_id}/suggestions", purpose_of(principal))
-        return await queries.suggestions_of(conn, employee_id)
+        suggestions = await queries.suggestions_of(conn, employee_id)
+        await audited_suggestions(conn, principal, employee_id, suggestions,
+                                  "GET /api/employees/{employee_id}/suggestions")
+        return suggestions
 
 
 @router.put("/employees/{employee_id}/rotation-interest", response_model=RotationInterest,

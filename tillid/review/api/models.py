@@ -60,10 +60,13 @@ class Invalid(BaseModel):
 
 
 class Decision(BaseModel):
-    by: str
+    by: str = Field(description="committee or employee, as in the ProposalDecided event")
     decision: str
     comment: str
     decided_at: dt.datetime
+    role: str | None = Field(None, description="role of the token that decided (admin or committee:ID); "
+                                               "null when the decision came without one")
+    holder: str | None = Field(None, description="holder of that token (e.g. a pseudonymous staff number)")
 
 
 class Proposal(BaseModel):
@@ -149,6 +152,8 @@ class RotationInterest(RequestBody):
 class AuditEntry(BaseModel):
     at: dt.datetime
     actor: str
+    holder: str | None = Field(description="holder of the token that read (null for the admin token from "
+                                           "the settings and for tokens without one)")
     subject: str
     action: str
     endpoint: str

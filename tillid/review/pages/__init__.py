@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from tillid.errors import DatabaseUnavailable, InvalidInput
 from tillid.review import actions, plots, queries
-from tillid.review.audit import audited, purpose_of
+from tillid.review.audit import audited, audited_proposals, audited_suggestions, purpose_of
 from tillid.review.auth import Principal, principal_of_token
 from tillid.review.database import connection, transaction
 from tillid.review.pages import present
@@ -126,12 +126,9 @@ async def committee_page(request: Request, committee_id: str, done: str | None =
             raise PageError(404, "error_not_found")
         pending = await queries.proposals(conn, committee=committee_id, status="pending")
         decided = await queries.proposals(conn, committee=committee_id, decided=True, limit=50)
-        people = sorted({e for p in pending for e in p["employee_ids"]})
-        professions = await queries.professions_of(conn, people)
-        for employee_id in people:
-            if employee_id in professions:
-                await audited(conn, principal, employee_id, "viewed in committee queue",
-                              "GET /committee/{committee_id}", purpose_of(principal))
+        professions = await queries.professions_of(conn, sorted({e for p in pending for e in p["employee_ids"]}))
+        await audited_proposals(conn, principal, pending, "viewed in committee queue",
+                                "GET /committee/{committee_id}")
         workplaces = await queries.workplaces_of_committee(conn, committee_id)
     message = t.fmt("decided", decision=t.get(f"decision_{done}", done)) if done in (
         "approved", "rejected", "amended") else None
@@ -201,6 +198,7 @@ async def me_page(request: Request, answered: str | None = None, saved: str | No
         await audited(conn, principal, employee_id, "read own data", "GET /me", purpose_of(principal))
         person = await queries.employee(conn, employee_id)
         suggestions = await queries.suggestions_of(conn, employee_id)
+        await audited_suggestions(conn, principal, employee_id, suggestions, "GET /me")
         held = await queries.held_data(conn, employee_id)
         workplace = person["workplace"]["workplace_id"] if person else None
         slots = await queries.open_rotation_slots(conn, workplace)

@@ -108,7 +108,8 @@ def summary(t: Texts, item: Mapping[str, Any]) -> str:
 def audit_action(t: Texts, action: str) -> str:
     """An audit entry's action in the reader's language ("decided proposal P: approved" -> its known prefix)."""
     for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "read employee",
-                   "read suggestions", "changed rotation preferences", "read own data"):
+                   "read suggestions", "changed rotation preferences", "read own data", "listed proposals",
+                   "read proposal", "named in suggestions"):
         if action.startswith(prefix):
             return t.get("audit_" + prefix.replace(" ", "_")) or action
     return action

@@ -78,9 +78,13 @@ async def _remove_mentions(conn, employee_id: str) -> int:
                 summary_en = regexp_replace(summary_en, $1, '{ERASED}', 'g')
             WHERE $2 = ANY(employee_ids) OR explanation::text ~ $1 OR effect::text ~ $1
                   OR summary_da ~ $1 OR summary_en ~ $1""",
-        f"UPDATE decisions SET comment = regexp_replace(comment, $1, '{ERASED}', 'g') WHERE comment ~ $1 AND $2 <> ''",
+        f"""UPDATE decisions SET comment = regexp_replace(comment, $1, '{ERASED}', 'g'),
+                decided_by_holder = regexp_replace(decided_by_holder, $1, '{ERASED}', 'g')
+            WHERE (comment ~ $1 OR decided_by_holder ~ $1) AND $2 <> ''""",
         f"""UPDATE audit_log SET actor = regexp_replace(actor, $1, '{ERASED}', 'g'),
-                purpose = regexp_replace(purpose, $1, '{ERASED}', 'g') WHERE (actor ~ $1 OR purpose ~ $1) AND $2 <> ''""",
+                holder = regexp_replace(holder, $1, '{ERASED}', 'g'),
+                purpose = regexp_replace(purpose, $1, '{ERASED}', 'g')
+            WHERE (actor ~ $1 OR holder ~ $1 OR purpose ~ $1) AND $2 <> ''""",
         "DELETE FROM api_tokens WHERE role = 'employee:' || $2 OR (role ~ $1 AND $2 <> '')",
         f"""UPDATE outbox SET value = regexp_replace(value::text, $1, '{ERASED}', 'g')::jsonb,
                 key = regexp_replace(key, $1, '{ERASED}', 'g') WHERE (value::text ~ $1 OR key ~ $1) AND $2 <> ''""",
