@@ -1,13 +1,16 @@
 """The parts of a LEON proposal's weekly difference add up to it, on random instances and on the issue's example."""
 
 import math
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.matching.leon.builders import employee, instance, task
 from tillid.matching.leon import solve
+from tillid.matching.proposals.leon import leon_proposal
 from tillid.matching.proposals.leon_split import weekly_difference
+from tillid.matching.proposals.snapshot import EmployeeFacts, ProfessionFacts, TaskFacts, WorkplaceSnapshot
 
 PROFESSIONS = ["laege", "sygeplejerske", "sosu_assistent", "sosu_hjaelper"]
 SKILLS = ["medicin", "saar"]
@@ -59,6 +62,36 @@ def test_the_parts_add_up_to_the_weekly_difference(data):
     covered_today = sum(min(t["hours"], reported.get(t["id"], 0.0)) for t in data["tasks"])
     covered_then = sum(t["hours"] for t in data["tasks"]) - result["uncovered_hours"]
     assert_close(split.coverage.hours, covered_then - covered_today, covered_then + covered_today)
+
+
+def snapshot_of(data):
+    professions = {p: ProfessionFacts(p, p, p, v["hourly_cost"]) for p, v in data["professions"].items()}
+    return WorkplaceSnapshot(
+        workplace_id="wp", name="wp", organisation_id="org", committee_id="med", sector="municipality",
+        professions=professions, activities={},
+        employees=tuple(EmployeeFacts(e["id"], e["profession"], e["capacity_hours"], e["skills"])
+                        for e in data["employees"]),
+        tasks=tuple(TaskFacts(t["id"], t["id"], t["id"], t["hours"], t["requires"], tuple(t["authorised"]), {})
+                    for t in data["tasks"]),
+        current=tuple((c["employee"], c["task"], c["hours"]) for c in data["current"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances_with_current())
+def test_a_proposals_effect_is_the_sum_of_its_parts_in_ore(data):
+    result = solve(data)
+    draft = leon_proposal(snapshot_of(data), data, result)
+    if draft is None:
+        return
+    effect = draft.effect
+    parts = effect["reallocation_dkk_per_week"] + effect["coverage"]["dkk_per_week"] + effect["freed"]["dkk_per_week"]
+    assert effect["dkk_per_week"] == round(parts, 2)
+    assert abs(effect["dkk_per_week"] - (effect["current_cost_per_week"] - effect["proposed_cost_per_week"])) <= 0.0101
+    assert effect["reallocation_dkk_per_week"] == round(sum(m["saving_per_week"] for m in result["moves"]), 2)
+    assert (effect["freed"]["dkk_per_week"] > 0) == (effect["freed"]["hours_per_week"] > 0)
+    savings = {effect["reallocation_dkk_per_week"]} | {u["saving_per_week"] for u in effect["training"]}
+    for said in re.findall(r"saves (?:another )?DKK ([\d,.]+)", draft.summary_en):
+        assert float(said.replace(",", "")) in savings, draft.summary_en
 
 
 def test_hours_a_task_no_longer_needs_are_freed_not_a_move():
