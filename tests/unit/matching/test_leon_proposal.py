@@ -1,4 +1,4 @@
-"""A LEON proposal says where each krone of its weekly difference comes from, and never books freed hours as a saving."""
+"""A LEON proposal says where each krone of its weekly difference comes from; freed hours are never a saving."""
 
 from tillid.matching.leon import solve
 from tillid.matching.proposals.leon import leon_instance, leon_proposal
@@ -18,7 +18,8 @@ BOTH = ("sygeplejerske", "sosu-assistent")
 
 
 def snapshot(tasks, current, employees=None, freed=(), needed=()):
-    staff = employees or (EmployeeFacts("n1", "sygeplejerske", 37.0, {}), EmployeeFacts("a1", "sosu-assistent", 37.0, {}))
+    staff = employees or (EmployeeFacts("n1", "sygeplejerske", 37.0, {}),
+                          EmployeeFacts("a1", "sosu-assistent", 37.0, {}))
     return WorkplaceSnapshot(workplace_id="wp-1", name="Plejecenter Test", organisation_id="org-1",
                              committee_id="med-1", sector="municipality", professions=PROFESSIONS,
                              employees=tuple(staff), tasks=tuple(tasks), current=tuple(current), activities={},
