@@ -59,7 +59,8 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
     reallocation = round2(split.reallocation)
     coverage = _coverage_effect(split.coverage)
     freed = _freed_effect(snapshot, split)
-    total = _total_in_parts(result, reallocation, coverage, freed)
+    freed["dkk_per_week"] = _freed_dkk_in_ore(result, split, reallocation, coverage["dkk_per_week"])
+    total = round2(reallocation + coverage["dkk_per_week"] + freed["dkk_per_week"])
     moves = result.get("moves", [])
     unlocks = result.get("unlocks", [])
     digitalisation = _freed_hours(snapshot)
@@ -111,18 +112,19 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
                          effect=effect, fingerprint=fingerprint(substance))
 
 
-def _total_in_parts(result: dict[str, Any], reallocation: float, coverage: dict[str, Any],
-                    freed: dict[str, Any]) -> float:
-    """The weekly difference in øre, equal to the sum of its rounded parts.
+def _freed_dkk_in_ore(result: dict[str, Any], split: WeeklyDifference, reallocation: float,
+                      coverage_dkk: float) -> float:
+    """The freed hours' DKK, rounded so that the rounded parts add up to the total.
 
     Rounding each part may leave a cent between their sum and the rounded difference of the two costs. When
     hours are freed, their DKK (which only completes the identity) takes that cent, so the total is exactly
-    ``current_cost_per_week - proposed_cost_per_week``; otherwise the total is the sum of the parts.
+    ``current_cost_per_week - proposed_cost_per_week``; otherwise it stays 0 and the total is the sum of the
+    other parts.
     """
-    if freed["hours_per_week"] > 0:
-        exact = round2(round2(result.get("current_cost", result["total_cost"])) - round2(result["total_cost"]))
-        freed["dkk_per_week"] = round2(exact - reallocation - coverage["dkk_per_week"])
-    return round2(reallocation + coverage["dkk_per_week"] + freed["dkk_per_week"])
+    if round2(split.freed_hours) <= 0:
+        return round2(split.freed_dkk)
+    exact = round2(round2(result.get("current_cost", result["total_cost"])) - round2(result["total_cost"]))
+    return round2(exact - reallocation - coverage_dkk)
 
 
 def _coverage_effect(coverage: Coverage) -> dict[str, float]:
@@ -150,7 +152,7 @@ def _freed_effect(snapshot: WorkplaceSnapshot, split: WeeklyDifference) -> dict[
         digital = min(freed.hours, sum(c.hours for c in by_change))
         digitalised += digital
         reasons: list[dict[str, Any]] = []
-        if digital > 0:
+        if digital > 0.005:
             reasons.append({"reason": "digitalisation", "hours": round2(digital),
                             "change_ids": sorted({c.change_id for c in by_change})})
         if freed.hours - digital > 0.005:
