@@ -112,7 +112,7 @@ async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, 
            JOIN digitalisation_changes c USING (change_id) WHERE f.workplace_id = $1
            ORDER BY f.change_id, f.task_id""", workplace_id))
     needed, slots = ((), ())
-    if freed:
+    if freed or _reported_beyond_demand(tasks, current):
         needed = await facts.needed_elsewhere(conn, organisation, workplace_id)
         slots = await facts.open_slots(conn)
     return WorkplaceSnapshot(
@@ -122,6 +122,15 @@ async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, 
         employees=employees, tasks=tasks, current=current,
         activities=facts.catalogue,
         freed=freed, needed_elsewhere=needed, open_slots=slots, source_events=tuple(source_events))
+
+
+def _reported_beyond_demand(tasks: tuple[TaskFacts, ...], current: tuple[tuple[str, str, float], ...]) -> bool:
+    """Whether people report more hours on some task than it needs: a LEON proposal then says where such
+    competences are needed (as for hours a digitalisation change freed)."""
+    reported: dict[str, float] = defaultdict(float)
+    for _, task, hours in current:
+        reported[task] += hours
+    return any(reported[t.task_id] > t.hours for t in tasks)
 
 
 async def _tasks(conn, workplace_id: str, organisation: str) -> tuple[TaskFacts, ...]:

@@ -44,9 +44,13 @@ async def test_committee_page_in_danish_and_english(client, tokens, proposals, d
     assert html.index(proposals["leon"]) < html.index(proposals["upskill"])  # newest first
     assert proposals["other"] not in html  # another committee's proposal
     assert "600 kr." in html and "9.000 kr." in html
+    # A LEON proposal's weekly difference in its parts: the moves' saving first, freed hours as hours.
+    assert html.index("Besparelse ved flytninger pr. uge") < html.index("Timer der ikke længere er brug for") \
+        < html.index("Forskel i lønudgift pr. uge i alt")
+    assert "10,0 timer (digitalisering) – ikke en besparelse" in html
     english = await client.get("/committee/med-a", params={"lang": "en"})
     assert "Pending proposals" in english.text and "Wound care upskilling" in english.text
-    assert "DKK 600" in english.text
+    assert "DKK 600" in english.text and "Saving from moves per week" in english.text
     assert "Pending proposals" in (await client.get("/committee/med-a")).text  # remembered
     assert (await client.get("/committee/med-b")).status_code == 404
     viewed = await db.fetch("SELECT subject FROM audit_log WHERE action LIKE 'viewed in committee queue%'")

@@ -36,7 +36,11 @@ async def build(db) -> dict[str, str]:
             db, kind="leon_allocation", committee_id="med-a", scope="wp-a", employee_ids=["e1"],
             summary_da="Øjendråber flyttes til assistenter", summary_en="Eye drops move to assistants",
             explanation={"moves": [{"task": "oejendraaber", "hours": 10}]},
-            effect={"hours_moved": 10.0, "dkk_per_week": 600.0}, fingerprint="leon-1",
+            effect={"hours_moved": 10.0, "reallocation_dkk_per_week": 600.0,
+                    "coverage": {"hours_per_week": 0.0, "dkk_per_week": 0.0},
+                    "freed": {"hours_per_week": 10.0, "dkk_per_week": 3450.0, "digitalisation_hours": 10.0,
+                              "demand_hours": 0.0, "tasks": []},
+                    "dkk_per_week": 4050.0}, fingerprint="leon-1",
             issued_at=AT + timedelta(hours=1))
         ids["other"] = await issue_proposal(
             db, kind="rotation_placement", committee_id="med-b", scope="wp-b", employee_ids=["e9"],

@@ -1,6 +1,7 @@
 """The re-matcher on a small demo organisation in the real store: proposals of every kind, and no flooding."""
 
 import json
+import re
 
 import asyncpg
 import pytest
@@ -93,6 +94,31 @@ async def test_demo_data_gives_proposals_of_every_kind_and_nothing_twice(db, poo
     new = [(r["kind"], r["scope"], r["supersedes"]) for r in await proposals(db) if r["proposal_id"] not in {x["proposal_id"] for x in rows}]
     assert again == 0, new
     assert len(await proposals(db)) == len(rows)
+
+
+async def test_leon_proposals_split_the_weekly_difference_and_save_nothing_by_freed_hours(db, pool):
+    """Issue #21 on the demo organisation: each LEON proposal's parts (moves, coverage, hours no longer needed)
+    add up to its total, and a summary's "saves" is only ever the moves' or a training's saving."""
+    await load_demo(db)
+    await settle(pool, db)
+    rows = await db.fetch("SELECT * FROM proposals WHERE kind = 'leon_allocation' ORDER BY proposal_id")
+    assert rows
+    for row in rows:
+        effect = json.loads(row["effect"])
+        coverage, freed = effect["coverage"], effect["freed"]
+        parts = effect["reallocation_dkk_per_week"] + coverage["dkk_per_week"] + freed["dkk_per_week"]
+        assert effect["dkk_per_week"] == pytest.approx(parts, abs=1e-9)
+        assert effect["dkk_per_week"] == pytest.approx(
+            effect["current_cost_per_week"] - effect["proposed_cost_per_week"], abs=0.011)
+        assert effect["reallocation_dkk_per_week"] == round(sum(m["saving_per_week"] for m in effect["moves"]), 2)
+        assert coverage["hours_per_week"] == effect["hours_covered_more"]
+        assert freed["hours_per_week"] == pytest.approx(sum(t["hours"] for t in freed["tasks"]), abs=0.01 * len(
+            freed["tasks"]) + 1e-9)
+        assert freed["dkk_per_week"] >= 0 and (freed["dkk_per_week"] > 0 or freed["hours_per_week"] == 0)
+        savings = {effect["reallocation_dkk_per_week"]} | {u["saving_per_week"] for u in effect["training"]}
+        for said in re.findall(r"saves (?:another )?DKK ([\d,.]+)", row["summary_en"]):
+            assert float(said.replace(",", "")) in savings, row["summary_en"]
+    assert any(json.loads(r["effect"])["freed"]["hours_per_week"] > 0 for r in rows)
 
 
 async def test_same_input_gives_the_same_proposals(postgres_server, database_url, pool):

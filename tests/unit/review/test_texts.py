@@ -35,8 +35,27 @@ def test_effect_items_known_keys_first_with_units():
     effect = {"zeta": 1, "payback_weeks": 6.1, "dkk_per_week": 1440.0, "hours_moved": 24.0,
               "competence_gained": {"dk:saar": 3}}
     assert present.effect_items(Texts("da"), effect) == [
-        ("Timer flyttet pr. uge", "24,0 timer"), ("Besparelse pr. uge", "1.440 kr."),
+        ("Timer flyttet pr. uge", "24,0 timer"), ("Forskel i lønudgift pr. uge i alt", "1.440 kr."),
         ("Tilbagebetalingstid", "6,1 uger"), ("Kompetencer opnået", "dk:saar → niveau 3"), ("zeta", "1")]
+
+
+def test_leon_effect_leads_with_moves_then_coverage_then_freed_hours_as_hours():
+    """Issue #21: the committee page shows the parts of the weekly difference in that order; freed hours are
+    hours, never a saving, and the total comes after its parts."""
+    effect = {"dkk_per_week": 1630.0, "freed": {"hours_per_week": 10.0, "dkk_per_week": 3450.0,
+                                                "digitalisation_hours": 10.0, "demand_hours": 0.0, "tasks": []},
+              "coverage": {"hours_per_week": 12.0, "dkk_per_week": -3420.0}, "reallocation_dkk_per_week": 1600.0,
+              "hours_moved": 10.0}
+    assert present.effect_items(Texts("da"), effect) == [
+        ("Timer flyttet pr. uge", "10,0 timer"), ("Besparelse ved flytninger pr. uge", "1.600 kr."),
+        ("Flere timer dækket pr. uge", "12,0 timer mere, koster 3.420 kr."),
+        ("Timer der ikke længere er brug for",
+         "10,0 timer (digitalisering) – ikke en besparelse: tiden kan bruges andre steder"),
+        ("Forskel i lønudgift pr. uge i alt", "1.630 kr.")]
+    english = dict(present.effect_items(Texts("en"), effect))
+    assert english["More hours covered per week"] == "12.0 hours more, costs DKK 3,420"
+    assert english["Hours no longer needed"] == (
+        "10.0 hours (digitalisation) – not a saving: the time can be used elsewhere")
 
 
 def test_plain_reason_of_an_upskilling_explanation():

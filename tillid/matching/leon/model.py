@@ -109,5 +109,7 @@ class LeonResult:
     assignments: tuple[Assignment, ...]
     uncovered: tuple[UncoveredTask, ...]
     current_cost: float | None
+    # Today's hours counted up to each task's demand, most expensive removed first.
+    current_cost_within_demand: float | None
     moves: tuple[Move, ...] | None
     unlocks: tuple[Unlock, ...] | None

@@ -21,10 +21,12 @@ def solve_instance(instance: LeonInstance) -> LeonResult:
     network = build_network(instance)
     base = solve_flow(network)
     scale = network.scale
-    current_cost = moves = unlocks = None
+    current_cost = current_within_demand = moves = unlocks = None
     if instance.current is not None:
         current_cost = scale.money_value(_current_wage_units(network))
-        moves = _moves(network, base)
+        within = _current_within_demand(network)
+        current_within_demand = scale.money_value(_wage_units(network, within))
+        moves = _moves(network, base, within)
     if instance.activities is not None:
         hourly_cost = {p.id: p.hourly_cost for p in instance.professions}
         profession_of = {e.id: e.profession for e in instance.employees}
@@ -41,6 +43,7 @@ def solve_instance(instance: LeonInstance) -> LeonResult:
         assignments=_assignments(network, base),
         uncovered=uncovered,
         current_cost=current_cost,
+        current_cost_within_demand=current_within_demand,
         moves=moves,
         unlocks=unlocks,
     )
@@ -104,20 +107,65 @@ def _current_wage_units(network: Network) -> int:
     return int((network.current_units * network.profession_cost[professions]).sum())
 
 
-def _moves(network: Network, solution: FlowSolution) -> tuple[Move, ...]:
-    """Per task, hours that shift between professions (current -> optimum).
+# Hour units per (task, profession), keyed task -> profession -> units.
+ProfessionHours = dict[int, dict[int, int]]
 
-    Per task and profession the change in hours is netted; the professions that
-    lose hours are matched to those that gain, most expensive loser to cheapest
-    gainer first. Hours that become uncovered or newly covered are not moves.
+
+def _wage_units(network: Network, hours: ProfessionHours) -> int:
+    cost = network.profession_cost.tolist()
+    return sum(units * cost[p] for per_task in hours.values() for p, units in per_task.items())
+
+
+def _current_within_demand(network: Network) -> ProfessionHours:
+    """Today's hours per task and profession, counted only up to the task's demand.
+
+    Where people report more hours on a task than it needs, the excess is taken
+    off the most expensive profession first (equal costs: profession id order),
+    so the hours left are the cheapest way today's staff cover the demand. What
+    is taken off is the hours the task no longer needs (``current_cost`` minus
+    ``current_cost_within_demand`` is their cost); the rest is what ``moves``
+    compares the proposal with.
     """
-    change: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    reported: ProfessionHours = defaultdict(lambda: defaultdict(int))
+    for i, j, units in zip(network.current_employee.tolist(), network.current_task.tolist(),
+                           network.current_units.tolist()):
+        reported[j][int(network.employee_profession[i])] += units
+    cost = network.profession_cost.tolist()
+    name = network.profession_ids
+    demand = network.task_units.tolist()
+    within: ProfessionHours = {}
+    for j, per_profession in reported.items():
+        excess = sum(per_profession.values()) - demand[j]
+        kept = dict(per_profession)
+        for p in sorted(kept, key=lambda p: (-cost[p], name[p])):
+            if excess <= 0:
+                break
+            taken = min(excess, kept[p])
+            kept[p] -= taken
+            excess -= taken
+        within[j] = {p: units for p, units in kept.items() if units > 0}
+    return within
+
+
+def _moves(network: Network, solution: FlowSolution, within: ProfessionHours) -> tuple[Move, ...]:
+    """Per task, hours that shift between professions (today within demand -> optimum).
+
+    Per task and profession the change in hours, from today's hours counted up
+    to the task's demand (``_current_within_demand``) to the optimum, is netted;
+    the professions that lose hours are matched to those that gain, most
+    expensive loser to cheapest gainer first. Hours the task no longer needs,
+    hours that become uncovered and hours newly covered are not moves. So
+    ``current_cost_within_demand - total_cost`` is the moves' summed saving, plus
+    the cost of hours that become uncovered, minus the cost of hours newly
+    covered (the most expensive gains of a task, those no loser is matched to).
+    """
+    change: ProfessionHours = defaultdict(lambda: defaultdict(int))
     for c, j, units in zip(solution.pair_class.tolist(), solution.pair_task.tolist(),
                            solution.pair_units.tolist()):
         change[j][int(network.class_profession[c])] += units
-    for i, j, units in zip(network.current_employee.tolist(), network.current_task.tolist(),
-                           network.current_units.tolist()):
-        change[j][int(network.employee_profession[i])] -= units
+    for j, per_profession in within.items():
+        for p, units in per_profession.items():
+            change[j][p] -= units
     cost = network.profession_cost.tolist()
     name = network.profession_ids
     moves = []

@@ -17,6 +17,7 @@ def result_to_dict(result: LeonResult) -> dict:
     }
     if result.current_cost is not None:
         out["current_cost"] = result.current_cost
+        out["current_cost_within_demand"] = result.current_cost_within_demand
         out["moves"] = [{"task": m.task, "from_profession": m.from_profession,
                          "to_profession": m.to_profession, "hours": m.hours,
                          "saving_per_week": m.saving_per_week} for m in result.moves or ()]

@@ -6,7 +6,8 @@ from collections import defaultdict
 from typing import Any
 
 from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_da, hours_en, round2
-from tillid.matching.proposals.snapshot import ProposalDraft, WorkplaceSnapshot
+from tillid.matching.proposals.leon_split import Coverage, WeeklyDifference, weekly_difference
+from tillid.matching.proposals.snapshot import FreedHours, ProposalDraft, WorkplaceSnapshot
 
 # DKK per hour moved away from how the work is done today: a proposal must save
 # more than the disruption it asks for, so a workplace is not reshuffled for a few kroner.
@@ -54,31 +55,39 @@ def leon_instance(snapshot: WorkplaceSnapshot, change_penalty: float = CHANGE_PE
 
 def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result: dict[str, Any]) -> ProposalDraft | None:
     """The proposal for a workplace, or None when the allocation of today is already the best one."""
-    saving = round2(result.get("current_cost", result["total_cost"]) - result["total_cost"])
+    split = weekly_difference(instance, result)
+    reallocation = round2(split.reallocation)
+    coverage = _coverage_effect(split.coverage)
+    freed = _freed_effect(snapshot, split)
+    freed["dkk_per_week"] = _freed_dkk_in_ore(result, split, reallocation, coverage["dkk_per_week"])
+    total = round2(reallocation + coverage["dkk_per_week"] + freed["dkk_per_week"])
     moves = result.get("moves", [])
     unlocks = result.get("unlocks", [])
-    freed = _freed_hours(snapshot)
-    demand = sum(t["hours"] for t in instance["tasks"])
-    covered_today = _covered(instance)
-    coverage_gain = round2((demand - result["uncovered_hours"]) - covered_today)
-    worth_it = ((saving >= MIN_SAVING_PER_WEEK and coverage_gain >= -1e-6) or coverage_gain > 0.5
-                or unlocks or freed)
+    digitalisation = _freed_hours(snapshot)
+    coverage_gain = coverage["hours_per_week"]
+    worth_it = ((total >= MIN_SAVING_PER_WEEK and coverage_gain >= -1e-6) or coverage_gain > 0.5
+                or unlocks or digitalisation)
     if not worth_it:
         return None
     changed = _changed_employees(instance["current"], result["assignments"])
     hours_moved = round2(sum(m["hours"] for m in moves))
     effect = {
         "hours_moved": hours_moved,
-        "dkk_per_week": saving,
+        "reallocation_dkk_per_week": reallocation,
+        "coverage": coverage,
+        "freed": freed,
+        "dkk_per_week": total,
         "hours_covered_more": coverage_gain,
         "current_cost_per_week": round2(result.get("current_cost", result["total_cost"])),
+        "current_cost_within_demand_per_week": round2(result.get("current_cost_within_demand",
+                                                                 result["total_cost"])),
         "proposed_cost_per_week": round2(result["total_cost"]),
         "uncovered_hours": round2(result["uncovered_hours"]),
         "moves": moves,
         "training": unlocks,
         "training_cost_dkk": round2(sum(u["training_cost"] for u in unlocks)),
         "payback_weeks": unlocks[0]["payback_weeks"] if unlocks else None,
-        "freed_hours": round2(sum(f["hours"] for f in freed)),
+        "freed_hours": round2(sum(f["hours"] for f in digitalisation)),
     }
     explanation = {
         "workplace": {"id": snapshot.workplace_id, "name": snapshot.name, "organisation": snapshot.organisation_id},
@@ -89,35 +98,73 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
         "uncovered": result["uncovered"],
         "moves": _readable_moves(snapshot, moves),
         "unlocks": unlocks,
-        "freed_hours": freed,
+        "freed_hours": digitalisation,
         "change_penalty_per_hour": instance["change_penalty_per_hour"],
         "source_events": list(snapshot.source_events),
     }
-    da, en = _summaries(snapshot, saving, hours_moved, moves, unlocks, freed, result["uncovered_hours"],
-                        coverage_gain)
+    da, en = _summaries(snapshot, effect, digitalisation)
     substance = {"assignments": [(a["employee"], a["task"], round(a["hours"], 2)) for a in result["assignments"]],
                  "uncovered": round(result["uncovered_hours"], 2),
                  "unlocks": [(u["activity"], u["employees"]) for u in unlocks],
-                 "freed": [(f["change_id"], f["task"], f["hours"]) for f in freed]}
+                 "freed": [(f["change_id"], f["task"], f["hours"]) for f in digitalisation]}
     return ProposalDraft(kind="leon_allocation", committee_id=snapshot.committee_id, scope=snapshot.workplace_id,
                          employee_ids=tuple(changed), summary_da=da, summary_en=en, explanation=explanation,
                          effect=effect, fingerprint=fingerprint(substance))
 
 
-def _covered(instance: dict[str, Any]) -> float:
-    """Hours covered today: current hours per task, at most the task's demand."""
-    per_task: dict[str, float] = defaultdict(float)
-    for c in instance["current"]:
-        per_task[c["task"]] += c["hours"]
-    return sum(min(t["hours"], per_task[t["id"]]) for t in instance["tasks"])
+def _freed_dkk_in_ore(result: dict[str, Any], split: WeeklyDifference, reallocation: float,
+                      coverage_dkk: float) -> float:
+    """The freed hours' DKK, rounded so that the rounded parts add up to the total.
+
+    Rounding each part may leave a cent between their sum and the rounded difference of the two costs. When
+    hours are freed, their DKK (which only completes the identity) takes that cent, so the total is exactly
+    ``current_cost_per_week - proposed_cost_per_week``; otherwise it stays 0 and the total is the sum of the
+    other parts.
+    """
+    if round2(split.freed_hours) <= 0:
+        return round2(split.freed_dkk)
+    exact = round2(round2(result.get("current_cost", result["total_cost"])) - round2(result["total_cost"]))
+    return round2(exact - reallocation - coverage_dkk)
 
 
-def _money_da(saving: float) -> str:
-    return f"sparer {dkk_da(saving)} om ugen" if saving >= 0 else f"koster {dkk_da(-saving)} mere om ugen"
+def _coverage_effect(coverage: Coverage) -> dict[str, float]:
+    """Hours covered more than today and their part of the weekly difference (negative: what covering costs)."""
+    newly_cost, lost_cost = round2(coverage.newly_covered_cost), round2(coverage.no_longer_covered_cost)
+    return {"hours_per_week": round2(coverage.hours), "dkk_per_week": round2(lost_cost - newly_cost),
+            "newly_covered_hours": round2(coverage.newly_covered_hours), "newly_covered_cost_dkk": newly_cost,
+            "no_longer_covered_hours": round2(coverage.no_longer_covered_hours),
+            "no_longer_covered_cost_dkk": lost_cost}
 
 
-def _money_en(saving: float) -> str:
-    return f"saves {dkk_en(saving)} a week" if saving >= 0 else f"costs {dkk_en(-saving)} more a week"
+def _freed_effect(snapshot: WorkplaceSnapshot, split: WeeklyDifference) -> dict[str, Any]:
+    """Hours people report beyond what the tasks now need: per task, why, whose, and where they are needed.
+
+    A task's excess is put down to digitalisation up to the hours a change took from its demand here, the
+    rest to a lower reported demand. Its DKK is only the part of the weekly difference: it is not a saving.
+    """
+    changes: dict[str, list[FreedHours]] = defaultdict(list)
+    for change in snapshot.freed:
+        changes[change.task_id].append(change)
+    names = {t.task_id: t for t in snapshot.tasks}
+    tasks, digitalised = [], 0.0
+    for freed in split.freed:
+        by_change = changes.get(freed.task, [])
+        digital = min(freed.hours, sum(c.hours for c in by_change))
+        digitalised += digital
+        reasons: list[dict[str, Any]] = []
+        if digital > 0.005:
+            reasons.append({"reason": "digitalisation", "hours": round2(digital),
+                            "change_ids": sorted({c.change_id for c in by_change})})
+        if freed.hours - digital > 0.005:
+            reasons.append({"reason": "demand", "hours": round2(freed.hours - digital)})
+        facts = names.get(freed.task)
+        tasks.append({"task": freed.task, "name_da": facts.name_da if facts else freed.task,
+                      "name_en": facts.name_en if facts else freed.task, "hours": round2(freed.hours),
+                      "reasons": reasons, "professions": {p: round2(h) for p, h in freed.by_profession.items()},
+                      "needed_elsewhere": _needed_by(snapshot, set(freed.by_profession))[:10]})
+    return {"hours_per_week": round2(split.freed_hours), "dkk_per_week": round2(split.freed_dkk),
+            "digitalisation_hours": round2(digitalised), "demand_hours": round2(split.freed_hours - digitalised),
+            "tasks": tasks}
 
 
 def _changed_employees(current: list[dict], assignments: list[dict]) -> list[str]:
@@ -174,15 +221,10 @@ def _freed_hours(snapshot: WorkplaceSnapshot) -> list[dict]:
             by_task[task].append(employee)
     profession_of = {e.employee_id: e.profession_id for e in snapshot.employees}
     skills_of = {e.employee_id: e.skills for e in snapshot.employees}
-    tasks_elsewhere = {t.task_id: t for t in snapshot.tasks}
     result = []
     for freed in snapshot.freed:
         people = sorted(by_task.get(freed.task_id, []))
         professions = {profession_of[p] for p in people if p in profession_of}
-        needed = [{"workplace": n.workplace_id, "workplace_name": n.workplace_name, "task": n.task_id,
-                   "uncovered_hours": round2(n.hours)}
-                  for n in snapshot.needed_elsewhere
-                  if n.task_id not in tasks_elsewhere or professions & set(tasks_elsewhere[n.task_id].allowed)]
         slots = [{"slot": s.slot_id, "title": s.title, "host_workplace": s.host_workplace_id, "weeks": s.weeks}
                  for s in snapshot.open_slots
                  if any(all(skills_of[p].get(k, 0) >= v for k, v in s.requires.items()) for p in people
@@ -190,33 +232,45 @@ def _freed_hours(snapshot: WorkplaceSnapshot) -> list[dict]:
         result.append({"change_id": freed.change_id, "description": freed.description, "task": freed.task_id,
                        "hours": round2(freed.hours),
                        "people": [{"employee": p, "profession": profession_of.get(p)} for p in people],
-                       "needed_elsewhere": needed[:10], "rotation_slots": slots[:10]})
+                       "needed_elsewhere": _needed_by(snapshot, professions)[:10], "rotation_slots": slots[:10]})
     return result
 
 
-def _summaries(snapshot, saving, hours_moved, moves, unlocks, freed, uncovered, coverage_gain) -> tuple[str, str]:
+def _needed_by(snapshot: WorkplaceSnapshot, professions: set[str]) -> list[dict]:
+    """Uncovered task hours at the organisation's other workplaces that these professions may do (a task not
+    known here is listed as it is), most hours first."""
+    here = {t.task_id: t for t in snapshot.tasks}
+    return [{"workplace": n.workplace_id, "workplace_name": n.workplace_name, "task": n.task_id,
+             "uncovered_hours": round2(n.hours)}
+            for n in snapshot.needed_elsewhere
+            if n.task_id not in here or professions & set(here[n.task_id].allowed)]
+
+
+# A line is written for at least this many hours/week (what one decimal shows).
+SHOWN_HOURS = 0.05
+PLACES_NAMED = 3
+
+
+def _summaries(snapshot: WorkplaceSnapshot, effect: dict[str, Any], digitalisation: list[dict]) -> tuple[str, str]:
+    """What the committee decides on first: the moves and their saving, then the hours newly covered and their
+    cost, then the hours no longer needed, as hours and where they are needed (never as a saving)."""
     da, en = [], []
-    if coverage_gain > 0.5:
-        da.append(f"Dækker {hours_da(coverage_gain)} flere timer/uge med kvalificeret personale; {_money_da(saving)}.")
-        en.append(f"Covers {hours_en(coverage_gain)} more hours/week with qualified staff; {_money_en(saving)}.")
-    elif moves:
-        da.append(f"Flyt {hours_da(hours_moved)} timer/uge til den faggruppe, der kan løse opgaven billigst "
-                  f"({len(moves)} flytning{'er' if len(moves) != 1 else ''}); {_money_da(saving)}.")
-        en.append(f"Move {hours_en(hours_moved)} hours/week to the staff group that can do the work at the "
-                  f"lowest cost ({len(moves)} move{'s' if len(moves) != 1 else ''}); {_money_en(saving)}.")
-    elif saving >= MIN_SAVING_PER_WEEK:
-        da.append(f"Ny fordeling af opgaverne {_money_da(saving)}.")
-        en.append(f"A new allocation of the tasks {_money_en(saving)}.")
+    coverage, freed = effect["coverage"], effect["freed"]
+    decided = effect["reallocation_dkk_per_week"] + coverage["dkk_per_week"]
+    if coverage["hours_per_week"] >= SHOWN_HOURS and decided < 0:
+        da.append("Koster mere, dækker mere.")
+        en.append("Costs more, covers more.")
+    _moves_line(effect, da, en)
+    _coverage_line(coverage, da, en)
+    _freed_line(freed, digitalisation, da, en)
+    unlocks = effect["training"]
     if unlocks:
         best = unlocks[0]
         da.append(f"Uddannelse ({best['activity']}) af {len(best['employees'])} medarbejder(e) sparer yderligere "
                   f"{dkk_da(best['saving_per_week'])} om ugen; tilbagebetalt på {best['payback_weeks']} uger.")
         en.append(f"Training ({best['activity']}) for {len(best['employees'])} employee(s) saves another "
                   f"{dkk_en(best['saving_per_week'])} a week; paid back in {best['payback_weeks']} weeks.")
-    if freed:
-        total = sum(f["hours"] for f in freed)
-        da.append(f"Digitalisering frigør {hours_da(total)} timer/uge; forslaget viser, hvor kompetencerne bruges.")
-        en.append(f"Digitalisation frees {hours_en(total)} hours/week; the proposal shows where the skills are needed.")
+    uncovered = effect["uncovered_hours"]
     if uncovered > 1e-6:
         da.append(f"{hours_da(uncovered)} timer/uge kan ikke dækkes af kvalificeret personale her.")
         en.append(f"{hours_en(uncovered)} hours/week cannot be covered by qualified staff here.")
@@ -224,3 +278,64 @@ def _summaries(snapshot, saving, hours_moved, moves, unlocks, freed, uncovered, 
         da.append("Opgavefordeling efter LEON-princippet.")
         en.append("Task allocation by the LEON principle.")
     return f"{snapshot.name}: " + " ".join(da), f"{snapshot.name}: " + " ".join(en)
+
+
+def _moves_line(effect: dict[str, Any], da: list[str], en: list[str]) -> None:
+    moves = effect["moves"]
+    if not moves:
+        return
+    hours, saving, count = effect["hours_moved"], effect["reallocation_dkk_per_week"], len(moves)
+    cheaper = all(m["saving_per_week"] >= 0 for m in moves)
+    to_da = "til billigere kvalificeret faggruppe" if cheaper else "mellem kvalificerede faggrupper"
+    to_en = "to a cheaper qualified staff group" if cheaper else "between qualified staff groups"
+    money_da = f"sparer {dkk_da(saving)}/uge" if saving >= 0 else f"koster {dkk_da(-saving)}/uge mere"
+    money_en = f"saves {dkk_en(saving)} a week" if saving >= 0 else f"costs {dkk_en(-saving)} more a week"
+    da.append(f"Flytter {hours_da(hours)} timer/uge {to_da} ({count} flytning{'er' if count != 1 else ''}): "
+              f"{money_da}.")
+    en.append(f"Moves {hours_en(hours)} hours/week {to_en} ({count} move{'s' if count != 1 else ''}): {money_en}.")
+
+
+def _coverage_line(coverage: dict[str, float], da: list[str], en: list[str]) -> None:
+    hours, dkk = coverage["hours_per_week"], coverage["dkk_per_week"]
+    if hours >= SHOWN_HOURS:
+        money_da = f"koster {dkk_da(-dkk)}/uge" if dkk <= 0 else f"{dkk_da(dkk)}/uge lavere lønudgift"
+        money_en = f"costs {dkk_en(-dkk)} a week" if dkk <= 0 else f"{dkk_en(dkk)} a week less in wages"
+        da.append(f"Dækker {hours_da(hours)} timer/uge mere med kvalificeret personale: {money_da}.")
+        en.append(f"Covers {hours_en(hours)} more hours/week with qualified staff: {money_en}.")
+    elif hours <= -SHOWN_HOURS:
+        da.append(f"Dækker {hours_da(-hours)} timer/uge mindre end i dag, der er ikke kvalificeret personale til dem: "
+                  f"{dkk_da(dkk)}/uge lavere lønudgift.")
+        en.append(f"Covers {hours_en(-hours)} hours/week less than today, there is no qualified staff for them: "
+                  f"{dkk_en(dkk)} a week less in wages.")
+
+
+REASON_DA = {"digitalisation": "digitalisering", "demand": "lavere indmeldt behov"}
+REASON_EN = {"digitalisation": "digitalisation", "demand": "lower reported demand"}
+
+
+def _freed_line(freed: dict[str, Any], digitalisation: list[dict], da: list[str], en: list[str]) -> None:
+    """Hours no longer needed, as capacity: why, and where such competences are needed."""
+    if freed["hours_per_week"] < SHOWN_HOURS:
+        if digitalisation:
+            total = sum(f["hours"] for f in digitalisation)
+            da.append(f"Digitalisering frigør {hours_da(total)} timer/uge; forslaget viser, hvor kompetencerne "
+                      f"bruges.")
+            en.append(f"Digitalisation frees {hours_en(total)} hours/week; the proposal shows where the skills are "
+                      f"needed.")
+        return
+    reasons = [r for r in ("digitalisation", "demand") if freed[f"{r}_hours"] >= 0.01]
+    places = []
+    for task in freed["tasks"]:
+        for need in task["needed_elsewhere"]:
+            if need["workplace_name"] not in places:
+                places.append(need["workplace_name"])
+    hours = freed["hours_per_week"]
+    why_da = " og ".join(REASON_DA[r] for r in reasons)
+    why_en = " and ".join(REASON_EN[r] for r in reasons)
+    if places:
+        where_da = "kompetencerne kan bruges i " + "; ".join(places[:PLACES_NAMED])
+        where_en = "the skills are needed at " + "; ".join(places[:PLACES_NAMED])
+    else:
+        where_da, where_en = "tiden kan gå til kerneopgaverne", "the time can go to the core tasks"
+    da.append(f"{hours_da(hours)} timer/uge frigøres ({why_da}) – {where_da}.")
+    en.append(f"{hours_en(hours)} hours/week are freed ({why_en}) – {where_en}.")

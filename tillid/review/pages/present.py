@@ -6,9 +6,12 @@ from typing import Any, Mapping
 
 from tillid.review.i18n import Texts
 
-MONEY_KEYS = ("dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost", "cost_dkk")
-EFFECT_ORDER = ("hours_moved", "dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost",
-                "cost_dkk", "payback_weeks", "competence_gained")
+MONEY_KEYS = ("reallocation_dkk_per_week", "dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost",
+              "cost_dkk", "current_cost_per_week", "current_cost_within_demand_per_week", "proposed_cost_per_week")
+# A LEON proposal leads with what the committee decides on: the moves and their saving, the hours newly covered
+# and their cost, then the hours no longer needed (as hours); the total difference comes after its parts.
+EFFECT_ORDER = ("hours_moved", "reallocation_dkk_per_week", "coverage", "freed", "dkk_per_week", "saving_per_week",
+                "training_cost_dkk", "training_cost", "cost_dkk", "payback_weeks", "competence_gained")
 
 
 def skill_label(t: Texts, skill_id: Any) -> str:
@@ -63,6 +66,10 @@ def effect_items(t: Texts, effect: Mapping[str, Any]) -> list[tuple[str, str]]:
             text = t.fmt("effect_weeks", value=t.number(value, 1))
         elif key == "hours_moved" and isinstance(value, (int, float)):
             text = t.fmt("effect_hours", value=t.number(value, 1))
+        elif key == "coverage" and isinstance(value, Mapping):
+            text = _coverage(t, value)
+        elif key == "freed" and isinstance(value, Mapping):
+            text = _freed(t, value)
         elif key == "competence_gained":
             text = _competence(t, value)
         elif isinstance(value, (Mapping, list)):
@@ -71,6 +78,22 @@ def effect_items(t: Texts, effect: Mapping[str, Any]) -> list[tuple[str, str]]:
             text = scalar(t, value)
         items.append((t.get(f"effect_{key}") or label(t, key), text))
     return items
+
+
+def _coverage(t: Texts, coverage: Mapping[str, Any]) -> str:
+    """Hours covered more than today and what that costs (the coverage part of a LEON proposal's difference)."""
+    hours, dkk = coverage.get("hours_per_week", 0.0), coverage.get("dkk_per_week", 0.0)
+    if hours < 0:
+        return t.fmt("effect_coverage_less", hours=t.number(-hours, 1), dkk=t.dkk(dkk))
+    return t.fmt("effect_coverage_more", hours=t.number(hours, 1), dkk=t.dkk(-dkk))
+
+
+def _freed(t: Texts, freed: Mapping[str, Any]) -> str:
+    """Hours people report beyond what the tasks need, and why: capacity for other work, never a saving."""
+    reasons = [t.get(f"effect_freed_{reason}") or reason for reason in ("digitalisation", "demand")
+               if freed.get(f"{reason}_hours", 0) > 0]
+    return t.fmt("effect_freed_hours", hours=t.number(freed.get("hours_per_week", 0.0), 1),
+                 reasons=", ".join(reasons) or "–")
 
 
 def plain_reason(t: Texts, explanation: Mapping[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ RESULT = {
                     {"employee": "e2", "task": "oejendraaber", "hours": 37.0}],
     "uncovered": [],
     "current_cost": 16470.0,
+    "current_cost_within_demand": 16470.0,
     "moves": [{"task": "oejendraaber", "from_profession": "sygeplejerske",
                "to_profession": "sosu_assistent", "hours": 24.0,
                "saving_per_week": 1440.0}],
