@@ -34,8 +34,11 @@ def run(args: argparse.Namespace) -> int:
 
     from tillid.review.app import create_app
 
+    # Behind a proxy in TILLID_FORWARDED_ALLOW_IPS, X-Forwarded-Proto gives the request's scheme (https
+    # marks the session cookie Secure) and X-Forwarded-For its client.
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips)
     return 0
 
 
