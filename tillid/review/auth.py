@@ -37,7 +37,6 @@ from tillid.store.sessions import end_sessions_of_token
 
 ROLE_KINDS = ("admin", "committee", "employee", "hr")
 NATIONAL = "*"  # the organisations of an hr: token that may send events about every organisation
-HOLDER_MAX = 200
 _SCOPED_ROLE = re.compile(r"(committee|employee|hr):([^\s\x00-\x1f\x7f]{1,200})")
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/tokens, or the admin token")

@@ -6,9 +6,12 @@ import datetime as dt
 
 import pytest
 
+from tillid.competence.events import validate
 from tillid.review.auth import principal_of_token
+from tillid.store.projection.projector import Projector
 from tests.integration.review import world
 from tests.integration.review.conftest import auth
+from tests.integration.store.scenario import event
 
 pytestmark = pytest.mark.services
 
@@ -94,3 +97,13 @@ async def test_a_revoked_token_is_401_and_ends_its_page_session(client, proposal
     assert (await client.get("/api/proposals", headers=auth(other["token"]))).status_code == 200
     again = await client.delete(f"/api/tokens/{issued['token_id']}", headers=ADMIN)
     assert again.status_code == 404
+
+
+async def test_erasing_a_person_blanks_them_as_a_tokens_holder(client, proposals, db):
+    held = await issue(client, role="committee:med-a", holder="e1")
+    other = await issue(client, role="committee:med-a", holder="e12")
+    await Projector().apply(db, [validate(event("EmployeeErased", "erase-e1", employee_id="e1"))])
+    holders = dict(await db.fetch("SELECT token_id, holder FROM api_tokens WHERE token_id = ANY($1::text[])",
+                                  [held["token_id"], other["token_id"]]))
+    assert holders == {held["token_id"]: "erased", other["token_id"]: "e12"}
+    assert (await client.get("/api/proposals", headers=auth(held["token"]))).status_code == 200
