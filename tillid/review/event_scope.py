@@ -111,12 +111,13 @@ def concerned(envelope: Envelope, keyer: Keyer) -> list[Reference] | None:
 def _outside(reference: Reference, organisations: Collection[str]) -> str:
     if reference.organisation is None:
         return (f"{reference.what} is not known (neither to the store nor from an earlier event of this request), "
-                "so its organisation cannot be checked; send its organisation's events first")
+                "so its organisation cannot be checked; send the events that establish it first, earlier in "
+                "this request or in one the store has applied")
     return (f"{reference.what} belongs to organisation {reference.organisation}, outside this token's "
             f"organisations ({', '.join(sorted(organisations))})")
 
 
-def _organisation(payload: Mapping[str, Any], keyer: Keyer) -> Reference:
+def _organisation(payload: Mapping[str, Any]) -> Reference:
     return Reference("payload.organisation_id", f"organisation {payload['organisation_id']}",
                      payload["organisation_id"])
 
@@ -139,7 +140,7 @@ def _slot(payload: Mapping[str, Any], keyer: Keyer) -> Reference:
 
 def _workplace_upserted(payload: Mapping[str, Any], keyer: Keyer) -> list[Reference]:
     """The new organisation and, for a workplace the store or request knows, its current one."""
-    references = [_organisation(payload, keyer)]
+    references = [_organisation(payload)]
     if payload["workplace_id"] in keyer.workplace_org:
         references.append(_workplace("payload.workplace_id", payload["workplace_id"], keyer))
     return references
@@ -162,17 +163,21 @@ def _slot_offered(payload: Mapping[str, Any], keyer: Keyer) -> list[Reference]:
 
 def _digitalisation(payload: Mapping[str, Any], keyer: Keyer) -> list[Reference]:
     """The organisation, and every workplace the change names (its list and the hours of new tasks)."""
-    return [_organisation(payload, keyer)] + [_workplace("payload", workplace_id, keyer)
-                                              for workplace_id in sorted(_workplaces_named(payload))]
+    listed = [_workplace("payload.workplace_ids", w, keyer) for w in dict.fromkeys(payload.get("workplace_ids") or ())]
+    with_hours = [_workplace("payload.effects", w, keyer) for w in sorted(_new_task_workplaces(payload))]
+    return [_organisation(payload)] + listed + with_hours
+
+
+def _new_task_workplaces(payload: Mapping[str, Any]) -> set[str]:
+    return {workplace_id for effect in payload.get("effects") or ()
+            if isinstance(effect, Mapping) and isinstance(effect.get("hours_per_week"), Mapping)
+            for workplace_id in effect["hours_per_week"]}
 
 
 def _workplaces_named(payload: Mapping[str, Any]) -> set[str]:
     named = {payload[field] for field in ("workplace_id", "host_workplace_id") if isinstance(payload.get(field), str)}
     named.update(w for w in payload.get("workplace_ids") or () if isinstance(w, str))
-    for effect in payload.get("effects") or ():
-        if isinstance(effect, dict) and isinstance(effect.get("hours_per_week"), dict):
-            named.update(effect["hours_per_week"])
-    return named
+    return named | _new_task_workplaces(payload)
 
 
 _RULES: dict[str, Callable[[Mapping[str, Any], Keyer], list[Reference]]] = {
@@ -185,7 +190,7 @@ _RULES: dict[str, Callable[[Mapping[str, Any], Keyer], list[Reference]]] = {
     "TaskDemandChanged": lambda p, k: [_workplace("payload.workplace_id", p["workplace_id"], k)],
     "TaskAssignmentReported": lambda p, k: [_workplace("payload.workplace_id", p["workplace_id"], k),
                                             _employee(p, k)],
-    "AuthorisationRuleChanged": lambda p, k: [_organisation(p, k)],
+    "AuthorisationRuleChanged": lambda p, k: [_organisation(p)],
     "DigitalisationChange": _digitalisation,
     "RotationSlotOffered": _slot_offered,
     "RotationSlotWithdrawn": lambda p, k: [_slot(p, k)],

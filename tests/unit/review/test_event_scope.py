@@ -121,7 +121,10 @@ def test_slots_tasks_and_digitalisation_name_their_workplaces():
                              "task": {"task_id": "n", "name_da": "n", "name_en": "n", "required_skills": [],
                                       "authorised_professions": [], "administrative": False}}])
     problems = scope_problems(hr(change), SOURCE, ["org-a"], store())
-    assert [p.field for p in problems] == ["0.payload"] and "workplace wp-b" in problems[0].problem
+    assert [p.field for p in problems] == ["0.payload.effects"] and "workplace wp-b" in problems[0].problem
+    listed = event("DigitalisationChange", "c2", change_id="c2", organisation_id="org-a", description="d",
+                   effective_on="2027-01-01", workplace_ids=["wp-a", "wp-b"], effects=[])
+    assert fields(hr(listed)) == ["0.payload.workplace_ids"]
     rule = event("AuthorisationRuleChanged", "r", organisation_id="org-b", task_id="t", profession_id="p",
                  allowed=True, note="")
     assert fields(hr(rule)) == ["0.payload.organisation_id"]

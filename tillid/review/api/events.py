@@ -15,7 +15,7 @@ from tillid.competence.events import TOPIC_OF_TYPE, Keyer, validate
 from tillid.errors import InvalidEvent
 from tillid.review import queries
 from tillid.review.event_scope import ScopeProblem, named_ids, published_by_tillid, refused_types, scope_problems
-from tillid.review.api.models import Accepted, refusals
+from tillid.review.api.models import Accepted, Invalid, refusals
 from tillid.review.auth import Principal, require
 from tillid.review.database import connection
 from tillid.review.errors import invalid, problem
@@ -47,7 +47,8 @@ _BODY_SCHEMA = {
 
 
 @router.post("/events", status_code=202, response_model=Accepted, openapi_extra={"requestBody": _BODY_SCHEMA},
-             responses=refusals(401, 403, 422, 503))
+             responses={**refusals(401, 422, 503), 403: {
+                 "model": Invalid, "description": "events this token may not post; detail names each"}})
 async def post_events(request: Request, principal: Principal = Depends(require("admin", "hr"))):
     """One event envelope or a list. All or nothing: any invalid event gets a reason
     (``field`` = ``INDEX.path``) and none of the request is published. 403 (with the same reasons) for
