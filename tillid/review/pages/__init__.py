@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from tillid.errors import DatabaseUnavailable, InvalidInput
 from tillid.review import actions, plots, queries
 from tillid.review.audit import audited, purpose_of
-from tillid.review.auth import Principal, principal_of_token, token_digest
+from tillid.review.auth import Principal, principal_of_token
 from tillid.review.database import connection, transaction
 from tillid.review.pages import present
 from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, csrf_token, page_principal,
@@ -89,7 +89,7 @@ async def login(request: Request, token: str = Form("", max_length=500)):
     home = home_of(principal)
     if home is None:
         return render(request, "login.html", status=403, failed=False, no_pages=True)
-    return await sign_in(request, RedirectResponse(home, status_code=303), token_digest(token))
+    return await sign_in(request, RedirectResponse(home, status_code=303), token)
 
 
 @router.post("/logout")

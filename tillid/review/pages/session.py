@@ -20,7 +20,7 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tillid.review.auth import Principal, principal_of_digest
+from tillid.review.auth import Principal, principal_of_digest, token_digest
 from tillid.review.database import connection, transaction
 from tillid.review.i18n import COOKIE as LANG_COOKIE
 from tillid.review.i18n import Texts, choose
@@ -92,10 +92,10 @@ def secure_cookies(request: Request) -> bool:
     return public_url.startswith("https://") or request.url.scheme == "https"
 
 
-async def sign_in(request: Request, response: Response, token_sha256: str) -> Response:
-    """Open a session for the token with this digest and give its id (not the token) to the browser."""
+async def sign_in(request: Request, response: Response, token: str) -> Response:
+    """Open a session for the token and give its id (not the token) to the browser; the store keeps digests."""
     async with transaction(request) as conn:
-        session = await open_session(conn, token_sha256, MAX_AGE)
+        session = await open_session(conn, token_digest(token), MAX_AGE)
     response.set_cookie(SESSION_COOKIE, session, max_age=MAX_AGE, httponly=True, samesite="strict", path="/",
                         secure=secure_cookies(request))
     return response
