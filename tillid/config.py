@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -27,6 +28,10 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
     "TILLID_LOG_LEVEL": "log level of the worker: debug, info, warning, error or critical",
+    "TILLID_TOKEN_TTL_DAYS": "days a token from `POST /api/tokens` stays valid (the admin token does not expire)",
+    "TILLID_PUBLIC_URL": "the address people reach the review service at; `https://...` marks the session cookie Secure",
+    "TILLID_FORWARDED_ALLOW_IPS":
+        "proxy addresses (comma-separated IPs or networks, or `*`) whose X-Forwarded-Proto/-For headers are trusted",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -46,6 +51,9 @@ class Settings:
     partitions: int = 8
     rematch_debounce_seconds: float = 0.25
     log_level: str = "warning"
+    token_ttl_days: int = 90
+    public_url: str | None = None
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @property
     def embedded(self) -> bool:
@@ -69,6 +77,9 @@ class Settings:
             "TILLID_PARTITIONS": str(self.partitions),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
             "TILLID_LOG_LEVEL": self.log_level,
+            "TILLID_TOKEN_TTL_DAYS": str(self.token_ttl_days),
+            "TILLID_PUBLIC_URL": self.public_url or "",
+            "TILLID_FORWARDED_ALLOW_IPS": self.forwarded_allow_ips,
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
                            ("TILLID_ADMIN_TOKEN", self.admin_token)):
@@ -127,6 +138,9 @@ class Settings:
             partitions=integer("TILLID_PARTITIONS", cls.partitions, 1),
             rematch_debounce_seconds=seconds("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds),
             log_level=log_level,
+            token_ttl_days=integer("TILLID_TOKEN_TTL_DAYS", cls.token_ttl_days, 1, 3650),
+            public_url=_public_url(text("TILLID_PUBLIC_URL")),
+            forwarded_allow_ips=_forwarded_allow_ips(text("TILLID_FORWARDED_ALLOW_IPS") or cls.forwarded_allow_ips),
         )
 
 
@@ -139,6 +153,25 @@ def _check_database_url(url: str) -> None:
             parts.port
     except ValueError as error:
         raise ConfigError(f"TILLID_DATABASE_URL is not a valid URL: {error}") from None
+
+
+def _public_url(url: str | None) -> str | None:
+    if url is not None and not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigError(f"TILLID_PUBLIC_URL={url!r} must be an http:// or https:// address")
+    return url
+
+
+def _forwarded_allow_ips(value: str) -> str:
+    """TILLID_FORWARDED_ALLOW_IPS as uvicorn takes it: ``*`` or comma-separated addresses and networks."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(f"TILLID_FORWARDED_ALLOW_IPS: {item!r} is not an IP address, a network or *") from None
+    return ",".join(items)
 
 
 def bootstrap_servers(value: str | None) -> str | None:

@@ -62,3 +62,24 @@ def test_bootstrap_servers(value, expected):
 def test_bad_bootstrap_servers(value):
     with pytest.raises(ConfigError, match="TILLID_KAFKA"):
         Settings.from_env({"TILLID_KAFKA": value})
+
+
+@pytest.mark.parametrize("env, word", [
+    ({"TILLID_TOKEN_TTL_DAYS": "0"}, "TILLID_TOKEN_TTL_DAYS"),
+    ({"TILLID_TOKEN_TTL_DAYS": "ninety"}, "TILLID_TOKEN_TTL_DAYS"),
+    ({"TILLID_PUBLIC_URL": "tillid.example.dk"}, "TILLID_PUBLIC_URL"),
+    ({"TILLID_FORWARDED_ALLOW_IPS": "10.0.0.1, proxy.example"}, "TILLID_FORWARDED_ALLOW_IPS"),
+])
+def test_bad_token_and_proxy_settings_name_the_variable(env, word):
+    with pytest.raises(ConfigError, match=word):
+        Settings.from_env(env)
+
+
+def test_token_and_proxy_settings():
+    assert (Settings().token_ttl_days, Settings().public_url, Settings().forwarded_allow_ips) == (90, None, "127.0.0.1")
+    settings = Settings.from_env({"TILLID_TOKEN_TTL_DAYS": "30", "TILLID_PUBLIC_URL": "https://tillid.example.dk",
+                                  "TILLID_FORWARDED_ALLOW_IPS": "10.0.0.0/8, 192.168.1.5"})
+    assert (settings.token_ttl_days, settings.public_url, settings.forwarded_allow_ips) == \
+        (30, "https://tillid.example.dk", "10.0.0.0/8,192.168.1.5")
+    assert Settings.from_env(settings.as_env()) == settings
+    assert Settings.from_env({"TILLID_FORWARDED_ALLOW_IPS": "*"}).forwarded_allow_ips == "*"

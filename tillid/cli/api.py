@@ -35,8 +35,15 @@ def run(args: argparse.Namespace) -> int:
     from tillid.review.app import create_app
 
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, **proxy_options(settings))
     return 0
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """uvicorn's options for a proxy in front: from an address in TILLID_FORWARDED_ALLOW_IPS,
+    X-Forwarded-Proto gives the request's scheme (https marks the session cookie Secure) and
+    X-Forwarded-For its client; from any other address both headers are ignored."""
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
 async def _check_database(url: str) -> None:

@@ -33,7 +33,8 @@ async def tokens(client, proposals) -> dict[str, str]:
     """A token per role of the world, issued through the API."""
     issued = {"admin": world.ADMIN}
     for role in ("committee:med-a", "committee:med-b", "employee:e1", "employee:e2", "employee:e9", "hr:sd-loen"):
-        answer = await client.post("/api/tokens", json={"role": role}, headers=auth(world.ADMIN))
+        body = {"role": role, "organisations": ["*"]} if role.startswith("hr:") else {"role": role}
+        answer = await client.post("/api/tokens", json=body, headers=auth(world.ADMIN))
         assert answer.status_code == 200, answer.text
         issued[role] = answer.json()["token"]
     return issued

@@ -10,6 +10,7 @@ from typing import Iterator
 
 import uvicorn
 
+from tillid.cli.api import proxy_options
 from tillid.config import Settings
 from tillid.review.app import create_app
 from tillid.runtime.embedded import free_port
@@ -20,7 +21,8 @@ def serving(settings: Settings) -> Iterator[str]:
     """Run the app until the block ends; yields its base URL once /healthz answers."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False, lifespan="on"))
+                                           log_level="warning", access_log=False, lifespan="on",
+                                           **proxy_options(settings)))
     thread = threading.Thread(target=server.run, name="review-live", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

@@ -95,6 +95,14 @@ class Keyer:
         workplace_id = self.employee_workplace.get(employee_id)
         return employee_id if workplace_id is None else self.of_workplace(workplace_id)
 
+    def known_organisation_of_workplace(self, workplace_id: str) -> str | None:
+        """The workplace's organisation, or None where ``key`` would fall back to an id."""
+        return self.workplace_org.get(workplace_id)
+
+    def known_organisation_of_employee(self, employee_id: str) -> str | None:
+        workplace_id = self.employee_workplace.get(employee_id)
+        return None if workplace_id is None else self.workplace_org.get(workplace_id)
+
     def _of_employee(self, payload: Mapping[str, Any]) -> str:
         return self.of_employee(payload["employee_id"])
 

@@ -1,4 +1,8 @@
-"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream."""
+"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream.
+
+Who may post what (tillid/review/event_scope.py): no one posts the types Tillid publishes itself, and an
+hr: token only events of its source about its organisations; a refusal is a 403 naming each event.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,15 @@ import json
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from tillid.competence.events import INPUT_TOPICS, TOPIC_OF_TYPE, Keyer, validate
+from tillid.competence.events import TOPIC_OF_TYPE, Keyer, validate
 from tillid.errors import InvalidEvent
 from tillid.review import queries
-from tillid.review.api.models import Accepted, refusals
+from tillid.review.event_scope import ScopeProblem, named_ids, published_by_tillid, refused_types, scope_problems
+from tillid.review.api.models import Accepted, Invalid, refusals
 from tillid.review.auth import Principal, require
 from tillid.review.database import connection
 from tillid.review.errors import invalid, problem
+from tillid.store.links import organisation_links
 
 router = APIRouter(tags=["events"])
 
@@ -26,7 +32,7 @@ _ENVELOPE = {
     "required": ["event_id", "type", "schema_version", "occurred_at", "source", "payload"],
     "properties": {
         "event_id": {"type": "string", "minLength": 1},
-        "type": {"type": "string", "enum": sorted(TOPIC_OF_TYPE)},
+        "type": {"type": "string", "enum": sorted(t for t in TOPIC_OF_TYPE if not published_by_tillid(t))},
         "schema_version": {"type": "integer", "enum": [1]},
         "occurred_at": {"type": "string", "format": "date-time"},
         "source": {"type": "string", "minLength": 1},
@@ -41,10 +47,13 @@ _BODY_SCHEMA = {
 
 
 @router.post("/events", status_code=202, response_model=Accepted, openapi_extra={"requestBody": _BODY_SCHEMA},
-             responses=refusals(401, 403, 422, 503))
+             responses={**refusals(401, 422, 503), 403: {
+                 "model": Invalid, "description": "events this token may not post; detail names each"}})
 async def post_events(request: Request, principal: Principal = Depends(require("admin", "hr"))):
     """One event envelope or a list. All or nothing: any invalid event gets a reason
-    (``field`` = ``INDEX.path``) and none of the request is published."""
+    (``field`` = ``INDEX.path``) and none of the request is published. 403 (with the same reasons) for
+    the types Tillid publishes itself, and, with an hr: token, for an event of another source or about
+    an organisation outside the token's."""
     raw = await request.body()
     if len(raw) > MAX_BYTES:
         return invalid([problem("body", f"larger than {MAX_BYTES} bytes; send smaller batches")], status=413)
@@ -57,20 +66,21 @@ async def post_events(request: Request, principal: Principal = Depends(require("
         return invalid([problem("body", "no events: send one event object or a non-empty list")])
     if len(items) > MAX_EVENTS:
         return invalid([problem("body", f"more than {MAX_EVENTS} events; send smaller batches")])
+    refused = refused_types(items)
+    if refused:
+        return _forbidden(refused)
     envelopes, problems = [], []
     for index, item in enumerate(items):
         try:
-            envelope = validate(item)
+            envelopes.append(validate(item))
         except InvalidEvent as error:
             problems.append(problem(_at(index, error.field), error.problem))
-            continue
-        if principal.kind == "hr" and TOPIC_OF_TYPE[envelope.type] not in INPUT_TOPICS:
-            problems.append(problem(_at(index, "type"), f"{envelope.type} is published by Tillid itself; "
-                                                        "integrations may post input events only"))
-            continue
-        envelopes.append(envelope)
     if problems:
         return invalid(problems)
+    if principal.kind == "hr":
+        refused = await _outside_scope(request, principal, envelopes)
+        if refused:
+            return _forbidden(refused)
     keyer = await _keyer_for(request, envelopes)
     accepted = await request.app.state.publisher.publish(envelopes, keyer)
     return JSONResponse({"accepted": accepted}, status_code=202)
@@ -78,6 +88,20 @@ async def post_events(request: Request, principal: Principal = Depends(require("
 
 def _at(index: int, field: str) -> str:
     return f"{index}.{field}" if field else str(index)
+
+
+def _forbidden(refused: list[ScopeProblem]) -> JSONResponse:
+    return invalid([problem(p.field, p.problem) for p in refused], status=403)
+
+
+async def _outside_scope(request: Request, principal: Principal, envelopes) -> list[ScopeProblem]:
+    """Why this hr: token may not post these events, judged on the store's links of what they name."""
+    named = named_ids(envelopes)
+    async with connection(request) as conn:
+        links = await organisation_links(conn, named.workplaces, named.employees, named.slots)
+    keyer = Keyer(workplace_org=links.workplace_org, employee_workplace=links.employee_workplace,
+                  slot_workplace=links.slot_workplace)
+    return scope_problems(envelopes, principal.scope or "", principal.organisations, keyer)
 
 
 async def _keyer_for(request: Request, envelopes) -> Keyer:

@@ -30,11 +30,20 @@ class RequestBody(BaseModel):
 class TokenRequest(RequestBody):
     role: str = Field(description="admin, committee:COMMITTEE_ID, employee:EMPLOYEE_ID or hr:SOURCE",
                       examples=["committee:med-aarhus-sundhed"], max_length=250)
+    organisations: list[Annotated[str, Field(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)]] | None = Field(
+        None, max_length=1000, examples=[["org-aarhus"], ["*"]],
+        description='required for hr: roles: the organisations whose events the token may send; ["*"] = all')
+    holder: Annotated[str, Field(max_length=200, pattern=ID_PATTERN)] | None = Field(
+        None, description="who holds the token (free text, e.g. a pseudonymous staff number); kept in the audit log")
 
 
 class TokenIssued(BaseModel):
     token: str
+    token_id: str
     role: str
+    organisations: list[str]
+    holder: str | None
+    expires_at: dt.datetime
 
 
 class Stats(BaseModel):

@@ -24,7 +24,7 @@ from tillid.review.auth import Principal, principal_of_token
 from tillid.review.database import connection, transaction
 from tillid.review.pages import present
 from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, csrf_token, page_principal,
-                                         remember_language, session_token, sign_in, sign_out, texts)
+                                         remember_language, session_id, sign_in, sign_out, texts)
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -38,7 +38,7 @@ RANK_CHOICES = 3
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     t = context.pop("t", None) or texts(request)
-    session = session_token(request)
+    session = session_id(request)
     response = templates.TemplateResponse(request, template, {
         "t": t, "csrf": csrf_token(session) if session else "", "path": request.url.path,
         "switch_url": f"{request.url.path}?{urlencode({'lang': t.other_lang})}", **context}, status_code=status)
@@ -89,13 +89,13 @@ async def login(request: Request, token: str = Form("", max_length=500)):
     home = home_of(principal)
     if home is None:
         return render(request, "login.html", status=403, failed=False, no_pages=True)
-    return sign_in(request, RedirectResponse(home, status_code=303), token)
+    return await sign_in(request, RedirectResponse(home, status_code=303), token)
 
 
 @router.post("/logout")
 async def logout(request: Request, csrf: str = Form("")):
     check_csrf(request, csrf)
-    return sign_out(RedirectResponse("/login", status_code=303))
+    return await sign_out(request, RedirectResponse("/login", status_code=303))
 
 
 @router.get("/committees")

@@ -64,7 +64,8 @@ async def _keep_aggregates(conn, employee_id: str) -> None:
 
 
 async def _remove_mentions(conn, employee_id: str) -> int:
-    """Rewrite proposals, decisions, the audit trail, tokens, outbox and dead letters that mention the person.
+    """Rewrite proposals, decisions, the audit trail, tokens (and their holders), outbox and dead letters
+    that mention the person.
 
     The id is matched as a whole token, so erasing ``e-1`` leaves ``e-12`` alone.
     """
@@ -88,6 +89,7 @@ async def _remove_mentions(conn, employee_id: str) -> int:
         "DELETE FROM api_tokens WHERE role = 'employee:' || $2 OR (role ~ $1 AND $2 <> '')",
         f"""UPDATE outbox SET value = regexp_replace(value::text, $1, '{ERASED}', 'g')::jsonb,
                 key = regexp_replace(key, $1, '{ERASED}', 'g') WHERE (value::text ~ $1 OR key ~ $1) AND $2 <> ''""",
+        f"UPDATE api_tokens SET holder = regexp_replace(holder, $1, '{ERASED}', 'g') WHERE holder ~ $1 AND $2 <> ''",
         "DELETE FROM deadletters WHERE (encode(coalesce(raw, ''::bytea), 'escape') ~ $1 OR reason ~ $1) AND $2 <> ''",
         "DELETE FROM parked_events WHERE employee_id = $2 OR envelope::text ~ $1",
     ):
