@@ -3,6 +3,8 @@
 Each action checks the state under a row lock, builds the event the contract
 names, and hands it to ``record_and_publish``: the store applies it in this
 transaction and queues it in the outbox, which the worker's relay publishes.
+Decisions and answers are queued signed (TILLID_EVENT_SIGNING_KEY): the worker
+applies no decision or answer without the review service's signature.
 Used by the API and by the pages alike.
 """
 
@@ -38,8 +40,9 @@ def check_committee_access(principal: Principal, proposal: dict[str, Any] | None
 
 
 async def decide_proposal(conn, principal: Principal, proposal_id: str, decision: str, comment: str,
-                          endpoint: str) -> dict[str, Any]:
-    """Record a committee's decision on a pending proposal (in the caller's transaction)."""
+                          endpoint: str, *, signing_key: bytes) -> dict[str, Any]:
+    """Record a committee's decision on a pending proposal (in the caller's transaction), signed with
+    ``signing_key`` (the app's ``state.signing_key``)."""
     proposal = check_committee_access(principal, await queries.proposal(conn, proposal_id, for_update=True),
                                       proposal_id)
     if proposal["status"] not in queries.DECIDABLE_STATUSES:
@@ -49,7 +52,8 @@ async def decide_proposal(conn, principal: Principal, proposal_id: str, decision
         "proposal_id": proposal_id, "by": "committee", "decision": decision, "comment": comment,
         "decided_at": decided_at.isoformat().replace("+00:00", "Z"),
     }, source=SOURCE, occurred_at=decided_at)
-    await record_and_publish(conn, event, key=await queries.key_of_scope(conn, proposal["scope"]))
+    await record_and_publish(conn, event, key=await queries.key_of_scope(conn, proposal["scope"]),
+                             signing_key=signing_key)
     for employee_id in proposal["employee_ids"]:
         await audited(conn, principal, employee_id, f"decided proposal {proposal_id}: {decision}", endpoint,
                       purpose_of(principal))
@@ -57,8 +61,8 @@ async def decide_proposal(conn, principal: Principal, proposal_id: str, decision
 
 
 async def answer_suggestion(conn, principal: Principal, suggestion_id: str, response: str, comment: str,
-                            endpoint: str) -> dict[str, Any]:
-    """Record an employee's answer to their own open suggestion."""
+                            endpoint: str, *, signing_key: bytes) -> dict[str, Any]:
+    """Record an employee's answer to their own open suggestion, signed with ``signing_key``."""
     if principal.kind != "employee":
         raise forbidden("only the employee a suggestion is for may answer it")
     suggestion = await queries.suggestion(conn, suggestion_id, for_update=True)
@@ -71,7 +75,8 @@ async def answer_suggestion(conn, principal: Principal, suggestion_id: str, resp
         "suggestion_id": suggestion_id, "employee_id": suggestion["employee_id"], "response": response,
         "comment": comment, "answered_at": answered_at.isoformat().replace("+00:00", "Z"),
     }, source=SOURCE, occurred_at=answered_at)
-    await record_and_publish(conn, event, key=await queries.key_of_employee(conn, suggestion["employee_id"]))
+    await record_and_publish(conn, event, key=await queries.key_of_employee(conn, suggestion["employee_id"]),
+                             signing_key=signing_key)
     await audited(conn, principal, suggestion["employee_id"], f"answered suggestion {suggestion_id}: {response}",
                   endpoint, purpose_of(principal))
     return await queries.suggestion(conn, suggestion_id)

@@ -13,6 +13,7 @@ from tillid.config import Settings
 from tillid.review import api, errors, pages
 from tillid.review.health import database_health, kafka_health
 from tillid.review.publisher import EventPublisher
+from tillid.streams.kafka_security import aiokafka_options
 from tillid.store.db import create_pool, migrate
 
 log = logging.getLogger("tillid.api")
@@ -42,6 +43,8 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Proposals for MED committees, suggestions for employees, events from HR "
                               "systems. See docs/api.md.")
     app.state.settings = settings
+    # Decisions and answers leave the service signed; without the key it cannot write them.
+    app.state.signing_key = settings.signing_key()
     app.state.pool = None
     app.state.publisher = EventPublisher(settings)
     errors.install(app)
@@ -51,7 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/healthz", tags=["health"])
     async def healthz():
         database = await database_health(app.state.pool)
-        kafka = await kafka_health(settings.kafka)
+        kafka = await kafka_health(settings.kafka, aiokafka_options(settings))
         healthy = database == "ok" and kafka == "ok"
         body = {"status": "ok" if healthy else "unavailable", "kafka": kafka, "database": database}
         return JSONResponse(body, status_code=200 if healthy else 503)

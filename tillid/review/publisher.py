@@ -14,6 +14,7 @@ from typing import Sequence
 from tillid.competence.events import Envelope, Keyer, encode
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
+from tillid.streams.kafka_security import aiokafka_options
 
 log = logging.getLogger("tillid.api")
 TIMEOUT_SECONDS = 10.0
@@ -43,7 +44,8 @@ class EventPublisher:
             from aiokafka.errors import KafkaError
 
             producer = AIOKafkaProducer(bootstrap_servers=self.settings.kafka, acks="all",
-                                        client_id="tillid-api", request_timeout_ms=int(self.timeout * 1000))
+                                        client_id="tillid-api", request_timeout_ms=int(self.timeout * 1000),
+                                        **aiokafka_options(self.settings))
             try:
                 async with asyncio.timeout(self.timeout):
                     await _ensure_input_topics(self.settings)
@@ -84,7 +86,8 @@ async def _ensure_input_topics(settings: Settings) -> None:
 
     from tillid.competence.events import INPUT_TOPICS, OUTPUT_TOPICS
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka, client_id="tillid-api-admin")
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka, client_id="tillid-api-admin",
+                                **aiokafka_options(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -30,6 +30,7 @@ from tillid.store.projection.projector import Projector
 from tillid.streams.consumer import BatchConsumer
 from tillid.streams.deadletter import DeadLetter
 from tillid.streams.ingest import Ingestor
+from tillid.streams.kafka_security import faust_credentials
 from tillid.streams.rematcher import Rematcher
 from tillid.streams.relay import relay_once
 from tillid.streams.wakeup import Wakeup
@@ -79,7 +80,8 @@ class WorkerServices:
                 settle_after_start_up()
                 log.info("skill mapper ready; applying events")
                 self.ingestor = Ingestor(self.pool, Projector(resolve_skill=resolve_with_taxonomy),
-                                         self.send_deadletter, self.settings.topic_prefix)
+                                         self.send_deadletter, self.settings.topic_prefix,
+                                         signing_key=self.settings.signing_key())
         return self.ingestor
 
     async def _connect(self):
@@ -111,6 +113,7 @@ def create_app(settings: Settings) -> faust.App:
         web_enabled=False,
         datadir=str(settings.data_dir / "worker"),
         producer_acks=-1,
+        broker_credentials=faust_credentials(settings),
     )
     services = WorkerServices(app, settings)
     app.tillid_services = services
