@@ -72,7 +72,8 @@ async def test_forged_decisions_are_dead_lettered_and_signed_ones_applied(settin
         assert await status(settings, proposals["leon"]) == "pending"
         assert await db.fetchval("SELECT count(*) FROM decisions") == 0
 
-        # A committee decides through the API: the decision leaves signed and is not dead-lettered.
+        # A committee decides through the API: the review service's relay publishes the decision signed
+        # (and the suggestions that follow), and the worker does not dead-letter it.
         app = create_app(settings)
         token = await issue_token(db, parse_role("committee:med-a"))
         async with LifespanManager(app):
@@ -80,11 +81,12 @@ async def test_forged_decisions_are_dead_lettered_and_signed_ones_applied(settin
                 answer = await client.post(f"/api/proposals/{proposals['upskill']}/decision",
                                            json={"decision": "approved"},
                                            headers={"Authorization": f"Bearer {token}"})
-        assert answer.status_code == 200, answer.text
-        published = await wait_until(
-            settings.database_url, "SELECT count(*) FROM outbox WHERE topic = 'decisions' AND published_at IS NOT NULL",
-            lambda n: n == 1, 60)
-        assert published == 1, worker.log()[-6000:]
+            assert answer.status_code == 200, answer.text
+            published = await wait_until(
+                settings.database_url,
+                "SELECT count(*) FROM outbox WHERE topic IN ('decisions', 'suggestions') AND published_at IS NOT NULL",
+                lambda n: n == 3, 60)
+            assert published == 3  # the decision and a suggestion to each of the two employees
         [relayed] = [json.loads(r.value) for r in consume(settings, "decisions", 3)
                      if json.loads(r.value)["source"] == "tillid-review"]
         verify(relayed, KEY)

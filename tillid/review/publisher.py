@@ -1,4 +1,5 @@
-"""Publishing events posted to POST /api/events: an aiokafka producer owned by the app.
+"""Publishing events posted to POST /api/events, and the decisions and answers made here (the review
+service's outbox relay, ``tillid/review/relay.py``): an aiokafka producer owned by the app.
 
 The producer is started in the app's lifespan when Kafka is there, and
 started on first use otherwise, so the service runs (and reports the broker
@@ -72,6 +73,18 @@ class EventPublisher:
                                     "posting the same events again is safe (their event ids make it "
                                     "idempotent)") from None
         return len(envelopes)
+
+    async def publish_all(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
+        """Send (topic, key, value) messages as they are (the outbox relay) and wait for every acknowledgement."""
+        producer = await self._ensure_started()
+        from aiokafka.errors import KafkaError
+
+        try:
+            async with asyncio.timeout(self.timeout * 2):
+                await asyncio.gather(*[await producer.send(topic, value=value, key=key)
+                                       for topic, key, value in messages])
+        except (KafkaError, OSError, asyncio.TimeoutError) as error:
+            raise BrokerUnavailable(f"publishing to Kafka failed: {type(error).__name__}: {error}") from None
 
     async def stop(self) -> None:
         if self._producer is not None:

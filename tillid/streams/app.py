@@ -39,7 +39,8 @@ log = logging.getLogger("tillid.worker")
 
 # Connections: two ingest lanes, the relay, the re-matcher's concurrent allocations, and one to spare.
 POOL_SIZE = 7
-# The relay looks at the outbox this often even unrung: the API's transactions write to it too.
+# The relay looks at the outbox this often even unrung. It sends proposals; the review service relays
+# the decisions and answers its transactions queue (tillid/review/relay.py).
 RELAY_INTERVAL_SECONDS = 0.2
 
 
