@@ -181,6 +181,13 @@ def test_api_with_unreachable_database():
     one_line_error(tillid("api", "--port", str(free_port()), env=env), 1, "cannot connect to PostgreSQL")
 
 
+def test_up_with_the_embedded_broker_refuses_tls(tmp_path):
+    env = {"TILLID_KAFKA_SECURITY_PROTOCOL": "SSL"}
+    result = tillid("up", "--no-demo", "--data-dir", str(tmp_path / "data"), "--api-port", str(free_port()), env=env)
+    one_line_error(result, 2, "TILLID_KAFKA_SECURITY_PROTOCOL=SSL needs TILLID_KAFKA", "plain text")
+    assert not (tmp_path / "data").exists()
+
+
 @pytest.mark.parametrize("command", [["worker"], ["api"]])
 def test_worker_and_api_refuse_to_start_without_the_signing_key(command):
     """The api signs decisions and answers with it, the worker checks them: neither runs without it."""

@@ -59,6 +59,9 @@ def data_dir_lock(data_dir: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def running_services(settings: Settings) -> Iterator[Services]:
     """Yield settings whose broker and database are reachable, starting embedded ones where unset."""
+    if settings.kafka is None and settings.kafka_security_protocol != "PLAINTEXT":
+        raise ConfigError(f"TILLID_KAFKA_SECURITY_PROTOCOL={settings.kafka_security_protocol} needs TILLID_KAFKA: "
+                          "the embedded broker speaks plain text")
     data_dir = prepare_data_dir(settings.data_dir)
     started: list = []
     services = Services(settings)
