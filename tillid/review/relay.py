@@ -1,9 +1,9 @@
 """The review service's outbox relay: it publishes the decisions and answers people make here.
 
 The store queues them in the outbox in the transaction that records them
-(``record_and_publish``); this task sends the rows of the review topics
-(``REVIEW_TOPICS``: decisions, suggestions) with the service's own producer.
-The worker's relay sends the rest. So the review service's Kafka principal is
+(``record_and_publish``); this task sends every row but the worker's
+proposals (``WORKER_TOPICS``): decisions, suggestions and answers, rotation
+preferences, with the service's own producer. So the review service's Kafka principal is
 the only one that writes decisions and answers (deploy/README.md, "Kafka
 security and ACLs"). Several replicas relay side by side: the rows are locked
 while sent. While Kafka or PostgreSQL is away the rows wait, and the service
