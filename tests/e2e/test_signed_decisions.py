@@ -57,8 +57,9 @@ async def test_forged_decisions_are_dead_lettered_and_signed_ones_applied(settin
     ensure_topics(settings)
     worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     try:
+        other_key = b"another key, 32 characters long"
         forged = [decision(proposals["leon"], "approved", "forged/unsigned"),
-                  signed(decision(proposals["leon"], "approved", "forged/other-key"), b"another key, 32 characters long")]
+                  signed(decision(proposals["leon"], "approved", "forged/other-key"), other_key)]
         send(settings, forged)
         letters = await wait_until(settings.database_url, "SELECT count(*) FROM deadletters", lambda n: n >= 2, 90)
         assert letters == 2, worker.log()[-6000:]
