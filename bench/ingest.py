@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -272,7 +273,8 @@ def main(argv: list[str]) -> int:
         try:
             settings = Settings(kafka=broker.bootstrap, database_url=postgres.url, data_dir=root,
                                 partitions=args.partitions, topic_prefix=f"bench{uuid.uuid4().hex[:6]}.",
-                                app_id=f"tillid-bench-{uuid.uuid4().hex[:6]}")
+                                app_id=f"tillid-bench-{uuid.uuid4().hex[:6]}",
+                                event_signing_key=secrets.token_hex(32))
             ensure_topics(settings)
             started = time.perf_counter()
             events = publish(settings, args.seed, args.scale)

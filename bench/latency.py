@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -200,7 +201,7 @@ def main(argv: list[str]) -> int:
     work = Path(tempfile.mkdtemp(prefix="tillid-latency-"))
     postgres, broker = EmbeddedPostgres(work), EmbeddedBroker(work)
     settings = Settings(kafka=broker.start(), database_url=postgres.start(), data_dir=work, partitions=8,
-                        app_id="tillid-latency")
+                        app_id="tillid-latency", event_signing_key=secrets.token_hex(32))
     if args.debounce is not None:
         settings = replace(settings, rematch_debounce_seconds=args.debounce)
     print(f"re-matcher debounce: {settings.rematch_debounce_seconds} s")

@@ -21,6 +21,8 @@ from tillid.runtime.embedded import EmbeddedBroker, EmbeddedPostgres
 from tillid.store.db import migrate
 
 TEMPLATE = "tillid_template"
+# TILLID_EVENT_SIGNING_KEY of the tests' workers and review services.
+SIGNING_KEY = "test-event-signing-key-0123456789abcdef"
 _counter = itertools.count()
 
 
@@ -77,4 +79,5 @@ def settings(broker, database_url, tmp_path) -> Settings:
     """Settings pointing at the embedded services, with topics private to this test."""
     return Settings(kafka=broker.bootstrap, database_url=database_url,
                     topic_prefix=f"t{uuid.uuid4().hex[:8]}.", data_dir=tmp_path, partitions=4,
-                    app_id=f"tillid-test-{uuid.uuid4().hex[:8]}", admin_token="test-admin-token")
+                    app_id=f"tillid-test-{uuid.uuid4().hex[:8]}", admin_token="test-admin-token",
+                    event_signing_key=SIGNING_KEY)

@@ -6,7 +6,7 @@ import ipaddress
 import math
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
@@ -32,9 +32,21 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_PUBLIC_URL": "the address people reach the review service at; `https://...` marks the session cookie Secure",
     "TILLID_FORWARDED_ALLOW_IPS":
         "proxy addresses (comma-separated IPs or networks, or `*`) whose X-Forwarded-Proto/-For headers are trusted",
+    "TILLID_EVENT_SIGNING_KEY":
+        "key of the HMAC-SHA256 signature on decisions and answers (the review service signs, the worker checks)",
+    "TILLID_KAFKA_SECURITY_PROTOCOL": "how every Kafka client connects: PLAINTEXT, SSL or SASL_SSL",
+    "TILLID_KAFKA_SASL_MECHANISM": "SASL mechanism with SASL_SSL: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+    "TILLID_KAFKA_SASL_USERNAME": "SASL user name (with SASL_SSL)",
+    "TILLID_KAFKA_SASL_PASSWORD": "SASL password (with SASL_SSL)",
+    "TILLID_KAFKA_CA_FILE":
+        "PEM file of the certificate authorities that sign the brokers' certificates (SSL, SASL_SSL)",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+KAFKA_SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
+KAFKA_SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+# A shorter key is too easy to guess; `tillid up` generates 64 hex digits (256 bits).
+MIN_SIGNING_KEY_CHARACTERS = 32
 _BOOTSTRAP_SERVER = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(\d{1,5}))?$")
 
 
@@ -54,6 +66,12 @@ class Settings:
     token_ttl_days: int = 90
     public_url: str | None = None
     forwarded_allow_ips: str = "127.0.0.1"
+    event_signing_key: str | None = field(default=None, repr=False)
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = field(default=None, repr=False)
+    kafka_ca_file: Path | None = None
 
     @property
     def embedded(self) -> bool:
@@ -65,6 +83,13 @@ class Settings:
 
     def with_services(self, kafka: str, database_url: str) -> "Settings":
         return replace(self, kafka=kafka, database_url=database_url)
+
+    def signing_key(self) -> bytes:
+        """The event signing key as the HMAC key, or ConfigError when it is not set."""
+        if not self.event_signing_key:
+            raise ConfigError("TILLID_EVENT_SIGNING_KEY is not set; the review service signs decisions and "
+                              "answers with it and the worker checks them (`tillid up` generates one)")
+        return self.event_signing_key.encode("utf-8")
 
     def as_env(self) -> dict[str, str]:
         """The environment that reproduces these settings in a child process."""
@@ -80,9 +105,15 @@ class Settings:
             "TILLID_TOKEN_TTL_DAYS": str(self.token_ttl_days),
             "TILLID_PUBLIC_URL": self.public_url or "",
             "TILLID_FORWARDED_ALLOW_IPS": self.forwarded_allow_ips,
+            "TILLID_KAFKA_SECURITY_PROTOCOL": self.kafka_security_protocol,
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
-                           ("TILLID_ADMIN_TOKEN", self.admin_token)):
+                           ("TILLID_ADMIN_TOKEN", self.admin_token),
+                           ("TILLID_EVENT_SIGNING_KEY", self.event_signing_key),
+                           ("TILLID_KAFKA_SASL_MECHANISM", self.kafka_sasl_mechanism),
+                           ("TILLID_KAFKA_SASL_USERNAME", self.kafka_sasl_username),
+                           ("TILLID_KAFKA_SASL_PASSWORD", self.kafka_sasl_password),
+                           ("TILLID_KAFKA_CA_FILE", str(self.kafka_ca_file) if self.kafka_ca_file else None)):
             if value:
                 env[key] = value
         return env
@@ -126,6 +157,14 @@ class Settings:
         log_level = (text("TILLID_LOG_LEVEL") or cls.log_level).lower()
         if log_level not in LOG_LEVELS:
             raise ConfigError(f"TILLID_LOG_LEVEL={log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+        signing_key = text("TILLID_EVENT_SIGNING_KEY")
+        if signing_key is not None and len(signing_key) < MIN_SIGNING_KEY_CHARACTERS:
+            raise ConfigError(f"TILLID_EVENT_SIGNING_KEY must be at least {MIN_SIGNING_KEY_CHARACTERS} characters "
+                              f"(it has {len(signing_key)}); make one with "
+                              "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+        security = _kafka_security(
+            text("TILLID_KAFKA_SECURITY_PROTOCOL"), text("TILLID_KAFKA_SASL_MECHANISM"),
+            text("TILLID_KAFKA_SASL_USERNAME"), text("TILLID_KAFKA_SASL_PASSWORD"), text("TILLID_KAFKA_CA_FILE"))
         return cls(
             kafka=bootstrap_servers(text("TILLID_KAFKA")),
             database_url=database_url,
@@ -141,7 +180,43 @@ class Settings:
             token_ttl_days=integer("TILLID_TOKEN_TTL_DAYS", cls.token_ttl_days, 1, 3650),
             public_url=_public_url(text("TILLID_PUBLIC_URL")),
             forwarded_allow_ips=_forwarded_allow_ips(text("TILLID_FORWARDED_ALLOW_IPS") or cls.forwarded_allow_ips),
+            event_signing_key=signing_key,
+            **security,
         )
+
+
+def _kafka_security(protocol: str | None, mechanism: str | None, username: str | None, password: str | None,
+                    ca_file: str | None) -> dict:
+    """The Kafka security fields of Settings, checked; ConfigError naming the variable otherwise."""
+    protocol = (protocol or "PLAINTEXT").upper()
+    if protocol not in KAFKA_SECURITY_PROTOCOLS:
+        raise ConfigError(f"TILLID_KAFKA_SECURITY_PROTOCOL={protocol!r} is not one of "
+                          f"{', '.join(KAFKA_SECURITY_PROTOCOLS)}")
+    sasl = {"TILLID_KAFKA_SASL_MECHANISM": mechanism, "TILLID_KAFKA_SASL_USERNAME": username,
+            "TILLID_KAFKA_SASL_PASSWORD": password}
+    if protocol == "SASL_SSL":
+        mechanism = (mechanism or "PLAIN").upper()
+        if mechanism not in KAFKA_SASL_MECHANISMS:
+            raise ConfigError(f"TILLID_KAFKA_SASL_MECHANISM={mechanism!r} is not one of "
+                              f"{', '.join(KAFKA_SASL_MECHANISMS)}")
+        for name in ("TILLID_KAFKA_SASL_USERNAME", "TILLID_KAFKA_SASL_PASSWORD"):
+            if sasl[name] is None:
+                raise ConfigError(f"{name} is not set; TILLID_KAFKA_SECURITY_PROTOCOL=SASL_SSL needs a user name "
+                                  "and a password")
+    else:
+        given = [name for name, value in sasl.items() if value is not None]
+        if given:
+            raise ConfigError(f"{given[0]} is set but TILLID_KAFKA_SECURITY_PROTOCOL is {protocol}; "
+                              "SASL is used only with SASL_SSL")
+    if ca_file is not None:
+        if protocol == "PLAINTEXT":
+            raise ConfigError("TILLID_KAFKA_CA_FILE is set but TILLID_KAFKA_SECURITY_PROTOCOL is PLAINTEXT; "
+                              "a CA file is used only with SSL or SASL_SSL")
+        if not Path(ca_file).is_file():
+            raise ConfigError(f"TILLID_KAFKA_CA_FILE={ca_file!r} is not a file")
+    return {"kafka_security_protocol": protocol, "kafka_sasl_mechanism": mechanism,
+            "kafka_sasl_username": username, "kafka_sasl_password": password,
+            "kafka_ca_file": Path(ca_file) if ca_file is not None else None}
 
 
 def _check_database_url(url: str) -> None:

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tillid.competence.events.signing import SIGNATURE_FIELD, SIGNED_TYPES
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID_BASE = "urn:tillid:schema:events:"
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "tillid" / "competence" / "events" / "schemas"
@@ -338,6 +340,13 @@ def envelope_properties(type_schema: Schema, version_schema: Schema, payload_sch
 ENVELOPE_REQUIRED = ["event_id", "type", "schema_version", "occurred_at", "source", "payload"]
 
 
+def signature() -> Schema:
+    return {"type": "string",
+            "description": "HMAC-SHA256 (64 hex digits) of the review service over the event without this field "
+                           "(canonical JSON: keys sorted, no whitespace), keyed with TILLID_EVENT_SIGNING_KEY; "
+                           f"the worker dead-letters {' and '.join(sorted(SIGNED_TYPES))} without a valid one"}
+
+
 def envelope_document() -> Schema:
     return {
         "$schema": DRAFT,
@@ -347,11 +356,11 @@ def envelope_document() -> Schema:
                        "Unknown envelope fields are tolerated and ignored.",
         "type": "object",
         "required": ENVELOPE_REQUIRED,
-        "properties": envelope_properties(
+        "properties": {**envelope_properties(
             identifier("event type, e.g. CompetenceAssessed"),
             {"type": "integer", "enum": [1], "description": "supported schema versions: 1"},
             {"type": "object", "description": "the event's fields"},
-        ),
+        ), SIGNATURE_FIELD: signature()},
     }
 
 
@@ -372,6 +381,8 @@ def event_document(event_type: str, topic: str, payload: Schema) -> Schema:
             payload,
         ),
     }
+    if event_type in SIGNED_TYPES:
+        document["properties"][SIGNATURE_FIELD] = signature()
     if defs:
         document["$defs"] = defs
     return document

@@ -264,9 +264,11 @@ async def _wait_for_log(worker: WorkerProcess, text: str, timeout: float, after:
 
 def _settings(broker, database_url: str, tmp_path):
     from tillid.config import Settings
+    from tests.services import SIGNING_KEY
 
     return Settings(kafka=broker.bootstrap, database_url=database_url, topic_prefix=f"t{uuid.uuid4().hex[:8]}.",
-                    data_dir=tmp_path, partitions=4, app_id=f"tillid-test-{uuid.uuid4().hex[:8]}")
+                    data_dir=tmp_path, partitions=4, app_id=f"tillid-test-{uuid.uuid4().hex[:8]}",
+                    event_signing_key=SIGNING_KEY)
 
 
 async def test_second_worker_joining_mid_stream_shares_partitions_without_loss_or_doubles(

@@ -23,6 +23,7 @@ from tillid.runtime.embedded import EmbeddedPostgres, free_port
 from tillid.runtime.services import data_dir_lock
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
+SIGNING_KEY = {"TILLID_EVENT_SIGNING_KEY": "k" * 32}
 
 
 def tillid(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -63,7 +64,8 @@ def test_up_on_a_port_in_use(listening_port, tmp_path):
 
 
 def test_api_on_a_port_in_use(listening_port):
-    env = {"TILLID_KAFKA": unused_address(), "TILLID_DATABASE_URL": f"postgresql://x@{unused_address()}/x"}
+    env = {"TILLID_KAFKA": unused_address(), "TILLID_DATABASE_URL": f"postgresql://x@{unused_address()}/x",
+           **SIGNING_KEY}
     one_line_error(tillid("api", "--port", str(listening_port), env=env), 2, str(listening_port), "--port")
 
 
@@ -133,6 +135,9 @@ def test_every_service_command_checks_the_environment_first(command):
     ("TILLID_DATABASE_URL", "postgresql://db:port/tillid", ["TILLID_DATABASE_URL"]),
     ("TILLID_REMATCH_DEBOUNCE_SECONDS", "soon", ["TILLID_REMATCH_DEBOUNCE_SECONDS"]),
     ("TILLID_LOG_LEVEL", "loud", ["TILLID_LOG_LEVEL"]),
+    ("TILLID_EVENT_SIGNING_KEY", "short", ["TILLID_EVENT_SIGNING_KEY", "at least 32 characters"]),
+    ("TILLID_KAFKA_SECURITY_PROTOCOL", "TLS", ["TILLID_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"]),
+    ("TILLID_KAFKA_CA_FILE", "/no/ca.pem", ["TILLID_KAFKA_CA_FILE", "PLAINTEXT"]),
 ])
 def test_bad_environment_values(variable, value, words, monkeypatch, capsys):
     for name in [key for key in os.environ if key.startswith("TILLID_")]:
@@ -160,7 +165,8 @@ def test_publish_to_unreachable_kafka():
 
 def test_worker_with_unreachable_kafka():
     address = unused_address()
-    env = {"TILLID_KAFKA": address, "TILLID_DATABASE_URL": f"postgresql://tillid@{unused_address()}/tillid"}
+    env = {"TILLID_KAFKA": address, "TILLID_DATABASE_URL": f"postgresql://tillid@{unused_address()}/tillid",
+           **SIGNING_KEY}
     one_line_error(tillid("worker", env=env), 1, "cannot reach Kafka", address)
 
 
@@ -170,8 +176,25 @@ def test_migrate_with_unreachable_database():
 
 
 def test_api_with_unreachable_database():
-    env = {"TILLID_KAFKA": unused_address(), "TILLID_DATABASE_URL": f"postgresql://tillid@{unused_address()}/x"}
+    env = {"TILLID_KAFKA": unused_address(), "TILLID_DATABASE_URL": f"postgresql://tillid@{unused_address()}/x",
+           **SIGNING_KEY}
     one_line_error(tillid("api", "--port", str(free_port()), env=env), 1, "cannot connect to PostgreSQL")
+
+
+def test_up_with_the_embedded_broker_refuses_tls(tmp_path):
+    env = {"TILLID_KAFKA_SECURITY_PROTOCOL": "SSL"}
+    result = tillid("up", "--no-demo", "--data-dir", str(tmp_path / "data"), "--api-port", str(free_port()), env=env)
+    one_line_error(result, 2, "TILLID_KAFKA_SECURITY_PROTOCOL=SSL needs TILLID_KAFKA", "plain text")
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("command", [["worker"], ["api"]])
+def test_worker_and_api_refuse_to_start_without_the_signing_key(command):
+    """The api signs decisions and answers with it, the worker checks them: neither runs without it."""
+    env = {"TILLID_KAFKA": unused_address(), "TILLID_DATABASE_URL": f"postgresql://tillid@{unused_address()}/x"}
+    if command[0] == "api":
+        command = ["api", "--port", str(free_port())]
+    one_line_error(tillid(*command, env=env), 2, "configuration", "TILLID_EVENT_SIGNING_KEY is not set", "tillid up")
 
 
 def test_publish_reports_invalid_events_before_needing_kafka(tmp_path):

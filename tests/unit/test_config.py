@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tillid.config import Settings
@@ -45,7 +47,10 @@ def test_environment_variables_are_exactly_those_read():
 
     read = set(re.findall(r'"(TILLID_[A-Z_]+)"', inspect.getsource(config.Settings.from_env)))
     assert read == set(config.ENVIRONMENT_VARIABLES)
-    assert set(Settings().as_env()) | {"TILLID_KAFKA", "TILLID_DATABASE_URL", "TILLID_ADMIN_TOKEN"} == read
+    set_only_when_given = {"TILLID_KAFKA", "TILLID_DATABASE_URL", "TILLID_ADMIN_TOKEN", "TILLID_EVENT_SIGNING_KEY",
+                           "TILLID_KAFKA_SASL_MECHANISM", "TILLID_KAFKA_SASL_USERNAME", "TILLID_KAFKA_SASL_PASSWORD",
+                           "TILLID_KAFKA_CA_FILE"}
+    assert set(Settings().as_env()) | set_only_when_given == read
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -83,3 +88,70 @@ def test_token_and_proxy_settings():
         (30, "https://tillid.example.dk", "10.0.0.0/8,192.168.1.5")
     assert Settings.from_env(settings.as_env()) == settings
     assert Settings.from_env({"TILLID_FORWARDED_ALLOW_IPS": "*"}).forwarded_allow_ips == "*"
+# --- event signing key and Kafka security (issue #15) ---------------------------
+
+KEY = "k" * 32
+
+
+def test_signing_key_is_read_and_kept_out_of_the_repr():
+    settings = Settings.from_env({"TILLID_EVENT_SIGNING_KEY": KEY})
+    assert settings.signing_key() == KEY.encode()
+    assert KEY not in repr(settings)
+    assert Settings.from_env(settings.as_env()) == settings
+
+
+def test_a_missing_signing_key_is_a_config_error_naming_the_variable():
+    with pytest.raises(ConfigError, match="TILLID_EVENT_SIGNING_KEY is not set"):
+        Settings.from_env({}).signing_key()
+
+
+def test_a_short_signing_key_is_refused():
+    with pytest.raises(ConfigError, match="TILLID_EVENT_SIGNING_KEY must be at least 32 characters"):
+        Settings.from_env({"TILLID_EVENT_SIGNING_KEY": "k" * 31})
+
+
+def test_kafka_security_defaults_to_plaintext():
+    settings = Settings.from_env({})
+    assert (settings.kafka_security_protocol, settings.kafka_sasl_mechanism, settings.kafka_ca_file) == \
+        ("PLAINTEXT", None, None)
+
+
+def test_sasl_ssl_settings_round_trip_and_hide_the_password(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-")
+    settings = Settings.from_env({"TILLID_KAFKA_SECURITY_PROTOCOL": "sasl_ssl",
+                                  "TILLID_KAFKA_SASL_MECHANISM": "scram-sha-512",
+                                  "TILLID_KAFKA_SASL_USERNAME": "worker", "TILLID_KAFKA_SASL_PASSWORD": "pw-secret",
+                                  "TILLID_KAFKA_CA_FILE": str(ca)})
+    assert (settings.kafka_security_protocol, settings.kafka_sasl_mechanism) == ("SASL_SSL", "SCRAM-SHA-512")
+    assert settings.kafka_ca_file == ca and "pw-secret" not in repr(settings)
+    assert Settings.from_env(settings.as_env()) == settings
+
+
+def test_sasl_mechanism_defaults_to_plain():
+    settings = Settings.from_env({"TILLID_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "TILLID_KAFKA_SASL_USERNAME": "u",
+                                  "TILLID_KAFKA_SASL_PASSWORD": "p"})
+    assert settings.kafka_sasl_mechanism == "PLAIN"
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"TILLID_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"},
+     "TILLID_KAFKA_SECURITY_PROTOCOL='SASL_PLAINTEXT' is not one"),
+    ({"TILLID_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "TILLID_KAFKA_SASL_MECHANISM": "GSSAPI",
+      "TILLID_KAFKA_SASL_USERNAME": "u", "TILLID_KAFKA_SASL_PASSWORD": "p"}, "TILLID_KAFKA_SASL_MECHANISM='GSSAPI'"),
+    ({"TILLID_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "TILLID_KAFKA_SASL_PASSWORD": "p"},
+     "TILLID_KAFKA_SASL_USERNAME is not set"),
+    ({"TILLID_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "TILLID_KAFKA_SASL_USERNAME": "u"},
+     "TILLID_KAFKA_SASL_PASSWORD is not set"),
+    ({"TILLID_KAFKA_SASL_USERNAME": "u"}, "TILLID_KAFKA_SASL_USERNAME is set but TILLID_KAFKA_SECURITY_PROTOCOL is "
+                                          "PLAINTEXT"),
+    ({"TILLID_KAFKA_SECURITY_PROTOCOL": "SSL", "TILLID_KAFKA_SASL_MECHANISM": "PLAIN"},
+     "TILLID_KAFKA_SASL_MECHANISM is set but TILLID_KAFKA_SECURITY_PROTOCOL is SSL"),
+    ({"TILLID_KAFKA_SECURITY_PROTOCOL": "SSL", "TILLID_KAFKA_CA_FILE": "/no/such/ca.pem"},
+     "TILLID_KAFKA_CA_FILE='/no/such/ca.pem' is not a file"),
+    ({"TILLID_KAFKA_CA_FILE": "/etc/hostname"}, "TILLID_KAFKA_CA_FILE is set but TILLID_KAFKA_SECURITY_PROTOCOL is "
+                                                "PLAINTEXT"),
+])
+def test_bad_kafka_security_settings_name_the_variable(env, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Settings.from_env(env)

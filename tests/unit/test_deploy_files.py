@@ -60,8 +60,12 @@ def kind(manifests: list[dict], kind_name: str, name: str) -> dict:
     return found
 
 
+# What an operator fills in for ${...}: long enough for any secret (TILLID_EVENT_SIGNING_KEY wants 32 characters).
+FILLED_IN = "secret-" + "0" * 64
+
+
 def interpolated(value: object) -> str:
-    return INTERPOLATION.sub("secret", str(value))
+    return INTERPOLATION.sub(FILLED_IN, str(value))
 
 
 def tillid_variables(environment: dict) -> set[str]:
@@ -101,6 +105,7 @@ def test_compose_configuration_is_valid_and_starts_nothing_embedded(compose, ser
     assert settings.kafka == "kafka:9092"
     assert settings.database_url.startswith("postgresql://") and "@postgres:5432/" in settings.database_url
     assert not settings.embedded and settings.admin_token
+    assert settings.signing_key() and settings.kafka_security_protocol == "PLAINTEXT"
 
 
 def test_compose_database_credentials_match(compose):
@@ -163,7 +168,7 @@ def test_configmap_and_secret_hold_only_known_variables(manifests):
     config = kind(manifests, "ConfigMap", "tillid-config")["data"]
     secret = kind(manifests, "Secret", "tillid-secrets")["stringData"]
     assert set(config) | set(secret) <= set(ENVIRONMENT_VARIABLES)
-    assert set(secret) == {"TILLID_ADMIN_TOKEN", "TILLID_DATABASE_URL"}
+    assert set(secret) == {"TILLID_ADMIN_TOKEN", "TILLID_DATABASE_URL", "TILLID_EVENT_SIGNING_KEY"}
     assert not set(config) & set(secret)
     settings = Settings.from_env({**config, **secret})
     assert settings.kafka and settings.database_url and not settings.embedded
@@ -222,6 +227,38 @@ def test_api_probes_and_service(manifests):
 def test_migration_job(manifests):
     job = kind(manifests, "Job", "tillid-migrate")
     assert job["spec"]["template"]["spec"]["restartPolicy"] in ("OnFailure", "Never")
+
+
+def container_settings(manifests: list[dict], workload: str, ca_file: Path) -> Settings:
+    """The Settings a workload's container gets: the ConfigMap, the Secret and its own env (a secret
+    reference filled in, the CA file mounted in the pod replaced by a stand-in)."""
+    [container] = pod_specs(manifests)[workload]["containers"]
+    env = {**kind(manifests, "ConfigMap", "tillid-config")["data"],
+           **kind(manifests, "Secret", "tillid-secrets")["stringData"]}
+    for variable in container.get("env", []):
+        env[variable["name"]] = variable.get("value", FILLED_IN)
+    if "TILLID_KAFKA_CA_FILE" in env:
+        mounted = {mount["mountPath"] for mount in container["volumeMounts"]}
+        assert str(Path(env["TILLID_KAFKA_CA_FILE"]).parent) in mounted, workload
+        env["TILLID_KAFKA_CA_FILE"] = str(ca_file)
+    return Settings.from_env(env)
+
+
+def test_worker_and_review_service_connect_to_kafka_as_principals_of_their_own(manifests, tmp_path):
+    """deploy/README.md's ACLs let only the review service's principal write decisions and answers."""
+    ca_file = tmp_path / "ca.crt"
+    ca_file.write_text("-")
+    worker = container_settings(manifests, "tillid-worker", ca_file)
+    review = container_settings(manifests, "tillid-api", ca_file)
+    for settings in (worker, review):
+        assert settings.kafka_security_protocol == "SASL_SSL" and settings.kafka_sasl_mechanism == "SCRAM-SHA-512"
+        assert settings.kafka_ca_file == ca_file and settings.signing_key()
+    assert (worker.kafka_sasl_username, review.kafka_sasl_username) == ("tillid-worker", "tillid-review")
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    for principal in ("User:tillid-worker", "User:tillid-review"):
+        assert principal in readme
+    # The migration job never connects to Kafka: it needs no principal.
+    assert container_settings(manifests, "tillid-migrate", ca_file).kafka_security_protocol == "PLAINTEXT"
 
 
 def test_every_tillid_variable_in_the_deploy_files_is_read_by_the_code():

@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings = replace(settings, api_port=args.port or settings.api_port, api_host=args.host or settings.api_host)
     require_services(settings)
+    settings.signing_key()  # signs decisions and answers with it: refuse to start without
     if not port_is_free(settings.api_port, settings.api_host):
         raise ConfigError(f"cannot listen on {settings.api_host}:{settings.api_port} (in use, or not an address "
                           "of this machine); choose another with --port or --host")

@@ -17,6 +17,7 @@ def register(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     require_services(settings)
+    settings.signing_key()  # checks decisions and answers with it: refuse to start without
     require_reachable_kafka(settings.kafka)
     from tillid.streams.app import run_worker
     from tillid.streams.topics import ensure_topics

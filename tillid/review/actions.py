@@ -3,6 +3,8 @@
 Each action checks the state under a row lock, builds the event the contract
 names, and hands it to ``record_and_publish``: the store applies it in this
 transaction and queues it in the outbox, which the worker's relay publishes.
+Decisions and answers are queued signed (TILLID_EVENT_SIGNING_KEY): the worker
+applies no decision or answer without the review service's signature.
 Used by the API and by the pages alike.
 """
 
@@ -40,8 +42,8 @@ def check_committee_access(principal: Principal, proposal: dict[str, Any] | None
 
 
 async def decide_proposal(conn, principal: Principal, proposal_id: str, decision: str, comment: str,
-                          endpoint: str) -> dict[str, Any]:
-    """Record a decision on a pending proposal (in the caller's transaction).
+                          endpoint: str, *, signing_key: bytes) -> dict[str, Any]:
+    """Record a decision on a pending proposal (in the caller's transaction), signed with ``signing_key``.
 
     The event's ``by`` is the contract's ``committee`` (a proposal is the
     committee's to decide); its ``actor`` says who really decided, a committee
@@ -57,15 +59,16 @@ async def decide_proposal(conn, principal: Principal, proposal_id: str, decision
         "decided_at": decided_at.isoformat().replace("+00:00", "Z"),
         "actor": {"role": principal.role, "holder": principal.holder},
     }, source=SOURCE, occurred_at=decided_at)
-    await record_and_publish(conn, event, key=await queries.key_of_scope(conn, proposal["scope"]))
+    await record_and_publish(conn, event, key=await queries.key_of_scope(conn, proposal["scope"]),
+                             signing_key=signing_key)
     await audited_reads(conn, principal, [Read(person, f"decided proposal {proposal_id}: {decision}")
                                           for person in people_named(proposal)], endpoint, purpose_of(principal))
     return await queries.proposal(conn, proposal_id)
 
 
 async def answer_suggestion(conn, principal: Principal, suggestion_id: str, response: str, comment: str,
-                            endpoint: str) -> dict[str, Any]:
-    """Record an employee's answer to their own open suggestion."""
+                            endpoint: str, *, signing_key: bytes) -> dict[str, Any]:
+    """Record an employee's answer to their own open suggestion, signed with ``signing_key``."""
     if principal.kind != "employee":
         raise forbidden("only the employee a suggestion is for may answer it")
     suggestion = await queries.suggestion(conn, suggestion_id, for_update=True)
@@ -78,7 +81,8 @@ async def answer_suggestion(conn, principal: Principal, suggestion_id: str, resp
         "suggestion_id": suggestion_id, "employee_id": suggestion["employee_id"], "response": response,
         "comment": comment, "answered_at": answered_at.isoformat().replace("+00:00", "Z"),
     }, source=SOURCE, occurred_at=answered_at)
-    await record_and_publish(conn, event, key=await queries.key_of_employee(conn, suggestion["employee_id"]))
+    await record_and_publish(conn, event, key=await queries.key_of_employee(conn, suggestion["employee_id"]),
+                             signing_key=signing_key)
     await audited(conn, principal, suggestion["employee_id"], f"answered suggestion {suggestion_id}: {response}",
                   endpoint, purpose_of(principal))
     answered = await queries.suggestion(conn, suggestion_id)

@@ -13,6 +13,8 @@ from tillid.config import Settings
 from tillid.review import api, errors, pages
 from tillid.review.health import database_health, kafka_health
 from tillid.review.publisher import EventPublisher
+from tillid.review.relay import relay_review_events
+from tillid.streams.kafka_security import aiokafka_options
 from tillid.store.db import create_pool, migrate
 
 log = logging.getLogger("tillid.api")
@@ -26,13 +28,17 @@ def create_app(settings: Settings) -> FastAPI:
             await migrate(conn)
         # Connect to Kafka in the background: the service serves pages and reads while Kafka is away.
         connecting = asyncio.create_task(app.state.publisher.start())
+        # Decisions and answers made here leave through this service's producer (tillid/review/relay.py).
+        relaying = asyncio.create_task(relay_review_events(app.state.pool, app.state.publisher,
+                                                           settings.topic_prefix))
         warming = asyncio.get_running_loop().run_in_executor(None, pages.warm_up)
         try:
             yield
         finally:
-            connecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await connecting
+            for task in (relaying, connecting):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await app.state.publisher.stop()
             await warming
             await app.state.pool.close()
@@ -42,6 +48,8 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Proposals for MED committees, suggestions for employees, events from HR "
                               "systems. See docs/api.md.")
     app.state.settings = settings
+    # Decisions and answers leave the service signed; without the key it cannot write them.
+    app.state.signing_key = settings.signing_key()
     app.state.pool = None
     app.state.publisher = EventPublisher(settings)
     errors.install(app)
@@ -51,7 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/healthz", tags=["health"])
     async def healthz():
         database = await database_health(app.state.pool)
-        kafka = await kafka_health(settings.kafka)
+        kafka = await kafka_health(settings.kafka, aiokafka_options(settings))
         healthy = database == "ok" and kafka == "ok"
         body = {"status": "ok" if healthy else "unavailable", "kafka": kafka, "database": database}
         return JSONResponse(body, status_code=200 if healthy else 503)

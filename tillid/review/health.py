@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Mapping
 
 import asyncpg
 
@@ -21,12 +22,14 @@ async def database_health(pool: asyncpg.Pool | None) -> str:
         return f"unavailable: {type(error).__name__}"
 
 
-async def kafka_health(bootstrap: str | None) -> str:
+async def kafka_health(bootstrap: str | None, security: Mapping[str, Any] | None = None) -> str:
+    """``security``: the client's TLS and SASL options (``aiokafka_options``)."""
     if not bootstrap:
         return "unavailable: TILLID_KAFKA is not set"
     from aiokafka.client import AIOKafkaClient
 
-    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(TIMEOUT_SECONDS * 1000))
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(TIMEOUT_SECONDS * 1000),
+                            **(security or {}))
     try:
         async with asyncio.timeout(TIMEOUT_SECONDS):
             await client.bootstrap()

@@ -1,4 +1,5 @@
-"""Publishing events posted to POST /api/events: an aiokafka producer owned by the app.
+"""Publishing events posted to POST /api/events, and the decisions and answers made here (the review
+service's outbox relay, ``tillid/review/relay.py``): an aiokafka producer owned by the app.
 
 The producer is started in the app's lifespan when Kafka is there, and
 started on first use otherwise, so the service runs (and reports the broker
@@ -14,6 +15,7 @@ from typing import Sequence
 from tillid.competence.events import Envelope, Keyer, encode
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
+from tillid.streams.kafka_security import aiokafka_options
 
 log = logging.getLogger("tillid.api")
 TIMEOUT_SECONDS = 10.0
@@ -43,7 +45,8 @@ class EventPublisher:
             from aiokafka.errors import KafkaError
 
             producer = AIOKafkaProducer(bootstrap_servers=self.settings.kafka, acks="all",
-                                        client_id="tillid-api", request_timeout_ms=int(self.timeout * 1000))
+                                        client_id="tillid-api", request_timeout_ms=int(self.timeout * 1000),
+                                        **aiokafka_options(self.settings))
             try:
                 async with asyncio.timeout(self.timeout):
                     await _ensure_input_topics(self.settings)
@@ -71,6 +74,18 @@ class EventPublisher:
                                     "idempotent)") from None
         return len(envelopes)
 
+    async def publish_all(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
+        """Send (topic, key, value) messages as they are (the outbox relay) and wait for every acknowledgement."""
+        producer = await self._ensure_started()
+        from aiokafka.errors import KafkaError
+
+        try:
+            async with asyncio.timeout(self.timeout * 2):
+                await asyncio.gather(*[await producer.send(topic, value=value, key=key)
+                                       for topic, key, value in messages])
+        except (KafkaError, OSError, asyncio.TimeoutError) as error:
+            raise BrokerUnavailable(f"publishing to Kafka failed: {type(error).__name__}: {error}") from None
+
     async def stop(self) -> None:
         if self._producer is not None:
             await _close_quietly(self._producer)
@@ -84,7 +99,8 @@ async def _ensure_input_topics(settings: Settings) -> None:
 
     from tillid.competence.events import INPUT_TOPICS, OUTPUT_TOPICS
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka, client_id="tillid-api-admin")
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka, client_id="tillid-api-admin",
+                                **aiokafka_options(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

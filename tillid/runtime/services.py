@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import secrets
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
-from tillid.config import Settings
+from tillid.config import MIN_SIGNING_KEY_CHARACTERS, Settings
 from tillid.errors import BrokerUnavailable, ConfigError, DataDirectoryInUse
 from tillid.runtime.embedded import EmbeddedBroker, EmbeddedPostgres
 
 LOCK_FILE = "tillid.lock"
+SIGNING_KEY_FILE = "event-signing-key"
 KAFKA_CONNECT_TIMEOUT_SECONDS = 5.0
 
 
@@ -57,6 +59,9 @@ def data_dir_lock(data_dir: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def running_services(settings: Settings) -> Iterator[Services]:
     """Yield settings whose broker and database are reachable, starting embedded ones where unset."""
+    if settings.kafka is None and settings.kafka_security_protocol != "PLAINTEXT":
+        raise ConfigError(f"TILLID_KAFKA_SECURITY_PROTOCOL={settings.kafka_security_protocol} needs TILLID_KAFKA: "
+                          "the embedded broker speaks plain text")
     data_dir = prepare_data_dir(settings.data_dir)
     started: list = []
     services = Services(settings)
@@ -78,11 +83,35 @@ def running_services(settings: Settings) -> Iterator[Services]:
                 services.embedded.append("broker")
             else:
                 require_reachable_kafka(kafka)
-            services.settings = settings.with_services(kafka, database_url)
+            services.settings = replace(settings.with_services(kafka, database_url),
+                                        event_signing_key=settings.event_signing_key or kept_signing_key(data_dir))
             yield services
         finally:
             for service in reversed(started):
                 service.stop()
+
+
+def kept_signing_key(data_dir: Path) -> str:
+    """The event signing key kept in the data directory, generated on first use (256 random bits, a
+    file only its owner may read), so decisions signed before a restart still verify after it."""
+    path = data_dir / SIGNING_KEY_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise ConfigError(f"cannot create {path}: {error.strerror}") from None
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the event signing key {path}: {error}") from None
+    if len(key) < MIN_SIGNING_KEY_CHARACTERS:
+        raise ConfigError(f"{path} holds no usable event signing key; remove it and a new one is generated "
+                          "(decisions signed with the old key then fail verification)")
+    return key
 
 
 def require_services(settings: Settings, *, kafka: bool = True, database: bool = True) -> None:

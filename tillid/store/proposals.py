@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 from tillid.competence.events import new_envelope
+from tillid.errors import ConfigError
 
 _NAMESPACE = uuid.UUID("5b0f3c1e-7a52-4d4e-9a0e-7d1d3c0e2a11")
 PERSONAL_KINDS = ("upskilling_path", "rotation_placement")
@@ -115,21 +116,29 @@ async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, empl
     return proposal_id
 
 
-async def record_and_publish(conn, event: Mapping[str, Any], key: str) -> bool:
+async def record_and_publish(conn, event: Mapping[str, Any], key: str, *,
+                             signing_key: bytes | None = None) -> bool:
     """Apply an event the review service creates (a decision, an answer) and queue it for Kafka.
 
     Both happen in the caller's transaction. The worker later reads the same
     event from Kafka and, knowing its id, changes nothing. Returns False when
-    the event id was seen before.
+    the event id was seen before. Decisions and answers (``SIGNED_TYPES``) are
+    queued signed with ``signing_key``, which they require: the worker
+    dead-letters them unsigned.
     """
-    from tillid.competence.events import TOPIC_OF_TYPE, validate
+    from tillid.competence.events import SIGNED_TYPES, TOPIC_OF_TYPE, signed, validate
     from tillid.store.projection.projector import Projector
 
     envelope_ = validate(event)
+    if envelope_.type in SIGNED_TYPES and not signing_key:
+        raise ConfigError(f"{envelope_.type} must be signed, and no signing key was given (TILLID_EVENT_SIGNING_KEY)")
     result = await Projector().apply_in_transaction(conn, [envelope_])
     if result.duplicates:
         return False
-    await enqueue(conn, TOPIC_OF_TYPE[envelope_.type], key, envelope_.to_dict())
+    value = envelope_.to_dict()
+    if envelope_.type in SIGNED_TYPES:
+        value = signed(value, signing_key)
+    await enqueue(conn, TOPIC_OF_TYPE[envelope_.type], key, value)
     return True
 
 

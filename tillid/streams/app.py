@@ -30,6 +30,7 @@ from tillid.store.projection.projector import Projector
 from tillid.streams.consumer import BatchConsumer
 from tillid.streams.deadletter import DeadLetter
 from tillid.streams.ingest import Ingestor
+from tillid.streams.kafka_security import faust_credentials
 from tillid.streams.rematcher import Rematcher
 from tillid.streams.relay import relay_once
 from tillid.streams.wakeup import Wakeup
@@ -38,7 +39,8 @@ log = logging.getLogger("tillid.worker")
 
 # Connections: two ingest lanes, the relay, the re-matcher's concurrent allocations, and one to spare.
 POOL_SIZE = 7
-# The relay looks at the outbox this often even unrung: the API's transactions write to it too.
+# The relay looks at the outbox this often even unrung. It sends proposals; the review service relays
+# the decisions and answers its transactions queue (tillid/review/relay.py).
 RELAY_INTERVAL_SECONDS = 0.2
 
 
@@ -79,7 +81,8 @@ class WorkerServices:
                 settle_after_start_up()
                 log.info("skill mapper ready; applying events")
                 self.ingestor = Ingestor(self.pool, Projector(resolve_skill=resolve_with_taxonomy),
-                                         self.send_deadletter, self.settings.topic_prefix)
+                                         self.send_deadletter, self.settings.topic_prefix,
+                                         signing_key=self.settings.signing_key())
         return self.ingestor
 
     async def _connect(self):
@@ -111,6 +114,7 @@ def create_app(settings: Settings) -> faust.App:
         web_enabled=False,
         datadir=str(settings.data_dir / "worker"),
         producer_acks=-1,
+        broker_credentials=faust_credentials(settings),
     )
     services = WorkerServices(app, settings)
     app.tillid_services = services

@@ -43,6 +43,7 @@ from aiokafka.errors import IllegalStateError, KafkaError
 
 from tillid.config import Settings
 from tillid.streams.ingest import Ingestor, Prepared, RawMessage
+from tillid.streams.kafka_security import aiokafka_options
 from tillid.streams.topics import CONSUMED_TOPICS
 
 log = logging.getLogger("tillid.worker")
@@ -106,7 +107,7 @@ class BatchConsumer:
             bootstrap_servers=settings.kafka, group_id=settings.app_id, client_id=f"{settings.app_id}-ingest",
             enable_auto_commit=False, auto_offset_reset="earliest",
             rebalance_timeout_ms=REBALANCE_TIMEOUT_MS, session_timeout_ms=SESSION_TIMEOUT_MS,
-            heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS)
+            heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS, **aiokafka_options(settings))
 
     async def run(self) -> None:
         """Consume until cancelled. Offsets of a batch not yet applied are never committed."""

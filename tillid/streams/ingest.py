@@ -13,7 +13,7 @@ from typing import Awaitable, Callable, Protocol, Sequence
 
 import asyncpg
 
-from tillid.competence.events import TOPIC_OF_TYPE, decode
+from tillid.competence.events import SIGNED_TYPES, TOPIC_OF_TYPE, decode, verify_message
 from tillid.errors import InvalidEvent
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.projector import BatchResult, Projector
@@ -47,8 +47,10 @@ SendDeadLetter = Callable[[DeadLetter], Awaitable[None]]
 
 class Ingestor:
     def __init__(self, pool: asyncpg.Pool, projector: Projector, send_deadletter: SendDeadLetter,
-                 topic_prefix: str = "") -> None:
+                 topic_prefix: str = "", *, signing_key: bytes) -> None:
         self.pool = pool
+        # Decisions and answers are applied only with the review service's signature (TILLID_EVENT_SIGNING_KEY).
+        self.signing_key = signing_key
         self.projector = projector
         self.send_deadletter = send_deadletter
         self.prefix = topic_prefix
@@ -74,12 +76,15 @@ class Ingestor:
         return await retry_while_unavailable(apply, on_retry=_log_retry)
 
     def sort(self, messages: Sequence[RawMessage]) -> tuple[list, list[DeadLetter]]:
-        """Split a batch into envelopes to apply and dead letters."""
+        """Split a batch into envelopes to apply and dead letters: events that break the contract, sit on
+        another type's topic, or are decisions and answers without the review service's signature."""
         envelopes, letters = [], []
         for message in messages:
             try:
                 envelope = decode(message.value)
                 self._check_topic(envelope.type, message.topic)
+                if envelope.type in SIGNED_TYPES:
+                    verify_message(message.value, self.signing_key)
             except InvalidEvent as error:
                 letters.append(DeadLetter(message.topic, message.partition, message.offset, message.key,
                                           message.value, error.reason))

@@ -7,6 +7,7 @@ from typing import Iterable
 from tillid.competence.events import Keyer, encode
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
+from tillid.streams.kafka_security import kafka_python_options
 
 
 def publish(settings: Settings, envelopes: Iterable, keyer: Keyer | None = None) -> int:
@@ -16,8 +17,8 @@ def publish(settings: Settings, envelopes: Iterable, keyer: Keyer | None = None)
 
     keyer = keyer or Keyer()
     try:
-        producer = KafkaProducer(bootstrap_servers=settings.kafka, acks="all", linger_ms=20,
-                                 batch_size=256 * 1024, client_id="tillid-publish")
+        producer = KafkaProducer(bootstrap_servers=settings.kafka, acks="all", linger_ms=20, batch_size=256 * 1024,
+                                 client_id="tillid-publish", **kafka_python_options(settings))
     except KafkaError as error:
         raise BrokerUnavailable(f"cannot reach Kafka at {settings.kafka}: {error}") from None
     sent = 0

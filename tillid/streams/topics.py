@@ -7,6 +7,7 @@ import logging
 from tillid.competence.events import DEADLETTER_TOPIC, INPUT_TOPICS, OUTPUT_TOPICS
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
+from tillid.streams.kafka_security import kafka_python_options
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def ensure_topics(settings: Settings, timeout: float = 20.0) -> None:
 
     try:
         admin = KafkaAdminClient(bootstrap_servers=settings.kafka, client_id="tillid-admin",
-                                 request_timeout_ms=int(timeout * 1000))
+                                 request_timeout_ms=int(timeout * 1000), **kafka_python_options(settings))
     except KafkaError as error:
         raise BrokerUnavailable(f"cannot reach Kafka at {settings.kafka}: {error}") from None
     try:

@@ -19,6 +19,9 @@ from tillid.competence.events import new_envelope, validate
 from tillid.store.projection.projector import Projector
 from tillid.store.proposals import record_and_publish
 from tillid.streams.rematcher import Rematcher
+from tests.services import SIGNING_KEY
+
+KEY = SIGNING_KEY.encode()
 
 COMMITTEE = "med-soendermark-aeldre"
 NOW = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
@@ -65,10 +68,10 @@ async def build(conn, database_url: str) -> dict:
     async with conn.transaction():
         await record_and_publish(conn, _decision(upskilling["proposal_id"], "approved",
                                                  "Godkendt: kurserne lægges uden for ferieperioden.",
-                                                 NOW - timedelta(days=2)), key="org")
+                                                 NOW - timedelta(days=2)), key="org", signing_key=KEY)
         await record_and_publish(conn, _decision(leon[-1]["proposal_id"], "rejected",
                                                  "Afvist: vi afventer den nye lokale instruks.",
-                                                 NOW - timedelta(days=1)), key="org")
+                                                 NOW - timedelta(days=1)), key="org", signing_key=KEY)
     chosen = leon[0]
     explanation = json.loads(chosen["explanation"])
     suggestion = await conn.fetchrow("""SELECT suggestion_id, employee_id, summary_da FROM suggestions

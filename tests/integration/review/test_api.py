@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from tillid.competence.events import validate
+from tillid.competence.events import validate, verify
 from tillid.store.projection.projector import Projector
 from tests.integration.review.conftest import auth
 from tests.integration.store.scenario import event
+from tests.services import SIGNING_KEY
 
 pytestmark = pytest.mark.services
 
@@ -117,6 +118,7 @@ async def test_committee_approves_a_proposal_once_and_suggestions_follow(client,
     assert await outbox_types(db) == ["ProposalIssued"] * 3 + ["SuggestionIssued"] * 2 + ["ProposalDecided"]
     decision_event = json.loads(await db.fetchval("SELECT value FROM outbox WHERE topic = 'decisions'"))
     validate(decision_event)
+    verify(decision_event, SIGNING_KEY.encode())  # the worker applies it only signed
     assert await db.fetchval("SELECT key FROM outbox WHERE topic = 'decisions'") == "org-a"
     again = await client.post(path, json={"decision": "rejected"}, headers=auth(tokens["committee:med-a"]))
     assert again.status_code == 409
@@ -202,6 +204,8 @@ async def test_suggestions_accepted_by_their_employee_only(client, tokens, propo
     again = await client.post(path, json={"response": "declined"}, headers=auth(tokens["employee:e1"]))
     assert again.status_code == 409
     assert (await outbox_types(db))[-1] == "SuggestionAnswered"
+    verify(json.loads(await db.fetchval("SELECT value FROM outbox WHERE topic = 'suggestions' ORDER BY id DESC")),
+           SIGNING_KEY.encode())
     assert (await client.post("/api/suggestions/nope/response", json={"response": "accepted"},
                               headers=auth(tokens["employee:e1"]))).status_code == 404
 

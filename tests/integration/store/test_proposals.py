@@ -7,6 +7,9 @@ import pytest
 
 from tillid.competence.events import new_envelope
 from tillid.store.proposals import issue_proposal, record_and_publish
+from tests.services import SIGNING_KEY
+
+KEY = SIGNING_KEY.encode()
 
 pytestmark = pytest.mark.services
 
@@ -42,7 +45,7 @@ async def test_same_substance_issues_nothing_and_new_substance_supersedes(db):
 async def test_decided_proposals_are_never_replaced(db):
     first = await propose(db, "f1")
     async with db.transaction():
-        assert await record_and_publish(db, decision(first, "rejected", "d1"), key="org-a")
+        assert await record_and_publish(db, decision(first, "rejected", "d1"), key="org-a", signing_key=KEY)
     assert await propose(db, "f1") is None  # rejected: not asked again
     second = await propose(db, "f2")
     statuses = dict(await db.fetch("SELECT proposal_id, status FROM proposals"))
@@ -53,9 +56,9 @@ async def test_approval_becomes_suggestions_once(db):
     proposal = await propose(db, "f1")
     event = decision(proposal, "approved", "d1")
     async with db.transaction():
-        assert await record_and_publish(db, event, key="org-a")
+        assert await record_and_publish(db, event, key="org-a", signing_key=KEY)
     async with db.transaction():
-        assert not await record_and_publish(db, event, key="org-a")
+        assert not await record_and_publish(db, event, key="org-a", signing_key=KEY)
     rows = await db.fetch("SELECT employee_id, summary_da, status FROM suggestions ORDER BY employee_id")
     assert [(r["employee_id"], r["summary_da"], r["status"]) for r in rows] == [
         ("e1", "Kursus for e1", "open"), ("e2", "Kursus for e2", "open")]

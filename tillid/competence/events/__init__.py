@@ -7,6 +7,7 @@
 Bad input raises ``tillid.errors.InvalidEvent(field_path, problem)`` with one
 readable line, e.g. ``payload.required_skills[1].min_level: must be an integer
 from 0 to 5, got 7``. The JSON Schema files are in ``schemas/`` beside this module.
+Decisions and answers (``SIGNED_TYPES``) also carry a signature: ``signed`` / ``verify``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tillid.competence.events.builder import EVENT_ID_NAMESPACE, event_id_from_n
 from tillid.competence.events.documents import schema_document, schema_documents, schema_file_name
 from tillid.competence.events.envelope import ENVELOPE_FIELDS, Envelope, encode
 from tillid.competence.events.keyer import Keyer
+from tillid.competence.events.signing import SIGNATURE_FIELD, SIGNED_TYPES, sign, signed, verify, verify_message
 from tillid.competence.events.topics import (
     DEADLETTER_TOPIC,
     EVENT_TYPES,
@@ -33,6 +35,8 @@ __all__ = [
     "EVENT_TYPES",
     "INPUT_TOPICS",
     "OUTPUT_TOPICS",
+    "SIGNATURE_FIELD",
+    "SIGNED_TYPES",
     "SUPPORTED_SCHEMA_VERSIONS",
     "TOPICS",
     "TOPIC_OF_TYPE",
@@ -47,5 +51,9 @@ __all__ = [
     "schema_document",
     "schema_documents",
     "schema_file_name",
+    "sign",
+    "signed",
     "validate",
+    "verify",
+    "verify_message",
 ]

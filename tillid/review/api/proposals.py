@@ -49,4 +49,5 @@ async def decide(proposal_id: PathId, body: DecisionRequest, request: Request,
     """Approve, reject or amend a pending proposal; publishes ProposalDecided (via the outbox)."""
     async with transaction(request) as conn:
         return await actions.decide_proposal(conn, principal, proposal_id, body.decision, body.comment or "",
-                                             "POST /api/proposals/{proposal_id}/decision")
+                                             "POST /api/proposals/{proposal_id}/decision",
+                                             signing_key=request.app.state.signing_key)

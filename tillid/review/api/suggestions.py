@@ -19,4 +19,5 @@ async def respond(suggestion_id: PathId, body: SuggestionResponse, request: Requ
     """Only the employee the suggestion is for may answer it; publishes SuggestionAnswered (via the outbox)."""
     async with transaction(request) as conn:
         return await actions.answer_suggestion(conn, principal, suggestion_id, body.response, body.comment or "",
-                                               "POST /api/suggestions/{suggestion_id}/response")
+                                               "POST /api/suggestions/{suggestion_id}/response",
+                                               signing_key=request.app.state.signing_key)

@@ -155,7 +155,8 @@ async def committee_decide(request: Request, committee_id: str, proposal_id: str
         if proposal is None or proposal["committee_id"] != committee_id:
             raise PageError(404, "error_not_found")
         await actions.decide_proposal(conn, principal, proposal_id, decision, comment,
-                                      "POST /committee/{committee_id}/proposals/{proposal_id}/decision")
+                                      "POST /committee/{committee_id}/proposals/{proposal_id}/decision",
+                                      signing_key=request.app.state.signing_key)
     return RedirectResponse(f"/committee/{quote(committee_id, safe='')}?done={decision}", status_code=303)
 
 
@@ -229,7 +230,8 @@ async def me_answer(request: Request, suggestion_id: str, response: str = Form("
         raise PageError(422, "error_invalid", "response")
     async with transaction(request) as conn:
         await actions.answer_suggestion(conn, principal, suggestion_id, response, _comment(comment),
-                                        "POST /me/suggestions/{suggestion_id}/response")
+                                        "POST /me/suggestions/{suggestion_id}/response",
+                                        signing_key=request.app.state.signing_key)
     return RedirectResponse(f"/me?answered={response}", status_code=303)
 
 
