@@ -25,6 +25,8 @@ def test_prefix_and_services_from_env():
     ({"TILLID_API_PORT": "eighty"}, "TILLID_API_PORT"),
     ({"TILLID_DATABASE_URL": "mysql://x"}, "TILLID_DATABASE_URL"),
     ({"TILLID_PARTITIONS": "0"}, "TILLID_PARTITIONS"),
+    ({"TILLID_TOPIC_RETENTION_DAYS": "0"}, "TILLID_TOPIC_RETENTION_DAYS"),
+    ({"TILLID_TOPIC_RETENTION_DAYS": "a month"}, "TILLID_TOPIC_RETENTION_DAYS"),
 ])
 def test_bad_values_name_the_variable(env, word):
     with pytest.raises(ConfigError, match=word):
@@ -62,3 +64,8 @@ def test_bootstrap_servers(value, expected):
 def test_bad_bootstrap_servers(value):
     with pytest.raises(ConfigError, match="TILLID_KAFKA"):
         Settings.from_env({"TILLID_KAFKA": value})
+
+
+def test_topic_retention_is_days_in_milliseconds():
+    assert Settings.from_env({}).topic_configs() == {"retention.ms": str(30 * 24 * 3600 * 1000)}
+    assert Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7"}).topic_configs() == {"retention.ms": "604800000"}
