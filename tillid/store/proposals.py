@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
@@ -83,6 +84,26 @@ async def _not_erased(conn, employee_ids: list[str]) -> list[str]:
     return [employee_id for employee_id in employee_ids if employee_id not in erased]
 
 
+_WORD = re.compile(r"[\w.:-]+")
+
+
+def _words(value: Any) -> set[str]:
+    """Every string in ``value`` (keys and values, nested), and every word of each: what might be an id."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+            found.update(_WORD.findall(item))
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return found
+
+
 async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, employee_ids: list[str],
                          summary_da: str, summary_en: str, explanation: Mapping[str, Any],
                          effect: Mapping[str, Any], fingerprint: str, issued_at: datetime,
@@ -93,7 +114,13 @@ async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, empl
     substance (``fingerprint``) is pending or was decided: committees are not
     asked twice. A pending proposal that differs in substance is superseded;
     decided proposals are never replaced. Returns the new proposal id or None.
+
+    Nor is a proposal that names a person erased since it was drafted (the re-matcher reads a
+    snapshot, solves, then issues): the erasure marked its scope dirty, so the next round proposes
+    again without them.
     """
+    if await erased_among(conn, _words([employee_ids, summary_da, summary_en, explanation, effect])):
+        return None
     earlier = await conn.fetchrow(
         """SELECT coalesce(bool_or(fingerprint = $4), false) AS seen,
                   count(*) FILTER (WHERE fingerprint = $5) AS withdrawn_at_erasure

@@ -50,8 +50,8 @@ async def test_stats_for_admin_only(client, tokens):
     answer = await client.get("/api/stats", headers=auth(tokens["admin"]))
     assert answer.status_code == 200
     stats = answer.json()
-    assert set(stats) == {"events_applied", "events_duplicate", "events_deadlettered", "events_pending",
-                          "employees", "proposals"}
+    assert set(stats) == {"events_received", "events_applied", "events_parked", "events_dropped_by_erasure",
+                          "events_duplicate", "events_deadlettered", "events_pending", "employees", "proposals"}
     assert stats["employees"] == 3
     assert stats["events_applied"] == 11  # 4 organisation + 1 workplace + 3 x (employee, competence)
     assert stats["proposals"]["pending"] == 3 and stats["proposals"]["approved"] == 0

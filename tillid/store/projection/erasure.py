@@ -177,9 +177,11 @@ async def _rewrite_mentions(conn, token: str, employee_id: str, subject: str) ->
             WHERE (summary_da ~ $1 OR summary_en ~ $1 OR explanation::text ~ $1 OR response_comment ~ $1)
                   AND $2 <> ''""",
         """UPDATE audit_log SET subject = CASE WHEN subject = $2 THEN $3 ELSE regexp_replace(subject, $1, $3, 'g') END,
-                actor = regexp_replace(actor, $1, $3, 'g'), action = regexp_replace(action, $1, $3, 'g'),
+                actor = CASE WHEN actor = 'employee:' || $2 THEN 'employee:' || $3
+                             ELSE regexp_replace(actor, $1, $3, 'g') END, action = regexp_replace(action, $1, $3, 'g'),
                 endpoint = regexp_replace(endpoint, $1, $3, 'g'), purpose = regexp_replace(purpose, $1, $3, 'g')
-            WHERE subject = $2 OR subject ~ $1 OR actor ~ $1 OR action ~ $1 OR endpoint ~ $1 OR purpose ~ $1""",
+            WHERE subject = $2 OR subject ~ $1 OR actor = 'employee:' || $2 OR actor ~ $1 OR action ~ $1
+                  OR endpoint ~ $1 OR purpose ~ $1""",
         "DELETE FROM api_tokens WHERE role = 'employee:' || $2 OR (role ~ $1 AND $2 <> '')",
         # Events about the person are not sent (any more); other events naming them go out rewritten.
         "DELETE FROM outbox WHERE (key = $2 OR value #>> '{payload,employee_id}' = $2) AND $1 <> ''",
