@@ -159,8 +159,8 @@ async def test_the_same_substance_matched_again_without_the_person_is_proposed_a
 
     again = await issue(db, upskilling(TRAINEE, "emp-other-mentor", "up-pending"))
     assert again != ids["pending_mentor"]
-    assert await db.fetchval("SELECT status FROM proposals WHERE proposal_id = $1", again) == "pending"
-    assert await db.fetchval("SELECT status FROM proposals WHERE proposal_id = $1", ids["pending_mentor"]) == "withdrawn"
+    statuses = dict(await db.fetch("SELECT proposal_id, status FROM proposals"))
+    assert (statuses[again], statuses[ids["pending_mentor"]]) == ("pending", "withdrawn")
     async with db.transaction():
         assert await issue_proposal(db, issued_at=AT, **upskilling(TRAINEE, "emp-other-mentor", "up-pending")) is None
 

@@ -153,35 +153,29 @@ async def _withdraw_pending_proposals(conn, token: str, employee_id: str, occurr
     return len(rows)
 
 
+# Tables whose rows stay after an erasure but may mention the person anywhere in their text and JSON
+# columns, with what the id becomes there. Their columns are read from the catalogue at each erasure,
+# so a column added later (a token's holder, say) is rewritten too.
+_MENTIONING_TABLES: tuple[tuple[str, str | None], ...] = (
+    ("proposals", ERASED), ("decisions", ERASED), ("suggestions", ERASED),
+    ("audit_log", None),  # None: the person's keyed digest, so the trail stays accountable
+)
+
+
 async def _rewrite_mentions(conn, token: str, employee_id: str, subject: str) -> int:
-    """Rewrite every remaining mention of the person: proposals (any status), decisions, other people's
-    suggestions, the audit trail (subject → digest), the outbox; delete their tokens, the queued events
-    about them and the dead letters naming them.
+    """Rewrite every remaining mention of the person: proposals (any status; they also leave
+    ``employee_ids``), decisions, other people's suggestions, the audit trail (subject, actor, holder,
+    endpoint... → ``erased:<digest>``), the outbox; delete their tokens, the queued events about them
+    and the dead letters naming them.
 
     The id is matched as a whole token, so erasing ``e-1`` leaves ``e-12`` alone.
     """
-    count = 0
+    count = _count(await conn.execute(
+        "UPDATE proposals SET employee_ids = array_remove(employee_ids, $1) WHERE $1 = ANY(employee_ids)",
+        employee_id))
+    for table, replacement in _MENTIONING_TABLES:
+        count += await _rewrite_columns(conn, table, token, replacement or subject)
     for sql in (
-        f"""UPDATE proposals SET employee_ids = array_remove(employee_ids, $2),
-                explanation = regexp_replace(explanation::text, $1, '{ERASED}', 'g')::jsonb,
-                effect = regexp_replace(effect::text, $1, '{ERASED}', 'g')::jsonb,
-                summary_da = regexp_replace(summary_da, $1, '{ERASED}', 'g'),
-                summary_en = regexp_replace(summary_en, $1, '{ERASED}', 'g')
-            WHERE $2 = ANY(employee_ids) OR explanation::text ~ $1 OR effect::text ~ $1
-                  OR summary_da ~ $1 OR summary_en ~ $1""",
-        f"UPDATE decisions SET comment = regexp_replace(comment, $1, '{ERASED}', 'g') WHERE comment ~ $1 AND $2 <> ''",
-        f"""UPDATE suggestions SET summary_da = regexp_replace(summary_da, $1, '{ERASED}', 'g'),
-                summary_en = regexp_replace(summary_en, $1, '{ERASED}', 'g'),
-                explanation = regexp_replace(explanation::text, $1, '{ERASED}', 'g')::jsonb,
-                response_comment = regexp_replace(response_comment, $1, '{ERASED}', 'g')
-            WHERE (summary_da ~ $1 OR summary_en ~ $1 OR explanation::text ~ $1 OR response_comment ~ $1)
-                  AND $2 <> ''""",
-        """UPDATE audit_log SET subject = CASE WHEN subject = $2 THEN $3 ELSE regexp_replace(subject, $1, $3, 'g') END,
-                actor = CASE WHEN actor = 'employee:' || $2 THEN 'employee:' || $3
-                             ELSE regexp_replace(actor, $1, $3, 'g') END, action = regexp_replace(action, $1, $3, 'g'),
-                endpoint = regexp_replace(endpoint, $1, $3, 'g'), purpose = regexp_replace(purpose, $1, $3, 'g')
-            WHERE subject = $2 OR subject ~ $1 OR actor = 'employee:' || $2 OR actor ~ $1 OR action ~ $1
-                  OR endpoint ~ $1 OR purpose ~ $1""",
         "DELETE FROM api_tokens WHERE role = 'employee:' || $2 OR (role ~ $1 AND $2 <> '')",
         # Events about the person are not sent (any more); other events naming them go out rewritten.
         "DELETE FROM outbox WHERE (key = $2 OR value #>> '{payload,employee_id}' = $2) AND $1 <> ''",
@@ -189,12 +183,28 @@ async def _rewrite_mentions(conn, token: str, employee_id: str, subject: str) ->
                 key = regexp_replace(key, $1, '{ERASED}', 'g') WHERE (value::text ~ $1 OR key ~ $1) AND $2 <> ''""",
         "DELETE FROM deadletters WHERE (encode(coalesce(raw, ''::bytea), 'escape') ~ $1 OR reason ~ $1) AND $2 <> ''",
     ):
-        count += _count(await conn.execute(sql, token, employee_id, *((subject,) if "$3" in sql else ())))
+        count += _count(await conn.execute(sql, token, employee_id))
     return count
+
+
+async def _rewrite_columns(conn, table: str, token: str, replacement: str) -> int:
+    """Replace the id by ``replacement`` in every text and JSON column of ``table`` except its keys and
+    references (``*_id``), in the rows that mention it; returns the rows rewritten."""
+    columns = await conn.fetch(
+        r"""SELECT column_name, data_type FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = $1 AND data_type IN ('text', 'jsonb', 'json')
+              AND column_name NOT LIKE '%\_id' ORDER BY ordinal_position""", table)
+    if not columns:
+        return 0
+    names = [(f'"{c["column_name"]}"', c["data_type"]) for c in columns]
+    sets = ", ".join(f"{name} = regexp_replace({name}::text, $1, $2, 'g')::{kind}" for name, kind in names)
+    mentions = " OR ".join(f"{name}::text ~ $1" for name, _ in names)
+    return _count(await conn.execute(f"UPDATE {table} SET {sets} WHERE {mentions}", token, replacement))
 
 
 def _token_pattern(text: str) -> str:
     """A PostgreSQL regular expression matching ``text`` not embedded in a longer id."""
     escaped = "".join(f"\\{c}" if not c.isalnum() else c for c in text)
-    edge = "[[:alnum:]_.:-]"
-    return f"(?<!{edge}){escaped}(?!{edge})"
+    # A colon may come before the id (``employee:e-1``, a role naming the person), not after it.
+    before, after = "[[:alnum:]_.-]", "[[:alnum:]_.:-]"
+    return f"(?<!{before}){escaped}(?!{after})"
