@@ -25,6 +25,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_API_PORT": "port of the review service",
     "TILLID_APP_ID": "stream application id, which is the Kafka consumer group of the workers",
     "TILLID_PARTITIONS": "partitions of each topic the system creates",
+    "TILLID_TOPIC_RETENTION_DAYS":
+        "days Kafka keeps the events of each topic the system creates (retention.ms); bounds how long an "
+        "erased person's events stay in Kafka",
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
     "TILLID_LOG_LEVEL": "log level of the worker: debug, info, warning, error or critical",
@@ -61,6 +64,7 @@ class Settings:
     api_port: int = 8000
     app_id: str = "tillid"
     partitions: int = 8
+    topic_retention_days: int = 30
     rematch_debounce_seconds: float = 0.25
     log_level: str = "warning"
     token_ttl_days: int = 90
@@ -81,6 +85,10 @@ class Settings:
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+    def topic_configs(self) -> dict[str, str]:
+        """The configuration every topic Tillid creates gets: its retention (docs/security.md)."""
+        return {"retention.ms": str(self.topic_retention_days * 86_400_000)}
+
     def with_services(self, kafka: str, database_url: str) -> "Settings":
         return replace(self, kafka=kafka, database_url=database_url)
 
@@ -100,6 +108,7 @@ class Settings:
             "TILLID_API_PORT": str(self.api_port),
             "TILLID_APP_ID": self.app_id,
             "TILLID_PARTITIONS": str(self.partitions),
+            "TILLID_TOPIC_RETENTION_DAYS": str(self.topic_retention_days),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
             "TILLID_LOG_LEVEL": self.log_level,
             "TILLID_TOKEN_TTL_DAYS": str(self.token_ttl_days),
@@ -175,6 +184,7 @@ class Settings:
             api_port=integer("TILLID_API_PORT", cls.api_port, 1, 65535),
             app_id=text("TILLID_APP_ID") or cls.app_id,
             partitions=integer("TILLID_PARTITIONS", cls.partitions, 1),
+            topic_retention_days=integer("TILLID_TOPIC_RETENTION_DAYS", cls.topic_retention_days, 1),
             rematch_debounce_seconds=seconds("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds),
             log_level=log_level,
             token_ttl_days=integer("TILLID_TOKEN_TTL_DAYS", cls.token_ttl_days, 1, 3650),

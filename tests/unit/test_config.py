@@ -27,6 +27,8 @@ def test_prefix_and_services_from_env():
     ({"TILLID_API_PORT": "eighty"}, "TILLID_API_PORT"),
     ({"TILLID_DATABASE_URL": "mysql://x"}, "TILLID_DATABASE_URL"),
     ({"TILLID_PARTITIONS": "0"}, "TILLID_PARTITIONS"),
+    ({"TILLID_TOPIC_RETENTION_DAYS": "0"}, "TILLID_TOPIC_RETENTION_DAYS"),
+    ({"TILLID_TOPIC_RETENTION_DAYS": "a month"}, "TILLID_TOPIC_RETENTION_DAYS"),
 ])
 def test_bad_values_name_the_variable(env, word):
     with pytest.raises(ConfigError, match=word):
@@ -88,6 +90,8 @@ def test_token_and_proxy_settings():
         (30, "https://tillid.example.dk", "10.0.0.0/8,192.168.1.5")
     assert Settings.from_env(settings.as_env()) == settings
     assert Settings.from_env({"TILLID_FORWARDED_ALLOW_IPS": "*"}).forwarded_allow_ips == "*"
+
+
 # --- event signing key and Kafka security (issue #15) ---------------------------
 
 KEY = "k" * 32
@@ -155,3 +159,8 @@ def test_sasl_mechanism_defaults_to_plain():
 def test_bad_kafka_security_settings_name_the_variable(env, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         Settings.from_env(env)
+
+
+def test_topic_retention_is_days_in_milliseconds():
+    assert Settings.from_env({}).topic_configs() == {"retention.ms": str(30 * 24 * 3600 * 1000)}
+    assert Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7"}).topic_configs() == {"retention.ms": "604800000"}

@@ -108,7 +108,8 @@ async def _ensure_input_topics(settings: Settings) -> None:
             if name not in existing:
                 try:
                     await admin.create_topics([NewTopic(name, num_partitions=settings.partitions,
-                                                        replication_factor=1)])
+                                                        replication_factor=1,
+                                                        topic_configs=settings.topic_configs())])
                 except TopicAlreadyExistsError:
                     pass
     finally:

@@ -20,17 +20,29 @@ def _json(value: Any) -> Any:
 
 
 async def stats(conn) -> dict[str, Any]:
+    """Counts of the pipeline's work: every event received is applied, parked (waiting for its
+    referent), dropped by an erasure, a duplicate or dead-lettered. ``events_received`` counts what
+    came in (one ``processed_events`` row per event id taken in, plus the duplicate and dead-letter
+    counters); ``events_parked`` counts the parked rows themselves, so an event whose outcome says
+    parked but whose row is gone would make the five fall short of it."""
     row = await conn.fetchrow(
-        """SELECT (SELECT count(*) FROM processed_events WHERE outcome <> 'parked') AS applied,
+        """SELECT e.taken, e.applied, e.dropped,
                   (SELECT value FROM event_counters WHERE name = 'duplicate') AS duplicate,
                   (SELECT value FROM event_counters WHERE name = 'deadlettered') AS deadlettered,
-                  (SELECT count(*) FROM parked_events) AS pending,
-                  (SELECT count(*) FROM employees) AS employees""")
+                  (SELECT count(*) FROM parked_events) AS parked,
+                  (SELECT count(*) FROM employees) AS employees
+           FROM (SELECT count(*) AS taken,
+                        count(*) FILTER (WHERE outcome IN ('applied', 'released')) AS applied,
+                        count(*) FILTER (WHERE outcome = 'discarded') AS dropped
+                 FROM processed_events) AS e""")
     proposals = {status: 0 for status in PROPOSAL_STATUSES}
     for record in await conn.fetch("SELECT status, count(*) AS n FROM proposals GROUP BY status ORDER BY status"):
         proposals[record["status"]] = record["n"]
-    return {"events_applied": row["applied"], "events_duplicate": row["duplicate"] or 0,
-            "events_deadlettered": row["deadlettered"] or 0, "events_pending": row["pending"],
+    duplicate, deadlettered = row["duplicate"] or 0, row["deadlettered"] or 0
+    return {"events_received": row["taken"] + duplicate + deadlettered,
+            "events_applied": row["applied"], "events_parked": row["parked"],
+            "events_dropped_by_erasure": row["dropped"], "events_duplicate": duplicate,
+            "events_deadlettered": deadlettered, "events_pending": row["parked"],
             "employees": row["employees"], "proposals": proposals}
 
 

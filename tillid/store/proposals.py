@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 from tillid.competence.events import new_envelope
 from tillid.errors import ConfigError
+from tillid.store.projection.erasure import ERASED, WITHDRAWN_FINGERPRINT_PREFIX, erased_among
 
 _NAMESPACE = uuid.UUID("5b0f3c1e-7a52-4d4e-9a0e-7d1d3c0e2a11")
 PERSONAL_KINDS = ("upskilling_path", "rotation_placement")
@@ -58,7 +60,7 @@ async def issue_suggestions(conn, proposal, decided_at: datetime) -> None:
         else proposal["explanation"]
     per_person = explanation.get("per_employee", {}) if isinstance(explanation, dict) else {}
     respond_by = (decided_at + timedelta(days=RESPONSE_DAYS)).date()
-    for employee_id in proposal["employee_ids"]:
+    for employee_id in await _not_erased(conn, proposal["employee_ids"]):
         own = per_person.get(employee_id, {})
         suggestion_id = derived_id("suggestion", proposal["proposal_id"], employee_id)
         summary_da = own.get("summary_da", proposal["summary_da"])
@@ -79,6 +81,33 @@ async def issue_suggestions(conn, proposal, decided_at: datetime) -> None:
         }, event_id=derived_id("SuggestionIssued", suggestion_id), occurred_at=decided_at))
 
 
+async def _not_erased(conn, employee_ids: list[str]) -> list[str]:
+    """The people a suggestion may go to: never an erased person, even if a proposal still names them
+    (or names the placeholder ``erased`` that an erasure before migration 0006 left)."""
+    erased = await erased_among(conn, employee_ids) | {ERASED}
+    return [employee_id for employee_id in employee_ids if employee_id not in erased]
+
+
+_WORD = re.compile(r"[\w.:-]+")
+
+
+def _words(value: Any) -> set[str]:
+    """Every string in ``value`` (keys and values, nested), and every word of each: what might be an id."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+            found.update(_WORD.findall(item))
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return found
+
+
 async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, employee_ids: list[str],
                          summary_da: str, summary_en: str, explanation: Mapping[str, Any],
                          effect: Mapping[str, Any], fingerprint: str, issued_at: datetime,
@@ -89,13 +118,25 @@ async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, empl
     substance (``fingerprint``) is pending or was decided: committees are not
     asked twice. A pending proposal that differs in substance is superseded;
     decided proposals are never replaced. Returns the new proposal id or None.
+
+    Nor is a proposal that names a person erased since it was drafted (the re-matcher reads a
+    snapshot, solves, then issues): the erasure marked its scope dirty, so the next round proposes
+    again without them.
     """
-    seen = await conn.fetchval(
-        """SELECT proposal_id FROM proposals WHERE scope = $1 AND kind = $2 AND committee_id = $3
-           AND fingerprint = $4 AND status <> 'superseded' LIMIT 1""", scope, kind, committee_id, fingerprint)
-    if seen is not None:
+    if await erased_among(conn, _words([employee_ids, summary_da, summary_en, explanation, effect])):
         return None
-    proposal_id = derived_id("proposal", kind, committee_id, scope, fingerprint)
+    earlier = await conn.fetchrow(
+        """SELECT coalesce(bool_or(fingerprint = $4), false) AS seen,
+                  count(*) FILTER (WHERE fingerprint = $5) AS withdrawn_at_erasure
+           FROM proposals WHERE scope = $1 AND kind = $2 AND committee_id = $3
+           AND fingerprint IN ($4, $5) AND status <> 'superseded'""",
+        scope, kind, committee_id, fingerprint, WITHDRAWN_FINGERPRINT_PREFIX + fingerprint)
+    if earlier["seen"]:
+        return None
+    # The same substance proposed again after an erasure withdrew it (matched without the person, e.g.
+    # another mentor) is a new proposal: a new id, so the withdrawn one stays withdrawn.
+    again = earlier["withdrawn_at_erasure"]
+    proposal_id = derived_id("proposal", kind, committee_id, scope, fingerprint, *((str(again),) if again else ()))
     superseded = await conn.fetchval(
         """UPDATE proposals SET status = 'superseded'
            WHERE scope = $1 AND kind = $2 AND committee_id = $3 AND status = 'pending'
@@ -104,7 +145,10 @@ async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, empl
         """INSERT INTO proposals (proposal_id, kind, committee_id, scope, employee_ids, summary_da, summary_en,
                                  explanation, effect, supersedes, status, fingerprint, created_at, source_events)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'pending', $11, $12, $13)
-           ON CONFLICT (proposal_id) DO UPDATE SET status = 'pending', supersedes = EXCLUDED.supersedes""",
+           ON CONFLICT (proposal_id) DO UPDATE SET status = 'pending', supersedes = EXCLUDED.supersedes,
+               employee_ids = EXCLUDED.employee_ids, summary_da = EXCLUDED.summary_da,
+               summary_en = EXCLUDED.summary_en, explanation = EXCLUDED.explanation, effect = EXCLUDED.effect,
+               source_events = EXCLUDED.source_events""",
         proposal_id, kind, committee_id, scope, list(employee_ids), summary_da, summary_en,
         json.dumps(explanation), json.dumps(effect), superseded, fingerprint, issued_at, list(source_events or []))
     payload = {"proposal_id": proposal_id, "kind": kind, "committee_id": committee_id, "scope": scope,
@@ -150,7 +194,12 @@ async def withdraw_pending(conn, *, kind: str, scope: str, committee_id: str | N
            AND ($3::text IS NULL OR committee_id = $3) RETURNING proposal_id, committee_id""",
         kind, scope, committee_id)
     for row in rows:
-        await enqueue(conn, "proposals", row["committee_id"], envelope(
-            "ProposalWithdrawn", {"proposal_id": row["proposal_id"], "reason": reason},
-            event_id=derived_id("ProposalWithdrawn", row["proposal_id"]), occurred_at=at))
+        await queue_withdrawal(conn, row["proposal_id"], row["committee_id"], reason, at)
     return [row["proposal_id"] for row in rows]
+
+
+async def queue_withdrawal(conn, proposal_id: str, committee_id: str, reason: str, at: datetime) -> None:
+    """The ProposalWithdrawn event of a proposal just withdrawn, into the outbox."""
+    await enqueue(conn, "proposals", committee_id, envelope(
+        "ProposalWithdrawn", {"proposal_id": proposal_id, "reason": reason},
+        event_id=derived_id("ProposalWithdrawn", proposal_id), occurred_at=at))

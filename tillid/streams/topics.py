@@ -17,7 +17,8 @@ ALL_TOPICS: tuple[str, ...] = tuple(dict.fromkeys(tuple(INPUT_TOPICS) + tuple(OU
 
 
 def ensure_topics(settings: Settings, timeout: float = 20.0) -> None:
-    """Create the system's topics with the configured partitions where they do not exist."""
+    """Create the system's topics with the configured partitions and retention where they do not exist
+    (existing topics keep their configuration)."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -30,7 +31,8 @@ def ensure_topics(settings: Settings, timeout: float = 20.0) -> None:
     try:
         existing = set(admin.list_topics())
         wanted = [settings.topic(name) for name in ALL_TOPICS]
-        missing = [NewTopic(name, num_partitions=settings.partitions, replication_factor=1)
+        missing = [NewTopic(name, num_partitions=settings.partitions, replication_factor=1,
+                            topic_configs=settings.topic_configs())
                    for name in wanted if name not in existing]
         for topic in missing:
             try:

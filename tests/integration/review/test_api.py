@@ -51,8 +51,8 @@ async def test_stats_for_admin_only(client, tokens):
     answer = await client.get("/api/stats", headers=auth(tokens["admin"]))
     assert answer.status_code == 200
     stats = answer.json()
-    assert set(stats) == {"events_applied", "events_duplicate", "events_deadlettered", "events_pending",
-                          "employees", "proposals"}
+    assert set(stats) == {"events_received", "events_applied", "events_parked", "events_dropped_by_erasure",
+                          "events_duplicate", "events_deadlettered", "events_pending", "employees", "proposals"}
     assert stats["employees"] == 3
     assert stats["events_applied"] == 11  # 4 organisation + 1 workplace + 3 x (employee, competence)
     assert stats["proposals"]["pending"] == 3 and stats["proposals"]["approved"] == 0
@@ -236,6 +236,38 @@ async def test_audit_log_for_admins(client, tokens):
     assert entry["endpoint"] == "GET /api/employees/{employee_id}" and entry["at"]
     for role in ROLES[1:]:
         assert (await client.get("/api/audit", headers=auth(tokens[role]))).status_code == 403
+
+
+async def test_stats_account_for_every_event_received_when_parked_events_are_erased(client, tokens, db):
+    """Events parked for a person who is then erased are dropped by the erasure and counted so; with
+    duplicates, a dead letter, an event still parked and one arriving after the erasure, the outcomes
+    add up to what was received."""
+    from tillid.streams import deadletter
+    from tillid.streams.deadletter import DeadLetter
+
+    before = (await client.get("/api/stats", headers=auth(tokens["admin"]))).json()
+    waiting = [event("CompetenceAssessed", f"parked-{n}", employee_id="e-not-yet", skill="dk:saarbehandling",
+                     level=2, assessed_on="2026-10-05", evidence="self") for n in range(3)]
+    stays = event("CompetenceAssessed", "parked-other", employee_id="e-someone", skill="dk:saarbehandling",
+                  level=2, assessed_on="2026-10-05", evidence="self")
+    erased = event("EmployeeErased", "erase-not-yet", employee_id="e-not-yet")
+    late = event("CompetenceAssessed", "after-erasure", employee_id="e-not-yet", skill="dk:saarbehandling",
+                 level=3, assessed_on="2026-10-06", evidence="self")
+    projector = Projector()
+    await projector.apply(db, [validate(e) for e in [*waiting, stays]])
+    await projector.apply(db, [validate(e) for e in [waiting[0], erased]])  # one duplicate
+    await projector.apply(db, [validate(late)])
+    async with db.transaction():
+        await deadletter.record(db, [DeadLetter("hr.competences", 0, 7, None, b"{", "not JSON")])
+
+    stats = (await client.get("/api/stats", headers=auth(tokens["admin"]))).json()
+    change = {name: stats[name] - before[name] for name in stats if name.startswith("events_")}
+    assert change == {"events_received": 8, "events_applied": 1, "events_parked": 1,
+                      "events_dropped_by_erasure": 4, "events_duplicate": 1, "events_deadlettered": 1,
+                      "events_pending": 1}
+    outcomes = ("events_applied", "events_parked", "events_dropped_by_erasure", "events_duplicate",
+                "events_deadlettered")
+    assert stats["events_received"] == sum(stats[name] for name in outcomes)
 
 
 async def test_an_erased_employee_token_stops_working(client, tokens, db):

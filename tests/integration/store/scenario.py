@@ -54,3 +54,14 @@ def everything_about(employee_id: str, workplace: str = "wp-a") -> list[dict]:
         event("RotationInterestExpressed", f"interest-{employee_id}", employee_id=employee_id,
               ranked_slot_ids=[], available_from="2027-01-01", max_weeks=8),
     ]
+
+
+async def fresh_schema(db) -> None:
+    """Empty the store and migrate it again, as the same store: its erasure key is kept (a new store
+    would draw a new one, and erased people's digests would differ)."""
+    from tillid.store.db import migrate
+
+    key = await db.fetchval("SELECT key FROM erasure_key")
+    await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    await migrate(db)
+    await db.execute("UPDATE erasure_key SET key = $1", key)

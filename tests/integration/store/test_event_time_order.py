@@ -12,7 +12,7 @@ from tillid.store.db import migrate, migrations
 from tillid.store.projection.projector import Projector
 from tillid.store.snapshots import workplace_snapshot
 
-from tests.integration.store.scenario import envelopes, organisation
+from tests.integration.store.scenario import envelopes, fresh_schema, organisation
 
 pytestmark = pytest.mark.services
 
@@ -73,8 +73,7 @@ async def in_every_order(db, events: list[dict], one_batch: bool = False) -> set
     in one batch), each order in a fresh store."""
     outcomes = set()
     for order in itertools.permutations(events):
-        await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        await migrate(db)
+        await fresh_schema(db)
         await apply(db, organisation())
         if one_batch:
             await apply(db, list(order))
@@ -245,8 +244,7 @@ async def test_the_demo_stream_ends_the_same_with_every_demand_read_after_the_di
                  + [e for e in stream if e.type == "TaskDemandChanged"])
     stores = []
     for order in (stream, reordered):
-        await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        await migrate(db)
+        await fresh_schema(db)
         for start in range(0, len(order), 500):
             await Projector().apply(db, order[start:start + 500])
         contents = await table_contents(db)

@@ -6,7 +6,8 @@ from tillid.store.db import migrate
 from tillid.store.projection.handlers import PROJECTIONS
 from tillid.store.projection.projector import Projector
 
-from tests.integration.store.scenario import employee, envelopes, event, everything_about, organisation
+from tests.integration.store.scenario import (employee, envelopes, event, everything_about, fresh_schema,
+                                              organisation)
 
 pytestmark = pytest.mark.services
 
@@ -52,8 +53,7 @@ async def test_batch_with_some_events_seen_before_applies_only_the_new_ones(db, 
     assert (result.duplicates, result.applied + result.parked) == (len(batch[::2]), len(batch[1::2]))
     mixed = await table_contents(db)
 
-    await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    await migrate(db)
+    await fresh_schema(db)
     await projector.apply(db, batch[::2])
     await projector.apply(db, batch[1::2])
     only_new = await table_contents(db)
@@ -249,8 +249,7 @@ async def test_a_batch_ends_as_the_same_events_applied_one_at_a_time(db):
     await projector.apply(db, envelopes(_run_of_changes()))
     in_one_batch = await table_contents(db)
 
-    await db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    await migrate(db)
+    await fresh_schema(db)
     await projector.apply(db, envelopes(world))
     for change in _run_of_changes():
         await projector.apply(db, envelopes([change]))

@@ -47,10 +47,13 @@ class TokenIssued(BaseModel):
 
 
 class Stats(BaseModel):
-    events_applied: int
+    events_received: int = Field(description="events taken in: the sum of the five outcomes below")
+    events_applied: int = Field(description="applied, or parked and released since")
+    events_parked: int = Field(description="waiting for what they refer to (parked_events)")
+    events_dropped_by_erasure: int = Field(description="about a person erased before they were applied")
     events_duplicate: int
     events_deadlettered: int
-    events_pending: int
+    events_pending: int = Field(description="the same as events_parked (kept for existing clients)")
     employees: int
     proposals: dict[str, int]
 

@@ -43,6 +43,8 @@ class BatchContext:
     all_organisations: set[str] = field(default_factory=set)
     rotation: set[str] = field(default_factory=set)
     provided: list[Ref] = field(default_factory=list)
+    # People erased by this batch: its events about them still waiting to be parked are dropped instead.
+    erased: set[str] = field(default_factory=set)
     # The events being applied now: the causes recorded with the scopes they touch.
     current: tuple[str, ...] = ()
 

@@ -144,8 +144,8 @@ async def _employee_left(conn, events, ctx: BatchContext) -> None:
 async def _employee_erased(conn, events, ctx: BatchContext) -> None:
     from tillid.store.projection.erasure import erase_employee
 
-    for p in _payloads(events):
-        await erase_employee(conn, p["employee_id"], ctx)
+    for event in events:
+        await erase_employee(conn, event.payload["employee_id"], event.occurred_at, ctx)
 
 
 # --- hr.competences --------------------------------------------------------

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import asyncpg
 import orjson
 
 from tillid.competence.events.formats import parse_date_time
 from tillid.store.projection.context import BatchContext, Ref, SkillResolver, resolve_ids_only
-from tillid.store.projection.erasure import subject_digest
+from tillid.store.projection.erasure import erased_among, erasure_key
 from tillid.store.projection.handlers import PROJECTIONS, REFERENT_TABLES
 from tillid.store.projection.locks import lock_keys
 
@@ -49,6 +49,13 @@ class _Parked:
 class Projector:
     def __init__(self, resolve_skill: SkillResolver = resolve_ids_only) -> None:
         self.resolve_skill = resolve_skill
+        self._key: bytes | None = None
+
+    async def _erasure_key(self, conn) -> bytes:
+        """Read once: the key is written by a migration and never changes."""
+        if self._key is None:
+            self._key = await erasure_key(conn)
+        return self._key
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Any]) -> BatchResult:
         """Apply a batch of validated envelopes in one transaction."""
@@ -60,7 +67,7 @@ class Projector:
         system itself publishes) are passed over."""
         envelopes = [e for e in envelopes if e.type in PROJECTIONS]
         fresh, duplicates = await self._claim(conn, envelopes)
-        fresh = await _without_erased(conn, fresh)
+        fresh = await _without_erased(conn, fresh, self._erasure_key)
         ctx = BatchContext(resolve_skill=self.resolve_skill)
         applied, parked = await self._apply_runs(conn, fresh, ctx)
         released = await self._release(conn, ctx)
@@ -102,6 +109,11 @@ class Projector:
             applied += 1
         if run:
             await _apply_run(conn, run, ctx)
+        if to_park and ctx.erased:
+            # Waiting for something, about a person this batch has erased since: dropped, not parked.
+            gone = [event for event, _ in to_park if event.payload.get("employee_id") in ctx.erased]
+            to_park = [(event, ref) for event, ref in to_park if event.payload.get("employee_id") not in ctx.erased]
+            await _discard(conn, gone)
         if to_park:
             arrived, to_park = await _recheck_under_lock(conn, to_park)
             if arrived:
@@ -182,21 +194,31 @@ async def _claim_ids(conn, events: Iterable[Any]) -> set[str]:
     return {e.event_id for e in events}
 
 
-async def _without_erased(conn, events: list[Any]) -> list[Any]:
-    """Drop events about people already erased; they are recorded as discarded, their content is not kept."""
+async def _without_erased(conn, events: list[Any], key_of: Callable[[Any], Awaitable[bytes]]) -> list[Any]:
+    """Drop events about people erased before them: by an earlier batch, or by an EmployeeErased earlier
+    in this one (as if it had come in a batch of its own). They are recorded as discarded (dropped by an
+    erasure); their content is not kept."""
     subjects = {e.payload.get("employee_id") for e in events if e.type != "EmployeeErased"} - {None}
     if not subjects:
         return events
-    digests = {subject_digest(s): s for s in subjects}
-    rows = await conn.fetch("SELECT subject_sha256 FROM erased_subjects WHERE subject_sha256 = ANY($1::text[])",
-                            list(digests))
-    erased = {digests[r["subject_sha256"]] for r in rows}
-    if not erased:
-        return events
-    dropped = [e for e in events if e.type != "EmployeeErased" and e.payload.get("employee_id") in erased]
-    await conn.execute("UPDATE processed_events SET outcome = 'discarded' WHERE event_id = ANY($1::text[])",
-                       [e.event_id for e in dropped])
-    return [e for e in events if not (e.type != "EmployeeErased" and e.payload.get("employee_id") in erased)]
+    erased = await erased_among(conn, subjects, await key_of(conn))
+    kept, dropped = [], []
+    for event in events:
+        if event.type == "EmployeeErased":
+            erased.add(event.payload["employee_id"])
+            kept.append(event)
+        elif event.payload.get("employee_id") in erased:
+            dropped.append(event)
+        else:
+            kept.append(event)
+    await _discard(conn, dropped)
+    return kept
+
+
+async def _discard(conn, events: Sequence[Any]) -> None:
+    if events:
+        await conn.execute("UPDATE processed_events SET outcome = 'discarded' WHERE event_id = ANY($1::text[])",
+                           [e.event_id for e in events])
 
 
 async def _apply_run(conn, run: list[Any], ctx: BatchContext) -> None:
