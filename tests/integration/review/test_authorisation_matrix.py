@@ -1,0 +1,100 @@
+"""Every role against every endpoint: the matrix of docs/api.md ("Endpoints"), cell by cell.
+
+Each cell is the exact status the service must answer. A route the service
+serves but the matrix lacks fails the completeness test, so a new endpoint
+cannot go without its row. Mutating requests carry valid bodies, so a cell
+tests the authorisation and scope rules rather than validation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tillid.review.app import create_app
+from tests.integration.review import world
+from tests.integration.review.conftest import auth
+from tests.integration.store.scenario import event
+
+pytestmark = pytest.mark.services
+
+ROLES = ("none", "unknown", "admin", "committee:med-a", "committee:med-b", "employee:e1", "employee:e2", "hr:sd-loen")
+OK = {"GET": 200, "POST": 200, "PUT": 200, "DELETE": 204}
+
+
+def assessment_of_e1() -> dict:
+    return {**event("CompetenceAssessed", "matrix-assessment", employee_id="e1", skill="dk:saarbehandling",
+                    level=3, assessed_on="2026-10-01", evidence="manager"), "source": "sd-loen"}
+
+
+# (method, route as the service declares it, concrete path, body) -> status per role, asked in the order
+# given after the roles left out, which answer 403 (a role that may never use the endpoint); so a change
+# of state (a decision) comes after every refusal. "none" and "unknown" are always 401.
+CELLS: list[tuple[str, str, str, object, dict[str, int]]] = [
+    ("POST", "/api/tokens", "/api/tokens", {"role": "committee:med-a"}, {"admin": 200}),
+    ("DELETE", "/api/tokens/{token_id}", "/api/tokens/no-such-token", None, {"admin": 404}),
+    ("GET", "/api/stats", "/api/stats", None, {"admin": 200}),
+    ("POST", "/api/events", "/api/events", [assessment_of_e1()], {"admin": 202, "hr:sd-loen": 202}),
+    ("GET", "/api/proposals", "/api/proposals", None,
+     {"admin": 200, "committee:med-a": 200, "committee:med-b": 200}),
+    ("GET", "/api/proposals", "/api/proposals?committee=med-a", None,
+     {"admin": 200, "committee:med-a": 200, "committee:med-b": 403}),
+    ("GET", "/api/proposals/{proposal_id}", "/api/proposals/{upskill}", None,
+     {"admin": 200, "committee:med-a": 200, "committee:med-b": 404}),
+    ("POST", "/api/proposals/{proposal_id}/decision", "/api/proposals/{leon}/decision",
+     {"decision": "rejected", "comment": "matrix"}, {"committee:med-b": 404, "committee:med-a": 200, "admin": 409}),
+    ("GET", "/api/employees/{employee_id}", "/api/employees/e1", None,
+     {"admin": 200, "committee:med-a": 200, "committee:med-b": 404, "employee:e1": 200, "employee:e2": 404}),
+    ("GET", "/api/employees/{employee_id}/suggestions", "/api/employees/e1/suggestions", None,
+     {"admin": 200, "committee:med-a": 200, "committee:med-b": 404, "employee:e1": 200, "employee:e2": 404}),
+    ("PUT", "/api/employees/{employee_id}/rotation-interest", "/api/employees/e1/rotation-interest",
+     {"ranked_slot_ids": [], "available_from": "2027-01-01", "max_weeks": 8},
+     {"employee:e2": 404, "employee:e1": 200}),
+    ("POST", "/api/suggestions/{suggestion_id}/response", "/api/suggestions/{suggestion}/response",
+     {"response": "declined", "comment": "matrix"}, {"employee:e2": 404, "employee:e1": 200}),
+    ("GET", "/api/audit", "/api/audit?subject=e1", None, {"admin": 200}),
+]
+
+
+def expected(method: str, role: str, allowed: dict[str, int]) -> int:
+    if role in ("none", "unknown"):
+        return 401
+    return allowed.get(role, 403)
+
+
+@pytest.fixture
+async def matrix_world(client, proposals):
+    """Tokens per role (the hr token bound to org-a and source sd-loen) and an open suggestion of e1."""
+    admin = auth(world.ADMIN)
+    tokens = {"admin": world.ADMIN, "unknown": "no-such-token"}
+    for role in ROLES[3:]:
+        body = {"role": role, **({"organisations": ["org-a"]} if role.startswith("hr:") else {})}
+        answer = await client.post("/api/tokens", json=body, headers=admin)
+        assert answer.status_code == 200, answer.text
+        tokens[role] = answer.json()["token"]
+    approved = await client.post(f"/api/proposals/{proposals['upskill']}/decision",
+                                 json={"decision": "approved", "comment": ""}, headers=admin)
+    assert approved.status_code == 200, approved.text
+    suggestions = await client.get("/api/employees/e1/suggestions", headers=admin)
+    names = {**proposals, "suggestion": suggestions.json()[0]["suggestion_id"]}
+    return tokens, names
+
+
+async def test_every_role_gets_exactly_the_status_of_the_matrix(client, matrix_world):
+    tokens, names = matrix_world
+    wrong = []
+    for method, _, path, body, allowed in CELLS:
+        path = path.format(**names)
+        for role in [r for r in ROLES if r not in allowed] + list(allowed):
+            headers = {} if role == "none" else auth(tokens[role])
+            answer = await client.request(method, path, json=body, headers=headers)
+            if answer.status_code != expected(method, role, allowed):
+                wrong.append(f"{method} {path} as {role}: {answer.status_code}, "
+                             f"expected {expected(method, role, allowed)} ({answer.text[:120]})")
+    assert wrong == []
+
+
+def test_the_matrix_has_a_row_for_every_endpoint_the_service_serves(settings):
+    paths = create_app(settings).openapi()["paths"]
+    served = {(method.upper(), path) for path, operations in paths.items() if path.startswith("/api/")
+              for method in operations}
+    assert served == {(method, route) for method, route, *_ in CELLS}
