@@ -19,7 +19,7 @@ import asyncpg
 
 from tillid.errors import RetryableError
 from tillid.review.publisher import EventPublisher
-from tillid.streams.relay import relay_once
+from tillid.store.outbox import relay_once
 
 log = logging.getLogger("tillid.api")
 

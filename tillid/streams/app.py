@@ -32,7 +32,7 @@ from tillid.streams.deadletter import DeadLetter
 from tillid.streams.ingest import Ingestor
 from tillid.streams.kafka_security import faust_credentials
 from tillid.streams.rematcher import Rematcher
-from tillid.streams.relay import relay_once
+from tillid.store.outbox import relay_once
 from tillid.streams.wakeup import Wakeup
 
 log = logging.getLogger("tillid.worker")

@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 
 from tillid.store.proposals import enqueue
-from tillid.streams.relay import WORKER_TOPICS, relay_once
+from tillid.store.outbox import WORKER_TOPICS, relay_once
 
 pytestmark = pytest.mark.services
 

@@ -1,4 +1,4 @@
-"""The outbox relay: publishes events the store wrote in its transactions, at least once.
+"""The outbox: publishes events the store wrote in its transactions, at least once.
 
 Two relays share the outbox by topic. The worker publishes its proposals
 (``WORKER_TOPICS``), the review service everything else: what people do there
