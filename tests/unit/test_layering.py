@@ -20,8 +20,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "competence": frozenset({"errors"}),
     "matching": frozenset({"competence", "errors"}),
     "store": frozenset({"competence", "matching", "errors", "config"}),
-    "streams": frozenset({"competence", "matching", "store", "runtime", "errors", "config"}),
-    "review": frozenset({"competence", "matching", "store", "errors", "config"}),
+    "streams": frozenset({"competence", "matching", "store", "runtime", "errors", "config", "kafka_security"}),
+    "review": frozenset({"competence", "matching", "store", "errors", "config", "kafka_security"}),
     "runtime": frozenset({"errors", "config"}),
 }
 PURE = ("competence", "matching")

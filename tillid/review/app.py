@@ -14,7 +14,7 @@ from tillid.review import api, errors, pages
 from tillid.review.health import database_health, kafka_health
 from tillid.review.publisher import EventPublisher
 from tillid.review.relay import relay_review_events
-from tillid.streams.kafka_security import aiokafka_options
+from tillid.kafka_security import aiokafka_options
 from tillid.store.db import create_pool, migrate
 
 log = logging.getLogger("tillid.api")

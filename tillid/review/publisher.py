@@ -15,7 +15,7 @@ from typing import Sequence
 from tillid.competence.events import Envelope, Keyer, encode
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
-from tillid.streams.kafka_security import aiokafka_options
+from tillid.kafka_security import aiokafka_options
 
 log = logging.getLogger("tillid.api")
 TIMEOUT_SECONDS = 10.0

@@ -30,7 +30,7 @@ from tillid.store.projection.projector import Projector
 from tillid.streams.consumer import BatchConsumer
 from tillid.streams.deadletter import DeadLetter
 from tillid.streams.ingest import Ingestor
-from tillid.streams.kafka_security import faust_credentials
+from tillid.kafka_security import faust_credentials
 from tillid.streams.rematcher import Rematcher
 from tillid.store.outbox import relay_once
 from tillid.streams.wakeup import Wakeup

@@ -43,7 +43,7 @@ from aiokafka.errors import IllegalStateError, KafkaError
 
 from tillid.config import Settings
 from tillid.streams.ingest import Ingestor, Prepared, RawMessage
-from tillid.streams.kafka_security import aiokafka_options
+from tillid.kafka_security import aiokafka_options
 from tillid.streams.topics import CONSUMED_TOPICS
 
 log = logging.getLogger("tillid.worker")

@@ -7,7 +7,7 @@ from typing import Iterable
 from tillid.competence.events import Keyer, encode
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
-from tillid.streams.kafka_security import kafka_python_options
+from tillid.kafka_security import kafka_python_options
 
 
 def publish(settings: Settings, envelopes: Iterable, keyer: Keyer | None = None) -> int:

@@ -7,7 +7,7 @@ import logging
 from tillid.competence.events import DEADLETTER_TOPIC, INPUT_TOPICS, OUTPUT_TOPICS
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
-from tillid.streams.kafka_security import kafka_python_options
+from tillid.kafka_security import kafka_python_options
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
 from tillid.config import Settings
 from tillid.errors import ConfigError
-from tillid.streams.kafka_security import aiokafka_options, faust_credentials, kafka_python_options
+from tillid.kafka_security import aiokafka_options, faust_credentials, kafka_python_options
 
 CA_FILE = certifi.where()  # a real PEM bundle of certificate authorities
 
