@@ -10,12 +10,11 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from tillid.config import Settings
-from tillid.review import api, api_docs, errors, pages
+from tillid.review import api, api_docs, errors, pages, security
 from tillid.review.api.events import MAX_BYTES as EVENTS_MAX_BYTES
 from tillid.review.health import KafkaHealth, database_health
 from tillid.review.pages.session import SESSION_COOKIE
 from tillid.review.publisher import EventPublisher
-from tillid.review.security import BodyCap, SecurityHeaders
 from tillid.store.db import create_pool, migrate
 
 log = logging.getLogger("tillid.api")
@@ -53,9 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router())
     api_docs.install(app)
     pages.install(app)
-    app.add_middleware(BodyCap, session_cookie=SESSION_COOKIE,
-                       route_caps={("POST", "/api/events"): EVENTS_MAX_BYTES})
-    app.add_middleware(SecurityHeaders)
+    security.install(app, session_cookie=SESSION_COOKIE, route_caps={("POST", "/api/events"): EVENTS_MAX_BYTES})
 
     @app.get("/healthz", tags=["health"])
     async def healthz():

@@ -9,16 +9,18 @@ with 413 naming ``body``: at once when Content-Length says so, and while the
 body streams in when it is sent in chunks. A request without credentials (no
 Authorization header, no session cookie) may carry only a small body, enough
 for the login form: nobody can make the service parse a large body without
-signing in first.
+signing in first. ``install`` puts both on an app.
 """
 
 from __future__ import annotations
 
 import json
 
+from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.requests import cookie_parser
+from starlette.requests import Request, cookie_parser
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -27,6 +29,14 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 ANONYMOUS_MAX_BYTES = 8 * 1024
 DEFAULT_MAX_BYTES = 64 * 1024
+
+
+def install(app: Starlette, session_cookie: str, route_caps: dict[tuple[str, str], int],
+            always_https: bool = False) -> None:
+    """Both middlewares, outermost the headers (so a 413 carries them too), and the 413 of a streamed body."""
+    app.add_exception_handler(BodyTooLarge, too_large)
+    app.add_middleware(BodyCap, session_cookie=session_cookie, route_caps=route_caps)
+    app.add_middleware(SecurityHeaders, always_https=always_https)
 
 
 class SecurityHeaders:
@@ -60,10 +70,15 @@ def with_security_headers(headers: list[tuple[bytes, bytes]], https: bool) -> li
 
 
 class BodyTooLarge(HTTPException):
-    """Raised while a chunked body streams past its cap; an HTTPException, so the parsers let it through."""
+    """Raised while a chunked body streams past its cap; an HTTPException, so the body parsers let it through."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, detail=[body_problem(limit)])
+        super().__init__(413, detail=body_problem(limit)["problem"])
+        self.limit = limit
+
+
+async def too_large(request: Request, error: BodyTooLarge) -> JSONResponse:
+    return JSONResponse({"detail": [body_problem(error.limit)]}, status_code=413, headers={"Connection": "close"})
 
 
 def body_problem(limit: int) -> dict[str, str]:
@@ -91,7 +106,7 @@ class BodyCap:
         limit = self.cap_of(scope, headers)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await refuse(send, limit)
+            await refuse_too_large(send, limit)
             return
         received = 0
         started = False
@@ -115,10 +130,10 @@ class BodyCap:
         except BodyTooLarge:
             if started:
                 raise
-            await refuse(send, limit)
+            await refuse_too_large(send, limit)
 
 
-async def refuse(send: Send, limit: int) -> None:
+async def refuse_too_large(send: Send, limit: int) -> None:
     """413 in the API's shape; the connection is closed so the rest of the body is never read."""
     body = json.dumps({"detail": [body_problem(limit)]}).encode("utf-8")
     await send({"type": "http.response.start", "status": 413,
