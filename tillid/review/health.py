@@ -30,8 +30,9 @@ class KafkaHealth:
 
     /healthz is polled by probes and load balancers; a new client per call
     opened a new broker connection each time. This client bootstraps once and
-    then asks for metadata over the connection it keeps; a failed check drops
-    the client, so the next check starts over (at most once per interval).
+    then asks for metadata over the connection it keeps; when that fails it
+    tries once from a new bootstrap, and a failed check drops the client, so
+    the next check starts over (at most once per interval).
     """
 
     def __init__(self, bootstrap: str | None, refresh_seconds: float = REFRESH_SECONDS,
@@ -56,22 +57,29 @@ class KafkaHealth:
             return "unavailable: TILLID_KAFKA is not set"
         try:
             async with asyncio.timeout(TIMEOUT_SECONDS):
-                client = await self._connected_client()
-                await client.fetch_all_metadata()
+                await self._fetch_metadata()
             return "ok"
         except Exception as error:  # health reports any failure as a reason, never raises
             await self.close()
             return f"unavailable: {type(error).__name__}"
 
-    async def _connected_client(self):
-        if self._client is None:
-            from aiokafka.client import AIOKafkaClient
+    async def _fetch_metadata(self) -> None:
+        """Metadata over the kept connection; if that fails, once more from a new bootstrap, so a connection
+        the broker dropped while idle is not reported as the broker being away."""
+        from aiokafka.errors import KafkaError
 
-            client = AIOKafkaClient(bootstrap_servers=self.bootstrap, client_id="tillid-api-health",
-                                    request_timeout_ms=int(TIMEOUT_SECONDS * 1000))
-            self._client = client
-            await client.bootstrap()
-        return self._client
+        if self._client is not None:
+            try:
+                await self._client.fetch_all_metadata()
+                return
+            except KafkaError:
+                await self.close()
+        from aiokafka.client import AIOKafkaClient
+
+        self._client = AIOKafkaClient(bootstrap_servers=self.bootstrap, client_id="tillid-api-health",
+                                      request_timeout_ms=int(TIMEOUT_SECONDS * 1000))
+        await self._client.bootstrap()
+        await self._client.fetch_all_metadata()
 
     async def close(self) -> None:
         client, self._client = self._client, None
