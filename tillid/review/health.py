@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 import asyncpg
 
@@ -35,9 +35,11 @@ class KafkaHealth:
     the next check starts over (at most once per interval).
     """
 
-    def __init__(self, bootstrap: str | None, refresh_seconds: float = REFRESH_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, bootstrap: str | None, security: Mapping[str, Any] | None = None,
+                 refresh_seconds: float = REFRESH_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        """``security``: the client's TLS and SASL options, if any."""
         self.bootstrap = bootstrap
+        self.security = dict(security or {})
         self.refresh_seconds = refresh_seconds
         self.clock = clock
         self._client = None
@@ -77,7 +79,7 @@ class KafkaHealth:
         from aiokafka.client import AIOKafkaClient
 
         self._client = AIOKafkaClient(bootstrap_servers=self.bootstrap, client_id="tillid-api-health",
-                                      request_timeout_ms=int(TIMEOUT_SECONDS * 1000))
+                                      request_timeout_ms=int(TIMEOUT_SECONDS * 1000), **self.security)
         await self._client.bootstrap()
         await self._client.fetch_all_metadata()
 
