@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from tillid.config import Settings
-from tillid.review import api, errors, pages
-from tillid.review.health import database_health, kafka_health
+from tillid.review import api, api_docs, errors, pages, security
+from tillid.review.api.events import MAX_BYTES as EVENTS_MAX_BYTES
+from tillid.review.health import KafkaHealth, database_health
+from tillid.review.pages.session import SESSION_COOKIE
 from tillid.review.publisher import EventPublisher
 from tillid.review.relay import relay_review_events
 from tillid.kafka_security import aiokafka_options
@@ -40,11 +42,12 @@ def create_app(settings: Settings) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await app.state.publisher.stop()
+            await app.state.kafka_health.close()
             await warming
             await app.state.pool.close()
 
     app = FastAPI(title="Tillid", version="0.1.0", lifespan=lifespan, openapi_url="/api/openapi.json",
-                  docs_url="/api/docs", redoc_url=None,
+                  docs_url=None, redoc_url=None,
                   description="Proposals for MED committees, suggestions for employees, events from HR "
                               "systems. See docs/api.md.")
     app.state.settings = settings
@@ -52,14 +55,18 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.signing_key = settings.signing_key()
     app.state.pool = None
     app.state.publisher = EventPublisher(settings)
+    app.state.kafka_health = KafkaHealth(settings.kafka, aiokafka_options(settings))
     errors.install(app)
     app.include_router(api.router())
+    api_docs.install(app)
     pages.install(app)
+    security.install(app, session_cookie=SESSION_COOKIE, route_caps={("POST", "/api/events"): EVENTS_MAX_BYTES},
+                     always_https=(settings.public_url or "").startswith("https://"))
 
     @app.get("/healthz", tags=["health"])
     async def healthz():
         database = await database_health(app.state.pool)
-        kafka = await kafka_health(settings.kafka, aiokafka_options(settings))
+        kafka = await app.state.kafka_health.status()
         healthy = database == "ok" and kafka == "ok"
         body = {"status": "ok" if healthy else "unavailable", "kafka": kafka, "database": database}
         return JSONResponse(body, status_code=200 if healthy else 503)

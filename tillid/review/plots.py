@@ -26,6 +26,9 @@ MIN_PEOPLE = 3
 CACHE_SECONDS = 60.0
 KIND_COLOURS = {"course": "#1f5f8b", "e_learning": "#e08a1e", "peer_training": "#3a8f5c"}
 COURSES_COLOUR, ROTATIONS_COLOUR = "#1f5f8b", "#c2553a"
+# Names in the plots come from events (providers, workplaces, professions): matplotlib must draw them as
+# written, never read ``$...$`` as mathtext (a lone ``$`` made every plot fail). Every text artist gets this.
+PLAIN = {"parse_math": False}
 
 
 # --- data ----------------------------------------------------------------------
@@ -116,13 +119,21 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def _message(text: str) -> bytes:
+def _message(text: str):
     figure = _figure(7, 1.2)
-    figure.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, wrap=True)
-    return _png(figure)
+    figure.text(0.5, 0.5, text, ha="center", va="center", fontsize=10, wrap=True, **PLAIN)
+    return figure
 
 
 def render_effect(groups: list[EffectGroup], t: Texts) -> bytes:
+    return _png(effect_figure(groups, t))
+
+
+def render_spread(spread: dict[str, list[SpreadGroup]], t: Texts) -> bytes:
+    return _png(spread_figure(spread, t))
+
+
+def effect_figure(groups: list[EffectGroup], t: Texts):
     shown = sorted((g for g in groups if g.completions >= MIN_COMPLETIONS),
                    key=lambda g: (g.kind, -g.share, g.provider))
     if not shown:
@@ -132,18 +143,18 @@ def render_effect(groups: list[EffectGroup], t: Texts) -> bytes:
     positions = list(range(len(shown)))[::-1]
     axes.barh(positions, [g.share for g in shown], color=[KIND_COLOURS.get(g.kind, "#777777") for g in shown])
     axes.set_yticks(positions, [f"{g.provider} ({t.get('activity_' + g.kind, g.kind)})" for g in shown],
-                    fontsize=9)
+                    fontsize=9, **PLAIN)
     for position, group in zip(positions, shown):
         axes.text(min(group.share, 0.82) + 0.01, position,
-                  f"{t.number(100 * group.share)} %  (n={group.completions})", va="center", fontsize=8)
+                  f"{t.number(100 * group.share)} %  (n={group.completions})", va="center", fontsize=8, **PLAIN)
     axes.set_xlim(0, 1)
     axes.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
-    axes.set_xlabel(t.fmt("plot_effect_x", days=EFFECT_DAYS), fontsize=9)
+    axes.set_xlabel(t.fmt("plot_effect_x", days=EFFECT_DAYS), fontsize=9, **PLAIN)
     axes.spines[["top", "right"]].set_visible(False)
-    return _png(figure)
+    return figure
 
 
-def render_spread(spread: dict[str, list[SpreadGroup]], t: Texts) -> bytes:
+def spread_figure(spread: dict[str, list[SpreadGroup]], t: Texts):
     dimensions = [(name, groups) for name, groups in spread.items() if groups]
     if not dimensions:
         return _message(t.fmt("plot_spread_none", n=MIN_PEOPLE))
@@ -159,15 +170,18 @@ def render_spread(spread: dict[str, list[SpreadGroup]], t: Texts) -> bytes:
                   label=t.plot_spread_courses)
         axes.barh([p - 0.2 for p in positions], rotations, height=0.38, color=ROTATIONS_COLOUR,
                   label=t.plot_spread_rotations)
-        axes.set_yticks(positions, [f"{g.label} (n={g.people})" for g in groups], fontsize=8.5)
-        axes.set_title(t[name], loc="right", fontsize=10, fontweight="bold")
+        axes.set_yticks(positions, [f"{g.label} (n={g.people})" for g in groups], fontsize=8.5, **PLAIN)
+        axes.set_title(t[name], loc="right", fontsize=10, fontweight="bold", **PLAIN)
         axes.spines[["top", "right"]].set_visible(False)
         axes.tick_params(axis="x", labelsize=8)
         if index == 0:
-            axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.12), ncols=2, fontsize=8.5, frameon=False)
+            legend = axes.legend(loc="lower left", bbox_to_anchor=(0.0, 1.12), ncols=2, fontsize=8.5,
+                                 frameon=False)
+            for text in legend.get_texts():
+                text.set_parse_math(False)
         if index == len(dimensions) - 1:
-            axes.set_xlabel(t.plot_spread_x, fontsize=9)
-    return _png(figure)
+            axes.set_xlabel(t.plot_spread_x, fontsize=9, **PLAIN)
+    return figure
 
 
 # --- cache -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tillid.store.proposals import issue_proposal
 from tests.integration.review import world
 from tests.integration.review.conftest import auth
 from tests.integration.review.test_pages import csrf_of, sign_in
+from tests.services import SIGNING_KEY
 
 pytestmark = pytest.mark.services
 
@@ -176,7 +177,8 @@ async def test_an_admins_decision_on_the_page_shows_as_the_admins(client, tokens
 async def test_a_members_decision_names_the_token_holder(client, tokens, crowded, db):
     member = Principal("committee", "med-a", holder="staff-0417")
     async with db.transaction():
-        await actions.decide_proposal(db, member, crowded["mentored"], "approved", "", "POST test")
+        await actions.decide_proposal(db, member, crowded["mentored"], "approved", "", "POST test",
+                                      signing_key=SIGNING_KEY.encode())
     answer = await client.get(f"/api/proposals/{crowded['mentored']}", headers=auth(tokens["admin"]))
     [decision] = answer.json()["decisions"]
     assert (decision["by"], decision["role"], decision["holder"]) == ("committee", "committee:med-a", "staff-0417")

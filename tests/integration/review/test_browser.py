@@ -116,3 +116,27 @@ async def test_employee_accepts_a_suggestion(site):
     await expect(page.locator(f"article.suggestion[data-suggestion='{ids['suggestion']}']")).to_have_count(0)
     await expect(page.locator(f".answered li[data-suggestion='{ids['suggestion']}']")).to_contain_text("sagt ja")
     await context.close()
+
+
+async def test_pages_and_api_docs_work_under_the_content_security_policy(live, chromium):
+    """Swagger UI from the service itself, sign-in and app.js run with no inline script and no CSP refusal."""
+    base, tokens = live
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
+        try:
+            page = await (await browser.new_context(base_url=base, locale="da-DK")).new_page()
+            refused: list[str] = []
+            page.on("console", lambda message: refused.append(message.text)
+                    if "Content Security Policy" in message.text else None)
+            await page.goto("/api/docs")
+            await expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
+            await page.goto("/login")
+            await page.fill("#token", tokens["committee:med-a"])
+            await page.click("button[type=submit]")
+            await page.wait_for_url("**/committee/med-a")
+            await page.goto("/committee/med-b")  # not this committee's: the error page
+            await page.click("a[data-back]")  # app.js takes it back in history
+            await page.wait_for_url("**/committee/med-a")
+            assert refused == []
+        finally:
+            await browser.close()

@@ -12,9 +12,13 @@ pytestmark = pytest.mark.services
 
 
 async def sign_in(client, token: str):
-    answer = await client.post("/login", data={"token": token})
+    answer = await client.post("/login", data={"token": token, "csrf": await login_csrf(client)})
     assert answer.status_code == 303, answer.text
     return answer
+
+
+async def login_csrf(client) -> str:
+    return csrf_of((await client.get("/login")).text)
 
 
 def csrf_of(html: str) -> str:
@@ -27,9 +31,9 @@ async def test_sign_in_sets_a_strict_http_only_cookie_and_goes_home(client, toke
     assert answer.headers["location"] == "/committee/med-a"
     cookie = answer.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
-    refused = await client.post("/login", data={"token": "wrong"})
+    refused = await client.post("/login", data={"token": "wrong", "csrf": await login_csrf(client)})
     assert refused.status_code == 401 and "Adgangsnøglen er ukendt" in refused.text
-    hr = await client.post("/login", data={"token": tokens["hr:sd-loen"]})
+    hr = await client.post("/login", data={"token": tokens["hr:sd-loen"], "csrf": await login_csrf(client)})
     assert hr.status_code == 403
 
 

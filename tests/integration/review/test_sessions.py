@@ -14,6 +14,7 @@ from asgi_lifespan import LifespanManager
 
 from tillid.review.app import create_app
 from tests.integration.review.live import serving
+from tests.integration.review.test_pages import login_csrf
 
 pytestmark = pytest.mark.services
 
@@ -28,7 +29,7 @@ def csrf_of(html: str) -> str:
 
 async def test_the_cookie_holds_a_session_id_not_the_token(client, tokens, db):
     token = tokens["committee:med-a"]
-    answer = await client.post("/login", data={"token": token})
+    answer = await client.post("/login", data={"token": token, "csrf": await login_csrf(client)})
     assert answer.status_code == 303
     session = client.cookies["tillid_session"]
     assert session != token and token not in answer.headers["set-cookie"]
@@ -38,7 +39,7 @@ async def test_the_cookie_holds_a_session_id_not_the_token(client, tokens, db):
 
 
 async def test_logout_ends_the_session_on_the_server(client, tokens, db):
-    await client.post("/login", data={"token": tokens["committee:med-a"]})
+    await client.post("/login", data={"token": tokens["committee:med-a"], "csrf": await login_csrf(client)})
     session = client.cookies["tillid_session"]
     html = (await client.get("/committee/med-a")).text
     answer = await client.post("/logout", data={"csrf": csrf_of(html)})
@@ -56,7 +57,7 @@ async def test_an_admin_session_ends_when_the_admin_token_changes(settings, toke
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
                                          base_url="http://review") as c:
                 if cookie is None:
-                    await c.post("/login", data={"token": app_settings.admin_token})
+                    await c.post("/login", data={"token": app_settings.admin_token, "csrf": await login_csrf(c)})
                 else:
                     c.cookies.set("tillid_session", cookie)
                 return (await c.get("/committees")).status_code, c.cookies.get("tillid_session", "")
@@ -71,7 +72,7 @@ async def sign_in_cookie(app_settings, token: str, base_url: str = "http://revie
     app = create_app(app_settings)
     async with LifespanManager(app) as manager:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url=base_url) as c:
-            answer = await c.post("/login", data={"token": token})
+            answer = await c.post("/login", data={"token": token, "csrf": await login_csrf(c)})
             assert answer.status_code == 303
             return answer.headers["set-cookie"].lower()
 
@@ -88,8 +89,13 @@ def login_through_proxy(base: str, token: str) -> str:
     address = urlsplit(base)
     conn = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
     try:
-        conn.request("POST", "/login", body=f"token={token}",
-                     headers={"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-Proto": "https"})
+        conn.request("GET", "/login")
+        form = conn.getresponse()
+        csrf = csrf_of(form.read().decode("utf-8"))
+        cookie = form.getheader("set-cookie").split(";")[0]
+        conn.request("POST", "/login", body=f"token={token}&csrf={csrf}",
+                     headers={"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-Proto": "https",
+                              "Cookie": cookie})
         answer = conn.getresponse()
         assert answer.status == 303, answer.read()
         return answer.getheader("set-cookie").lower()

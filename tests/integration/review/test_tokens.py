@@ -11,6 +11,7 @@ from tillid.review.auth import principal_of_token
 from tillid.store.projection.projector import Projector
 from tests.integration.review import world
 from tests.integration.review.conftest import auth
+from tests.integration.review.test_pages import login_csrf
 from tests.integration.store.scenario import event
 
 pytestmark = pytest.mark.services
@@ -26,7 +27,7 @@ async def issue(client, **body) -> dict:
 
 async def signed_in_page(client, token: str) -> int:
     """Sign in on the pages with ``token`` and return the status of the committee page afterwards."""
-    assert (await client.post("/login", data={"token": token})).status_code == 303
+    assert (await client.post("/login", data={"token": token, "csrf": await login_csrf(client)})).status_code == 303
     return (await client.get("/committee/med-a")).status_code
 
 
@@ -70,7 +71,8 @@ async def test_an_expired_token_is_401_and_ends_its_page_session(client, proposa
     assert answer.status_code == 401 and "expired" in answer.json()["detail"]
     page = await client.get("/committee/med-a")
     assert page.status_code == 303 and page.headers["location"] == "/login"
-    assert (await client.post("/login", data={"token": issued["token"]})).status_code == 401
+    refused = await client.post("/login", data={"token": issued["token"], "csrf": await login_csrf(client)})
+    assert refused.status_code == 401
 
 
 async def test_the_admin_token_from_the_settings_does_not_expire_but_issued_admin_tokens_do(client, proposals, db):

@@ -31,3 +31,25 @@ def test_cache_expires():
     assert cache.get(("effect", "", "en")) is None
     now[0] += 61
     assert cache.get(("effect", "", "da")) is None
+
+
+NAMES = ["Kursus $ Vest", "AMU \\ Syd", "$x^2$ Akademi", "Sår\\alpha$", "Pris $5 \\nosuch{ til $10"]
+
+
+def texts_of(figure) -> list:
+    from matplotlib.text import Text
+
+    return [text for text in figure.findobj(Text) if any(name in text.get_text() for name in NAMES)]
+
+
+def test_names_with_dollar_and_backslash_are_drawn_as_written():
+    effect = [plots.EffectGroup("course", name, completions=8, effective=4) for name in NAMES]
+    spread = {"plot_spread_workplace": [plots.SpreadGroup(name, 5, 3, 1) for name in NAMES],
+              "plot_spread_profession": [plots.SpreadGroup(NAMES[0], 4, 1, 0)]}
+    for lang in ("da", "en"):
+        assert plots.render_effect(effect, Texts(lang)).startswith(PNG)
+        assert plots.render_spread(spread, Texts(lang)).startswith(PNG)
+    for figure in (plots.effect_figure(effect, Texts("da")), plots.spread_figure(spread, Texts("da"))):
+        drawn = texts_of(figure)
+        assert len(drawn) >= len(NAMES)
+        assert not [text.get_text() for text in drawn if text.get_parse_math()]

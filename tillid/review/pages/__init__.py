@@ -23,6 +23,7 @@ from tillid.review.audit import audited, audited_proposals, audited_suggestions,
 from tillid.review.auth import Principal, principal_of_token
 from tillid.review.database import connection, transaction
 from tillid.review.pages import present
+from tillid.review.pages.csrf import check_login_csrf, login_csrf_token, remember_login_csrf
 from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, csrf_token, page_principal,
                                          remember_language, session_id, sign_in, sign_out, texts)
 
@@ -74,21 +75,27 @@ async def index(request: Request):
     return RedirectResponse(home_of(principal) or "/login", status_code=303)
 
 
+def login_page(request: Request, status: int = 200, **context: Any) -> Response:
+    csrf = login_csrf_token(request)
+    return remember_login_csrf(request, render(request, "login.html", status, csrf=csrf, **context), csrf)
+
+
 @router.get("/login")
 async def login_form(request: Request):
-    return render(request, "login.html", failed=False)
+    return login_page(request, failed=False)
 
 
 @router.post("/login")
-async def login(request: Request, token: str = Form("", max_length=500)):
+async def login(request: Request, token: str = Form("", max_length=500), csrf: str = Form("")):
+    check_login_csrf(request, csrf)
     token = token.strip()
     async with connection(request) as conn:
         principal = await principal_of_token(conn, token, request.app.state.settings.admin_token)
     if principal is None:
-        return render(request, "login.html", status=401, failed=True)
+        return login_page(request, status=401, failed=True)
     home = home_of(principal)
     if home is None:
-        return render(request, "login.html", status=403, failed=False, no_pages=True)
+        return login_page(request, status=403, failed=False, no_pages=True)
     return await sign_in(request, RedirectResponse(home, status_code=303), token)
 
 

@@ -20,3 +20,12 @@ document.addEventListener("submit", function (event) {
   }
   form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
 });
+
+// "Back" on an error page goes back in history; without script it goes home.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a[data-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
