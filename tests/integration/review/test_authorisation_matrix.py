@@ -1,4 +1,4 @@
-"""Every role against every endpoint: the matrix of docs/api.md ("Endpoints"), cell by cell.
+"""Every role against every endpoint and page: the matrices of docs/api.md ("Endpoints") and docs/pages.md.
 
 Each cell is the exact status the service must answer. A route the service
 serves but the matrix lacks fails the completeness test, so a new endpoint
@@ -8,11 +8,14 @@ tests the authorisation and scope rules rather than validation.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
+from tillid.review import pages
 from tillid.review.app import create_app
 from tests.integration.review import world
 from tests.integration.review.conftest import auth
+from tests.integration.review.test_pages import csrf_of, login_csrf, sign_in
 from tests.integration.store.scenario import event
 
 pytestmark = pytest.mark.services
@@ -98,3 +101,76 @@ def test_the_matrix_has_a_row_for_every_endpoint_the_service_serves(settings):
     served = {(method.upper(), path) for path, operations in paths.items() if path.startswith("/api/")
               for method in operations}
     assert served == {(method, route) for method, route, *_ in CELLS}
+
+
+# --- pages --------------------------------------------------------------------------------------------------
+
+PAGE_ROLES = ("anonymous", "admin", "committee:med-a", "committee:med-b", "employee:e1", "employee:e2")
+HOME = {"admin": "/committees", "committee:med-a": "/committee/med-a", "committee:med-b": "/committee/med-b",
+        "employee:e1": "/me", "employee:e2": "/me"}
+
+# (method, route, concrete path, form) -> status per role, asked in the order given after the roles left
+# out (403). Anonymous requests, forms included, are sent to /login (303) before anything else is
+# looked at. A form that succeeds answers with a redirect (303).
+PAGE_CELLS: list[tuple[str, str, str, dict | None, dict[str, int]]] = [
+    ("GET", "/committees", "/committees", None, {"anonymous": 303, "admin": 200}),
+    ("GET", "/committee/{committee_id}", "/committee/med-a", None,
+     {"anonymous": 303, "committee:med-b": 404, "employee:e1": 404, "employee:e2": 404,
+      "committee:med-a": 200, "admin": 200}),
+    ("GET", "/committee/{committee_id}/plots/{name}.png", "/committee/med-a/plots/effect.png", None,
+     {"anonymous": 303, "committee:med-b": 404, "employee:e1": 404, "employee:e2": 404,
+      "committee:med-a": 200, "admin": 200}),
+    ("POST", "/committee/{committee_id}/proposals/{proposal_id}/decision",
+     "/committee/med-a/proposals/{leon}/decision", {"decision": "rejected", "comment": "matrix"},
+     {"anonymous": 303, "committee:med-b": 404, "employee:e1": 404, "employee:e2": 404,
+      "committee:med-a": 303, "admin": 409}),
+    ("GET", "/me", "/me", None, {"anonymous": 303, "employee:e1": 200, "employee:e2": 200}),
+    ("POST", "/me/suggestions/{suggestion_id}/response", "/me/suggestions/{suggestion}/response",
+     {"response": "declined", "comment": "matrix"}, {"anonymous": 303, "employee:e2": 404, "employee:e1": 303}),
+    ("POST", "/me/rotation", "/me/rotation", {"suggest": "1", "available_from": "2027-01-01", "max_weeks": "8"},
+     {"anonymous": 303, "employee:e1": 303, "employee:e2": 303}),
+]
+
+
+async def signed_in_clients(app, tokens):
+    """A client (own cookie jar) per role, signed in through the login form, with the CSRF token of its session."""
+    clients = {}
+    for role in PAGE_ROLES:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://review")
+        csrf = ""
+        if role != "anonymous":
+            await sign_in(client, tokens[role])
+            csrf = csrf_of((await client.get(HOME[role])).text)
+        clients[role] = (client, csrf)
+    return clients
+
+
+async def test_every_role_gets_exactly_the_status_of_the_pages_matrix(app, matrix_world):
+    tokens, names = matrix_world
+    clients = await signed_in_clients(app, tokens)
+    wrong = []
+    try:
+        for method, _, path, form, allowed in PAGE_CELLS:
+            path = path.format(**names)
+            for role in [r for r in PAGE_ROLES if r not in allowed] + list(allowed):
+                client, csrf = clients[role]
+                data = None if form is None else {**form, "csrf": csrf}
+                answer = await client.request(method, path, data=data)
+                if answer.status_code != allowed.get(role, 403):
+                    wrong.append(f"{method} {path} as {role}: {answer.status_code}, expected {allowed.get(role, 403)}")
+    finally:
+        for client, _ in clients.values():
+            await client.aclose()
+    assert wrong == []
+
+
+async def test_an_hr_token_opens_no_pages(client, matrix_world):
+    tokens, _ = matrix_world
+    answer = await client.post("/login", data={"token": tokens["hr:sd-loen"], "csrf": await login_csrf(client)})
+    assert answer.status_code == 403 and "tillid_session" not in client.cookies
+
+
+def test_the_pages_matrix_has_a_row_for_every_page(settings):
+    declared = {(method, route.path) for route in pages.router.routes for method in route.methods
+                if method != "HEAD" and route.path not in ("/", "/login", "/logout")}
+    assert declared == {(method, route) for method, route, *_ in PAGE_CELLS}
