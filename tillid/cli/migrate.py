@@ -7,7 +7,6 @@ import asyncio
 
 from tillid.config import Settings
 from tillid.runtime.services import require_services
-from tillid.store.db import connect, migrate
 
 
 def register(sub) -> argparse.ArgumentParser:
@@ -24,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _migrate(url: str) -> list[int]:
+    from tillid.store.db import connect, migrate
+
     conn = await connect(url)
     try:
         return await migrate(conn)

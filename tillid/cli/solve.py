@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 
-from tillid.cli.io import dump_json, read_json, write_text
+from tillid.cli.io import dump_json_bytes, read_json, write_bytes
 
-# KIND -> module whose ``solve(instance: dict) -> dict`` implements it.
+# KIND -> module whose ``solve(instance: dict) -> dict`` implements it; imported only when run.
 SOLVERS: dict[str, str] = {
     "leon": "tillid.matching.leon",
     "upskill": "tillid.matching.upskilling",
@@ -27,7 +28,13 @@ def register(sub) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     solve = importlib.import_module(SOLVERS[args.kind]).solve
-    instance = read_json(args.input)
-    result = solve(instance)
-    write_text(args.output, dump_json(result))
+    # One instance in, one result out, then the process ends: the millions of small objects
+    # of a large instance are freed by reference counting, and the cyclic collector's passes
+    # over them only cost time (a third of a 20,000 x 2,000 rotation solve).
+    gc.disable()
+    try:
+        instance = read_json(args.input)
+        write_bytes(args.output, dump_json_bytes(solve(instance)))
+    finally:
+        gc.enable()
     return 0
