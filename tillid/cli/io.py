@@ -36,9 +36,10 @@ def read_text(path: str | None) -> str:
 def read_json(path: str | None) -> Any:
     """The JSON document in ``path`` (standard input for None or "-").
 
-    orjson parses; when it refuses, the standard library's parser takes over, so a malformed
-    document is named as before (message, line, column) and what orjson refuses but the
-    standard library accepts (NaN, integers beyond 64 bits) is read as before."""
+    orjson parses; when it refuses, the json module takes over, so a malformed document is named
+    as before (message, line, column) and what orjson refuses but json accepts (NaN, Infinity)
+    is read as before. One difference remains: orjson reads an integer beyond 64 bits as a float
+    (no solver has a use for one, and orjson could not write it back)."""
     if path is None or path == "-":
         data: str | bytes = sys.stdin.read()
     else:

@@ -83,7 +83,7 @@ def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, 
     applicant, and the matching with a moved to s (s's lowest released when s was
     full) still within the away-caps. Sorted by applicant, then slot.
 
-    Cheap tests first: host position and the slot side, then sector and requirements."""
+    Cheap tests first: host position, then the slot side, then sector and requirements."""
     view = _View(instance, host_rankings, placements)
     rules = instance.rules
     cross_sector_only = rules.cross_sector_only
@@ -105,28 +105,28 @@ def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, 
     for applicant in instance.applicants:
         applicant_id = applicant.id
         current = placements.get(applicant_id)
-        ranking = applicant.ranking
-        above = ranking[:ranking.index(current)] if current in ranking else ranking
-        # The slot side first, for the whole part of the ranking above the placement at once:
-        # the host ranks the applicant, and the slot has a free place or a lower-ranked holder.
-        open_to = [slot_id for slot_id in above
-                   if (position := positions_of[slot_id].get(applicant_id)) is not None
-                   and ((lowest := threshold[slot_id]) is None or position < lowest)]
-        if not open_to:
-            continue
-        skills = dict(applicant.skills)
-        for slot_id in open_to:
+        skills = None
+        for slot_id in applicant.ranking:
+            if slot_id == current:
+                break
+            position = positions_of[slot_id].get(applicant_id)
+            if position is None:
+                continue
+            lowest = threshold[slot_id]
+            if lowest is not None and position >= lowest:
+                continue
             slot = slots[slot_id]
             if cross_sector_only and applicant.sector == slot.sector:
                 continue
+            if skills is None:
+                skills = dict(applicant.skills)
             if not all(skills.get(skill, 0.0) >= minimum for skill, minimum in slot.requires):
                 continue
             if current is None:
                 cap = rules.away_cap(applicant.home_workplace)
                 if cap is not None:
                     home = applicant.home_workplace
-                    released_same_home = (threshold[slot_id] is not None
-                                          and view.applicants[view.worst[slot_id]].home_workplace == home)
+                    released_same_home = lowest is not None and view.applicants[view.worst[slot_id]].home_workplace == home
                     if view.away.get(home, 0) + 1 - released_same_home > cap:
                         continue
             pairs.append(BlockingPair(applicant=applicant_id, slot=slot_id))

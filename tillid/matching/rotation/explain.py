@@ -68,9 +68,10 @@ def _ordinal(rank: int) -> str:
 
 
 def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
-              occupancy: _Occupancy) -> tuple[ChoiceOutcome, ...]:
+              occupancy: _Occupancy) -> tuple[tuple[ChoiceOutcome, ...], bool]:
     """What became of each slot ``a`` ranked above its placement, walking its ranking and its
-    acceptable choices (a subsequence of it, in the same order) side by side."""
+    acceptable choices (a subsequence of it, in the same order) side by side; and whether all
+    those slots were full with applicants their hosts ranked higher (the common case)."""
     applicant = market.applicants[a]
     ranks = market.pref_ranks[a]
     above = applicant.ranking if choice[a] < 0 else applicant.ranking[:ranks[choice[a]] - 1]
@@ -79,6 +80,7 @@ def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
     full_below = occupancy.full_below
     full_outcomes = occupancy.full_outcomes
     outcomes = []
+    all_full = True
     j = 0
     for rank, slot_id in enumerate(above, start=1):
         if j < len(ranks) and ranks[j] == rank:
@@ -87,14 +89,16 @@ def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
             j += 1
             lowest = full_below[s]
             if lowest is not None and position > lowest:
-                outcome = full_outcomes[s].get(rank)
-                outcomes.append(outcome or occupancy.full_outcome(s, slot_id, rank))
+                made = full_outcomes[s]
+                outcomes.append(made[rank] if rank in made else occupancy.full_outcome(s, slot_id, rank))
             else:
                 outcomes.append(_open_outcome(market, a, choice, occupancy, s, slot_id, rank, position))
+                all_full = False
         else:
             outcomes.append(ChoiceOutcome(slot_id, rank, NOT_ACCEPTABLE,
                                           _refusal_text(market, applicant, slot_id, rules)))
-    return tuple(outcomes)
+            all_full = False
+    return tuple(outcomes), all_full
 
 
 def _open_outcome(market: Market, a: int, choice: Sequence[int], occupancy: _Occupancy, s: int, slot_id: str,
@@ -127,15 +131,18 @@ def _refusal_text(market: Market, applicant: Applicant, slot_id: str, rules: Rul
     return refusal(applicant, dict(applicant.skills), slot, rules) or "the host did not rank you"
 
 
-def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[ChoiceOutcome, ...]) -> str:
-    if current is None and not applicant.ranking:
+def _summary(applicant: Applicant, slot_id: str | None, rank: int | None,
+             outcomes: tuple[ChoiceOutcome, ...], all_full: bool) -> str:
+    if slot_id is None and not applicant.ranking:
         return ("Not placed: you ranked no slots. See your suggestions; you are placed only at slots "
                 "you rank yourself.")
-    if current is not None and current.rank == 1:
-        return f"Placed at {current.slot}, your first choice."
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+    if rank == 1:
+        return f"Placed at {slot_id}, your first choice."
+    if all_full:
+        counts = {FULL: len(outcomes)}
+    else:
+        kinds = [outcome.outcome for outcome in outcomes]
+        counts = {kind: kinds.count(kind) for kind in (FULL, NOT_ACCEPTABLE, NO_CAPACITY, HOME_AT_CAP, COULD_BLOCK)}
     parts = []
     if counts.get(FULL):
         parts.append(f"{counts[FULL]} full with applicants their hosts ranked higher")
@@ -149,26 +156,23 @@ def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[Ch
         parts.append(f"{counts[COULD_BLOCK]} that could still take you (see blocking_pairs)")
     detail = "; ".join(parts)
     ranked = "the slot you ranked" if len(outcomes) == 1 else f"the {len(outcomes)} slots you ranked"
-    if current is None:
+    if rank is None:
         return f"Not placed. Of {ranked}: {detail}."
-    return f"Placed at {current.slot}, your {_ordinal(current.rank)}. Of {ranked} higher: {detail}."
+    return f"Placed at {slot_id}, your {_ordinal(rank)}. Of {ranked} higher: {detail}."
 
 
 def explain(instance: RotationInstance, market: Market, choice: Sequence[int]) -> tuple[Explanation, ...]:
     """One explanation per applicant, sorted by applicant id (the market's order)."""
     occupancy = _Occupancy(market, choice)
+    rules = instance.rules
     explanations = []
     for a, applicant in enumerate(market.applicants):
         i = choice[a]
-        current = None if i < 0 else Placement(applicant.id, market.slots[market.prefs[a][i]].id, market.pref_ranks[a][i])
-        outcomes = _outcomes(market, a, choice, instance.rules, occupancy)
-        explanations.append(Explanation(
-            applicant=applicant.id,
-            slot=None if current is None else current.slot,
-            rank=None if current is None else current.rank,
-            summary=_summary(applicant, current, outcomes),
-            choices_above=outcomes,
-        ))
+        slot_id = None if i < 0 else market.slots[market.prefs[a][i]].id
+        rank = None if i < 0 else market.pref_ranks[a][i]
+        outcomes, all_full = ((), True) if rank == 1 else _outcomes(market, a, choice, rules, occupancy)
+        explanations.append(Explanation(applicant.id, slot_id, rank,
+                                        _summary(applicant, slot_id, rank, outcomes, all_full), outcomes))
     return tuple(explanations)
 
 
