@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from tillid.config import Settings
 from tillid.runtime.services import require_services
@@ -15,6 +14,8 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings = Settings.from_env()
     require_services(settings, kafka=False)
     applied = asyncio.run(_migrate(settings.database_url))
