@@ -33,12 +33,12 @@ def test_unknown_subcommand_is_one_line_and_exit_2(capsys):
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
-def test_solver_results_are_written_by_orjson_with_two_space_indentation():
+def test_solver_results_are_written_by_orjson_compactly():
     """The text `tillid solve` writes (docs/benchmarks.md says why orjson): keys in insertion order,
-    UTF-8 as is, floats as json.dumps writes them except below 1e-4 (0.00001, not 1e-05)."""
+    no spaces, UTF-8 as is, floats as json.dumps writes them except below 1e-4 (0.00001, not 1e-05)."""
     from tillid.cli.io import dump_json_bytes
 
     value = {"b": [1, 2.5, None], "a": {"x": 1e-05, "y": 1e16, "z": 0.1 + 0.2}, "t": "æøå \"q\"\n"}
     assert dump_json_bytes(value) == (
-        '{\n  "b": [\n    1,\n    2.5,\n    null\n  ],\n  "a": {\n    "x": 0.00001,\n    "y": 1e+16,\n'
-        '    "z": 0.30000000000000004\n  },\n  "t": "æøå \\"q\\"\\n"\n}\n').encode("utf-8")
+        '{"b":[1,2.5,null],"a":{"x":0.00001,"y":1e+16,"z":0.30000000000000004},"t":"æøå \\"q\\"\\n"}\n'
+    ).encode("utf-8")

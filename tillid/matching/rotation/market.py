@@ -10,6 +10,7 @@ another sector when ``cross_sector_only``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from tillid.matching.rotation.acceptability import meets_requirements, refusal
 from tillid.matching.rotation.host_ranking import rank_applicants
@@ -99,8 +100,8 @@ class _Acceptability:
 def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | None = None) -> Market:
     if used is None:
         used = host_rankings_used(instance)
-    applicants = tuple(sorted(instance.applicants, key=lambda a: a.id))
-    slots = tuple(sorted(instance.slots, key=lambda s: s.id))
+    applicants = tuple(sorted(instance.applicants, key=attrgetter("id")))
+    slots = tuple(sorted(instance.slots, key=attrgetter("id")))
     slot_index = {slot.id: index for index, slot in enumerate(slots)}
     positions = [dict(zip(used[slot.id], range(len(used[slot.id])))) for slot in slots]
     workplaces = tuple(sorted({a.home_workplace for a in applicants if a.home_workplace is not None}))

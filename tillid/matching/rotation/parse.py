@@ -110,12 +110,18 @@ def _applicant(raw: Any, path: str, rules: Rules, slot_ids: set[str]) -> Applica
         raise InvalidInstance(f"{path}.ranking", "must be a list of slot ids")
     if not _distinct_members(ranking, slot_ids):
         _ranking_problem(ranking, slot_ids, f"{path}.ranking", "slot", "a slot id")
-    return Applicant(id=applicant_id,
-                     home_workplace=_optional_text(raw, "home_workplace", path),
-                     sector=_sector(raw, path, rules),
-                     organisation=_optional_text(raw, "organisation", path),
-                     skills=_levels(raw, "skills", path),
-                     ranking=tuple(ranking))
+    home_workplace, sector, organisation = raw.get("home_workplace"), raw.get("sector"), raw.get("organisation")
+    if not (_plain_text(home_workplace) and _plain_text(sector) and _plain_text(organisation)) or sector is None:
+        home_workplace = _optional_text(raw, "home_workplace", path)
+        sector = _sector(raw, path, rules)
+        organisation = _optional_text(raw, "organisation", path)
+    return Applicant(applicant_id, home_workplace, sector, organisation, _levels(raw, "skills", path),
+                     tuple(ranking))
+
+
+def _plain_text(value: Any) -> bool:
+    """None or a non-empty string: what ``_optional_text`` accepts, tested without naming a field."""
+    return value is None or (type(value) is str and value != "")
 
 
 def _distinct_members(ids: list, known: set[str]) -> bool:
