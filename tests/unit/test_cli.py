@@ -31,3 +31,14 @@ def test_unknown_subcommand_is_one_line_and_exit_2(capsys):
         main(["frobnicate"])
     assert exit_.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_solver_results_are_written_by_orjson_compactly():
+    """The text `tillid solve` writes (docs/benchmarks.md says why orjson): keys in insertion order,
+    no spaces, UTF-8 as is, floats as json.dumps writes them except below 1e-4 (0.00001, not 1e-05)."""
+    from tillid.cli.io import dump_json_bytes
+
+    value = {"b": [1, 2.5, None], "a": {"x": 1e-05, "y": 1e16, "z": 0.1 + 0.2}, "t": "æøå \"q\"\n"}
+    assert dump_json_bytes(value) == (
+        '{"b":[1,2.5,null],"a":{"x":0.00001,"y":1e+16,"z":0.30000000000000004},"t":"æøå \\"q\\"\\n"}\n'
+    ).encode("utf-8")

@@ -8,6 +8,7 @@ reached now. None of these cases needs a running broker or database.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -247,3 +248,31 @@ def test_up_with_a_configured_database_starts_only_the_broker(tmp_path):
     one_line_error(result, 1, "cannot connect to PostgreSQL")
     assert not (tmp_path / "postgres").exists()
     assert (tmp_path / "broker.log").exists(), "the embedded broker was started for the missing TILLID_KAFKA"
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"slots": [], "applicants": [}', ["not valid JSON", "line 1 column 30"]),
+    ('{"slots": [],\n "applicants": [],\n}', ["not valid JSON", "line 3 column 1"]),
+    ("", ["not valid JSON", "line 1 column 1"]),
+])
+def test_solve_names_where_an_instance_is_not_json(tmp_path, text, words):
+    source, target = tmp_path / "instance.json", tmp_path / "result.json"
+    source.write_text(text, encoding="utf-8")
+    one_line_error(tillid("solve", "rotation", "--input", str(source), "--output", str(target)), 2,
+                   str(source), *words)
+    assert not target.exists()
+
+
+def test_solve_names_an_instance_that_is_not_utf8(tmp_path):
+    source = tmp_path / "instance.json"
+    source.write_bytes(b'{"slots": [], "applicants": [], "x": "\xff"}')
+    one_line_error(tillid("solve", "rotation", "--input", str(source)), 2, str(source), "not UTF-8 text")
+
+
+def test_solve_reads_what_the_standard_json_module_reads(tmp_path):
+    """orjson refuses NaN; the json module reads it, and the solver names the field it is in."""
+    source = tmp_path / "instance.json"
+    source.write_text('{"slots": [{"id": "s", "capacity": 1, "requires": {"medicin": NaN}}], "applicants": []}',
+                      encoding="utf-8")
+    one_line_error(tillid("solve", "rotation", "--input", str(source)), 2,
+                   "slots[0].requires.medicin", "non-negative number")

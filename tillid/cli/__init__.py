@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Sequence
 
 from tillid.errors import ConfigError, PoisonError, TillidError
 
@@ -34,19 +35,31 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand; only of the one ``argv`` starts with, when it names one.
+
+    A subcommand's module imports only what registering it needs and its ``run`` imports the
+    rest, so `tillid --help` stays fast; and running one subcommand imports no other's module.
+    """
     parser = _Parser(prog="tillid", description="Tillid: competence development and rotation matching.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMANDS:
+    for name in _modules_to_register(argv):
         module = importlib.import_module(f"tillid.cli.{name}")
         command = module.register(sub)
         command.set_defaults(run=module.run)
     return parser
 
 
+def _modules_to_register(argv: Sequence[str] | None) -> list[str]:
+    named = argv[0].replace("-", "_") if argv else None
+    return [named] if named in COMMANDS else COMMANDS
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = build_parser(argv).parse_args(argv)
     try:
         return args.run(args) or 0
     except PoisonError as error:

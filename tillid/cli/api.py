@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from dataclasses import replace
 
 from tillid.cli.arguments import port_number
@@ -22,6 +21,8 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings = Settings.from_env()
     settings = replace(settings, api_port=args.port or settings.api_port, api_host=args.host or settings.api_host)
     require_services(settings)

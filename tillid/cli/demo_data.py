@@ -8,11 +8,12 @@ import os
 import sys
 from typing import IO
 
-from tillid.competence.demo import generate_events, validate_scale
 from tillid.errors import InvalidInput
 
 
 def scale_factor(text: str) -> float:
+    from tillid.competence.demo import validate_scale
+
     try:
         return validate_scale(float(text))
     except ValueError:
@@ -33,6 +34,8 @@ def register(sub) -> argparse.ArgumentParser:
 
 def write_events(stream: IO[str], seed: int, scale: float) -> int:
     """Write every event as one compact JSON line; return the number written."""
+    from tillid.competence.demo import generate_events
+
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     count = 0
     for event in generate_events(seed=seed, scale=scale):

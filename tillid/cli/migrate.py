@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from tillid.config import Settings
 from tillid.runtime.services import require_services
-from tillid.store.db import connect, migrate
 
 
 def register(sub) -> argparse.ArgumentParser:
@@ -16,6 +14,8 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings = Settings.from_env()
     require_services(settings, kafka=False)
     applied = asyncio.run(_migrate(settings.database_url))
@@ -24,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _migrate(url: str) -> list[int]:
+    from tillid.store.db import connect, migrate
+
     conn = await connect(url)
     try:
         return await migrate(conn)

@@ -8,7 +8,6 @@ import sys
 from typing import Iterator
 
 from tillid.cli.io import readable
-from tillid.competence.events import validate
 from tillid.config import Settings
 from tillid.errors import InvalidEvent, InvalidInput
 from tillid.runtime.services import require_reachable_kafka, require_services
@@ -51,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(path: str) -> Iterator[str]:
+    from tillid.competence.events import validate
+
     for where, item, problem in read_events(path):
         if problem is None:
             try:
@@ -62,6 +63,8 @@ def _check(path: str) -> Iterator[str]:
 
 
 def _valid(path: str):
+    from tillid.competence.events import validate
+
     for _, item, problem in read_events(path):
         if problem is None:
             try:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from tillid.cli.io import dump_json, write_text
-from tillid.competence.events import schema_documents
 from tillid.errors import InvalidInput
 
 
@@ -28,6 +27,8 @@ def _file_text(document: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tillid.competence.events import schema_documents
+
     documents = schema_documents()
     if args.out is None:
         write_text(None, dump_json(documents))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import secrets
 import signal
 import time
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,6 +36,8 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings = Settings.from_env()
     settings = replace(settings, data_dir=args.data_dir or settings.data_dir,
                        api_port=args.api_port or settings.api_port,
@@ -97,6 +97,8 @@ async def _migrate(url: str) -> None:
 
 
 def _healthy(base: str) -> bool:
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
             return response.status == 200
@@ -105,6 +107,8 @@ def _healthy(base: str) -> bool:
 
 
 def _load_demo(settings: Settings, args: argparse.Namespace) -> str:
+    import asyncio
+
     known = asyncio.run(_count_employees(settings.database_url))
     if known:
         return f"already loaded ({known} employees in the database)"

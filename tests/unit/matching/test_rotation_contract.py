@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import random
 
 import pytest
 
 from tillid.cli import main
+from tillid.cli.io import dump_json_bytes
 from tillid.errors import InvalidInstance
 from tillid.matching.rotation import (
     Applicant, RotationInstance, feasibility_violations, parse_instance, result_to_dict, solve, solve_instance,
@@ -244,3 +246,29 @@ def test_capped_result_does_not_depend_on_input_order():
     data["applicants"].reverse()
     data["slots"].reverse()
     assert json.dumps(solve(data)) == first
+
+
+def _seeded_market(seed: int) -> dict:
+    """A small market where slots fill up, some pairs are not acceptable and one workplace is capped."""
+    rng = random.Random(seed)
+    slots = [{"id": f"s{i}", "sector": rng.choice(["region", "state"]), "capacity": rng.randint(0, 2),
+              "requires": {"medicin": rng.randint(0, 2)}} for i in range(6)]
+    applicants = [{"id": f"e{i:02d}", "home_workplace": f"w{i % 3}", "sector": rng.choice(["municipality", "region"]),
+                   "skills": {"medicin": rng.randint(0, 3)}, "ranking": rng.sample([s["id"] for s in slots], 4)}
+                  for i in range(20)]
+    host_rankings = {s["id"]: rng.sample([a["id"] for a in applicants], 12) for s in slots[:4]}
+    return {"slots": slots, "applicants": applicants, "host_rankings": host_rankings,
+            "rules": {"cross_sector_only": True, "max_away_per_workplace": {"w0": 1}}}
+
+
+@pytest.mark.parametrize("data", [instance(), _seeded_market(1), _seeded_market(2)])
+def test_cli_writes_the_text_of_result_to_dict(tmp_path, data):
+    """`tillid solve rotation` writes the result from the typed objects (``result_for_orjson``):
+    byte for byte the text of ``result_to_dict``'s dicts, so the wire keys and their order hold."""
+    source, target = tmp_path / "instance.json", tmp_path / "result.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["solve", "rotation", "--input", str(source), "--output", str(target)]) == 0
+    expected = solve(data)
+    assert any(e["choices_above"] for e in expected["explanations"])
+    assert target.read_bytes() == dump_json_bytes(expected)
+    assert json.loads(target.read_text(encoding="utf-8")) == expected

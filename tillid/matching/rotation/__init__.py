@@ -1,7 +1,7 @@
 """Cross-sector rotation placement (contracts/solvers.md, `rotation`); see docs/rotation.md.
 
-``solve(instance_dict) -> result_dict`` is the wire entry point of
-``tillid solve rotation``. The streaming pipeline uses the typed steps:
+``solve(instance_dict) -> result_dict`` is the wire entry point;
+``tillid solve rotation`` writes ``solve_for_orjson``, the same text. The streaming pipeline uses the typed steps:
 ``parse_instance`` -> ``solve_instance`` -> ``result_to_dict``, and
 ``suggest_slots`` for an employee who asks for suggestions.
 """
@@ -16,18 +16,23 @@ from tillid.matching.rotation.model import (
     RotationStats, Rules, Slot, SuggestedSlot, Suggestion,
 )
 from tillid.matching.rotation.parse import parse_instance
-from tillid.matching.rotation.result import result_to_dict
+from tillid.matching.rotation.result import result_for_orjson, result_to_dict
 from tillid.matching.rotation.solver import solve_instance
 from tillid.matching.rotation.suggest import suggest_slots
 
 __all__ = [
     "Applicant", "BlockingPair", "ChoiceOutcome", "Explanation", "Placement", "RotationInstance",
     "RotationResult", "RotationStats", "Rules", "Slot", "SuggestedSlot", "Suggestion",
-    "feasibility_violations", "find_blocking_pairs", "parse_instance", "result_to_dict", "solve",
-    "solve_instance", "suggest_slots",
+    "feasibility_violations", "find_blocking_pairs", "parse_instance", "result_for_orjson", "result_to_dict",
+    "solve", "solve_for_orjson", "solve_instance", "suggest_slots",
 ]
 
 
 def solve(instance: dict[str, Any]) -> dict[str, Any]:
     """Solve one wire instance; raises ``InvalidInstance`` naming the field when it is malformed."""
     return result_to_dict(solve_instance(parse_instance(instance)))
+
+
+def solve_for_orjson(instance: dict[str, Any]) -> dict[str, Any]:
+    """``solve`` for orjson to write (``result.result_for_orjson``): the same text, less work."""
+    return result_for_orjson(solve_instance(parse_instance(instance)))

@@ -83,24 +83,26 @@ def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, 
     applicant, and the matching with a moved to s (s's lowest released when s was
     full) still within the away-caps. Sorted by applicant, then slot.
 
-    Cheap tests first: host position, then the slot side, then sector and requirements."""
+    Cheap tests first: the slot side (one set per slot of the applicants it would take), then
+    sector and requirements."""
     view = _View(instance, host_rankings, placements)
     rules = instance.rules
     cross_sector_only = rules.cross_sector_only
-    positions_of = view.positions
     slots = view.slots
-    load = view.load
-    # Per slot: its lowest-ranked holder's position when full, -1 (nobody can enter) when
-    # full without holders (capacity 0), None when it has free capacity.
-    threshold: dict[str, int | None] = {}
+    # Per slot: the applicants it would take, those its host ranks when it has a free place,
+    # those ranked above its lowest-ranked holder when it is full (none without places).
+    would_take: dict[str, set[str]] = {}
+    full: dict[str, bool] = {}
     for slot_id, slot in slots.items():
-        if load[slot_id] < slot.capacity:
-            threshold[slot_id] = None
+        ranking = host_rankings.get(slot_id, ())
+        full[slot_id] = view.load[slot_id] >= slot.capacity
+        if not full[slot_id]:
+            would_take[slot_id] = set(ranking)
         elif slot_id in view.worst:
-            positions = positions_of[slot_id]
-            threshold[slot_id] = positions.get(view.worst[slot_id], len(positions))
+            positions = view.positions[slot_id]
+            would_take[slot_id] = set(ranking[:positions.get(view.worst[slot_id], len(positions))])
         else:
-            threshold[slot_id] = -1
+            would_take[slot_id] = set()
     pairs = []
     for applicant in instance.applicants:
         applicant_id = applicant.id
@@ -109,11 +111,7 @@ def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, 
         for slot_id in applicant.ranking:
             if slot_id == current:
                 break
-            position = positions_of[slot_id].get(applicant_id)
-            if position is None:
-                continue
-            lowest = threshold[slot_id]
-            if lowest is not None and position >= lowest:
+            if applicant_id not in would_take[slot_id]:
                 continue
             slot = slots[slot_id]
             if cross_sector_only and applicant.sector == slot.sector:
@@ -126,7 +124,7 @@ def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, 
                 cap = rules.away_cap(applicant.home_workplace)
                 if cap is not None:
                     home = applicant.home_workplace
-                    released_same_home = lowest is not None and view.applicants[view.worst[slot_id]].home_workplace == home
+                    released_same_home = full[slot_id] and view.applicants[view.worst[slot_id]].home_workplace == home
                     if view.away.get(home, 0) + 1 - released_same_home > cap:
                         continue
             pairs.append(BlockingPair(applicant=applicant_id, slot=slot_id))

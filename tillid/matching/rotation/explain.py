@@ -27,7 +27,12 @@ COULD_BLOCK = "could_block"
 
 class _Occupancy:
     """Per slot index: host positions of the applicants placed there and the lowest-ranked
-    holder's (position, home workplace index); placed count per workplace index."""
+    holder's (position, home workplace index); placed count per workplace index.
+
+    ``full_below`` is, per slot, the host position above which an applicant finds the slot full
+    with applicants its host ranked higher (None while it has free places, and for a slot
+    without places). The outcome of such a choice depends only on the slot and the rank, so
+    each is made once and shared by every applicant it concerns (outcomes are immutable)."""
 
     def __init__(self, market: Market, choice: Sequence[int]) -> None:
         self.held: list[list[int]] = [[] for _ in market.slots]
@@ -43,6 +48,18 @@ class _Occupancy:
                 self.lowest[s] = (position, market.home[a])
             if market.home[a] >= 0:
                 self.away[market.home[a]] += 1
+        self.full_below: list[int | None] = [
+            self.lowest[s][0] if 0 < capacity <= len(self.held[s]) else None
+            for s, capacity in enumerate(market.capacity)]
+        self.full_outcomes: list[dict[int, ChoiceOutcome]] = [{} for _ in market.slots]
+
+    def full_outcome(self, s: int, slot_id: str, rank: int) -> ChoiceOutcome:
+        """The outcome "full with higher-ranked applicants" of slot ``s`` chosen at ``rank``,
+        made the first time (``full_outcomes[s][rank]`` afterwards)."""
+        places = len(self.held[s])
+        outcome = self.full_outcomes[s][rank] = ChoiceOutcome(slot_id, rank, FULL, _full_detail(places),
+                                                              higher_ranked_placed=places)
+        return outcome
 
 
 def _ordinal(rank: int) -> str:
@@ -51,44 +68,56 @@ def _ordinal(rank: int) -> str:
 
 
 def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
-              occupancy: _Occupancy) -> tuple[ChoiceOutcome, ...]:
+              occupancy: _Occupancy) -> tuple[tuple[ChoiceOutcome, ...], bool]:
+    """What became of each slot ``a`` ranked above its placement, walking its ranking and its
+    acceptable choices (a subsequence of it, in the same order) side by side; and whether all
+    those slots were full with applicants their hosts ranked higher (the common case)."""
     applicant = market.applicants[a]
-    current_rank = market.pref_ranks[a][choice[a]] if choice[a] >= 0 else None
-    acceptable_at = {rank: j for j, rank in enumerate(market.pref_ranks[a])}
+    ranks = market.pref_ranks[a]
+    above = applicant.ranking if choice[a] < 0 else applicant.ranking[:ranks[choice[a]] - 1]
+    prefs = market.prefs[a]
+    positions = market.host_pos[a]
+    full_below = occupancy.full_below
+    full_outcomes = occupancy.full_outcomes
+    outcomes = []
+    all_full = True
+    j = 0
+    for rank, slot_id in enumerate(above, start=1):
+        if j < len(ranks) and ranks[j] == rank:
+            s = prefs[j]
+            position = positions[j]
+            j += 1
+            lowest = full_below[s]
+            if lowest is not None and position > lowest:
+                made = full_outcomes[s]
+                outcomes.append(made[rank] if rank in made else occupancy.full_outcome(s, slot_id, rank))
+            else:
+                outcomes.append(_open_outcome(market, a, choice, occupancy, s, slot_id, rank, position))
+                all_full = False
+        else:
+            outcomes.append(ChoiceOutcome(slot_id, rank, NOT_ACCEPTABLE,
+                                          _refusal_text(market, applicant, slot_id, rules)))
+            all_full = False
+    return tuple(outcomes), all_full
+
+
+def _open_outcome(market: Market, a: int, choice: Sequence[int], occupancy: _Occupancy, s: int, slot_id: str,
+                  rank: int, position: int) -> ChoiceOutcome:
+    """The outcome of an acceptable slot that was not full with higher-ranked applicants."""
+    if market.capacity[s] == 0:
+        return ChoiceOutcome(slot_id, rank, NO_CAPACITY, "the slot has no places")
+    held = occupancy.held[s]
     home = market.home[a]
     cap = market.away_cap[home] if home >= 0 else -1
-    outcomes = []
-    for rank, slot_id in enumerate(applicant.ranking, start=1):
-        if rank == current_rank:
-            break
-        j = acceptable_at.get(rank)
-        if j is None:
-            reason = _refusal_text(market, applicant, slot_id, rules)
-            outcomes.append(ChoiceOutcome(slot_id, rank, NOT_ACCEPTABLE, reason))
-            continue
-        s = market.prefs[a][j]
-        position = market.host_pos[a][j]
-        if market.capacity[s] == 0:
-            outcomes.append(ChoiceOutcome(slot_id, rank, NO_CAPACITY, "the slot has no places"))
-            continue
-        held = occupancy.held[s]
-        full = len(held) >= market.capacity[s]
-        lowest_position, lowest_home = occupancy.lowest[s]
-        if full and position > lowest_position:
-            outcomes.append(ChoiceOutcome(slot_id, rank, FULL, _full_detail(len(held)),
-                                          higher_ranked_placed=len(held)))
-            continue
-        higher = sum(1 for other in held if other < position)
-        swap_at_home = full and lowest_home == home
-        if current_rank is None and cap >= 0 and not swap_at_home and occupancy.away[home] >= cap:
-            outcomes.append(ChoiceOutcome(slot_id, rank, HOME_AT_CAP,
-                                          f"your home workplace {applicant.home_workplace} already has "
-                                          f"{cap} of at most {cap} away", higher_ranked_placed=higher))
-            continue
-        outcomes.append(ChoiceOutcome(slot_id, rank, COULD_BLOCK,
-                                      "you and this host could both do better; listed in blocking_pairs",
-                                      higher_ranked_placed=higher))
-    return tuple(outcomes)
+    higher = sum(1 for other in held if other < position)
+    swap_at_home = len(held) >= market.capacity[s] and occupancy.lowest[s][1] == home
+    if choice[a] < 0 and cap >= 0 and not swap_at_home and occupancy.away[home] >= cap:
+        return ChoiceOutcome(slot_id, rank, HOME_AT_CAP,
+                             f"your home workplace {market.applicants[a].home_workplace} already has "
+                             f"{cap} of at most {cap} away", higher_ranked_placed=higher)
+    return ChoiceOutcome(slot_id, rank, COULD_BLOCK,
+                         "you and this host could both do better; listed in blocking_pairs",
+                         higher_ranked_placed=higher)
 
 
 def _full_detail(places: int) -> str:
@@ -102,13 +131,18 @@ def _refusal_text(market: Market, applicant: Applicant, slot_id: str, rules: Rul
     return refusal(applicant, dict(applicant.skills), slot, rules) or "the host did not rank you"
 
 
-def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[ChoiceOutcome, ...]) -> str:
-    if current is None and not applicant.ranking:
+def _summary(applicant: Applicant, slot_id: str | None, rank: int | None,
+             outcomes: tuple[ChoiceOutcome, ...], all_full: bool) -> str:
+    if slot_id is None and not applicant.ranking:
         return ("Not placed: you ranked no slots. See your suggestions; you are placed only at slots "
                 "you rank yourself.")
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+    if rank == 1:
+        return f"Placed at {slot_id}, your first choice."
+    if all_full:
+        counts = {FULL: len(outcomes)}
+    else:
+        kinds = [outcome.outcome for outcome in outcomes]
+        counts = {kind: kinds.count(kind) for kind in (FULL, NOT_ACCEPTABLE, NO_CAPACITY, HOME_AT_CAP, COULD_BLOCK)}
     parts = []
     if counts.get(FULL):
         parts.append(f"{counts[FULL]} full with applicants their hosts ranked higher")
@@ -122,28 +156,23 @@ def _summary(applicant: Applicant, current: Placement | None, outcomes: tuple[Ch
         parts.append(f"{counts[COULD_BLOCK]} that could still take you (see blocking_pairs)")
     detail = "; ".join(parts)
     ranked = "the slot you ranked" if len(outcomes) == 1 else f"the {len(outcomes)} slots you ranked"
-    if current is None:
+    if rank is None:
         return f"Not placed. Of {ranked}: {detail}."
-    if current.rank == 1:
-        return f"Placed at {current.slot}, your first choice."
-    return f"Placed at {current.slot}, your {_ordinal(current.rank)}. Of {ranked} higher: {detail}."
+    return f"Placed at {slot_id}, your {_ordinal(rank)}. Of {ranked} higher: {detail}."
 
 
 def explain(instance: RotationInstance, market: Market, choice: Sequence[int]) -> tuple[Explanation, ...]:
     """One explanation per applicant, sorted by applicant id (the market's order)."""
     occupancy = _Occupancy(market, choice)
+    rules = instance.rules
     explanations = []
     for a, applicant in enumerate(market.applicants):
         i = choice[a]
-        current = None if i < 0 else Placement(applicant.id, market.slots[market.prefs[a][i]].id, market.pref_ranks[a][i])
-        outcomes = _outcomes(market, a, choice, instance.rules, occupancy)
-        explanations.append(Explanation(
-            applicant=applicant.id,
-            slot=None if current is None else current.slot,
-            rank=None if current is None else current.rank,
-            summary=_summary(applicant, current, outcomes),
-            choices_above=outcomes,
-        ))
+        slot_id = None if i < 0 else market.slots[market.prefs[a][i]].id
+        rank = None if i < 0 else market.pref_ranks[a][i]
+        outcomes, all_full = ((), True) if rank == 1 else _outcomes(market, a, choice, rules, occupancy)
+        explanations.append(Explanation(applicant.id, slot_id, rank,
+                                        _summary(applicant, slot_id, rank, outcomes, all_full), outcomes))
     return tuple(explanations)
 
 

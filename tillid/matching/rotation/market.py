@@ -10,6 +10,7 @@ another sector when ``cross_sector_only``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from tillid.matching.rotation.acceptability import meets_requirements, refusal
 from tillid.matching.rotation.host_ranking import rank_applicants
@@ -42,6 +43,8 @@ class Market:
 def host_rankings_used(instance: RotationInstance) -> dict[str, tuple[str, ...]]:
     """Given host rankings as they are; computed ones for every other slot."""
     given = dict(instance.host_rankings)
+    if all(slot.id in given for slot in instance.slots):
+        return {slot_id: given[slot_id] for slot_id in sorted(given)}
     skills = {applicant.id: dict(applicant.skills) for applicant in instance.applicants}
     slots = {slot.id: slot for slot in instance.slots}
     candidates: dict[str, list[Applicant]] = {slot.id: [] for slot in instance.slots if slot.id not in given}
@@ -53,37 +56,63 @@ def host_rankings_used(instance: RotationInstance) -> dict[str, tuple[str, ...]]
     return {slot.id: given.get(slot.id, computed.get(slot.id, ())) for slot in sorted(instance.slots, key=lambda s: s.id)}
 
 
+class _Acceptability:
+    """An applicant's acceptable slots in its order of preference, with ranks and host positions.
+
+    Most applicants find every slot they ranked acceptable; that case is recognised with set
+    operations on whole rankings, and only the others are filtered slot by slot."""
+
+    def __init__(self, instance: RotationInstance, slots: tuple[Slot, ...], slot_index: dict[str, int],
+                 positions: list[dict[str, int]]) -> None:
+        self.slot_index = slot_index
+        self.positions = positions
+        self.cross_sector_only = instance.rules.cross_sector_only
+        self.slot_requires = [slot.requires for slot in slots]
+        self.with_requirements = {s for s, slot in enumerate(slots) if slot.requires}
+        self.in_sector: dict[str | None, set[int]] = {}
+        for s, slot in enumerate(slots):
+            self.in_sector.setdefault(slot.sector, set()).add(s)
+        self._ranks: dict[int, tuple[int, ...]] = {}
+
+    def preferences(self, applicant: Applicant) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        applicant_id = applicant.id
+        positions = self.positions
+        slots = [self.slot_index[slot_id] for slot_id in applicant.ranking]
+        where = [positions[s].get(applicant_id) for s in slots]
+        same_sector = self.in_sector.get(applicant.sector, ()) if self.cross_sector_only else ()
+        if (None not in where and self.with_requirements.isdisjoint(slots)
+                and (not same_sector or same_sector.isdisjoint(slots))):
+            return tuple(slots), self._all_ranks(len(slots)), tuple(where)  # type: ignore[arg-type]
+        skills = dict(applicant.skills)
+        kept = [j for j, s in enumerate(slots)
+                if where[j] is not None and s not in same_sector
+                and (not self.slot_requires[s] or meets_requirements(skills, self.slot_requires[s]))]
+        return (tuple(slots[j] for j in kept), tuple(j + 1 for j in kept),
+                tuple(where[j] for j in kept))  # type: ignore[misc]
+
+    def _all_ranks(self, length: int) -> tuple[int, ...]:
+        ranks = self._ranks.get(length)
+        if ranks is None:
+            ranks = self._ranks[length] = tuple(range(1, length + 1))
+        return ranks
+
+
 def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | None = None) -> Market:
     if used is None:
         used = host_rankings_used(instance)
-    applicants = tuple(sorted(instance.applicants, key=lambda a: a.id))
-    slots = tuple(sorted(instance.slots, key=lambda s: s.id))
+    applicants = tuple(sorted(instance.applicants, key=attrgetter("id")))
+    slots = tuple(sorted(instance.slots, key=attrgetter("id")))
     slot_index = {slot.id: index for index, slot in enumerate(slots)}
     positions = [dict(zip(used[slot.id], range(len(used[slot.id])))) for slot in slots]
     workplaces = tuple(sorted({a.home_workplace for a in applicants if a.home_workplace is not None}))
     workplace_index = {workplace: index for index, workplace in enumerate(workplaces)}
-    cross_sector_only = instance.rules.cross_sector_only
-    slot_sector = [slot.sector for slot in slots]
-    slot_requires = [slot.requires for slot in slots]
+    acceptable = _Acceptability(instance, slots, slot_index, positions)
     prefs, pref_ranks, host_pos = [], [], []
     for applicant in applicants:
-        applicant_id = applicant.id
-        sector = applicant.sector
-        skills = dict(applicant.skills)
-        mine, ranks, pos = [], [], []
-        for rank, slot_id in enumerate(applicant.ranking, start=1):
-            s = slot_index[slot_id]
-            where = positions[s].get(applicant_id)
-            if where is None or (cross_sector_only and slot_sector[s] == sector):
-                continue
-            if slot_requires[s] and not meets_requirements(skills, slot_requires[s]):
-                continue
-            mine.append(s)
-            ranks.append(rank)
-            pos.append(where)
-        prefs.append(tuple(mine))
-        pref_ranks.append(tuple(ranks))
-        host_pos.append(tuple(pos))
+        mine, ranks, pos = acceptable.preferences(applicant)
+        prefs.append(mine)
+        pref_ranks.append(ranks)
+        host_pos.append(pos)
 
     away_cap = tuple(-1 if (cap := instance.rules.away_cap(w)) is None else cap for w in workplaces)
     return Market(

@@ -108,22 +108,44 @@ def _applicant(raw: Any, path: str, rules: Rules, slot_ids: set[str]) -> Applica
         ranking = []
     if not isinstance(ranking, list):
         raise InvalidInstance(f"{path}.ranking", "must be a list of slot ids")
+    if not _distinct_members(ranking, slot_ids):
+        _ranking_problem(ranking, slot_ids, f"{path}.ranking", "slot", "a slot id")
+    home_workplace, sector, organisation = raw.get("home_workplace"), raw.get("sector"), raw.get("organisation")
+    if not (_plain_text(home_workplace) and _plain_text(sector) and _plain_text(organisation)) or sector is None:
+        home_workplace = _optional_text(raw, "home_workplace", path)
+        sector = _sector(raw, path, rules)
+        organisation = _optional_text(raw, "organisation", path)
+    return Applicant(applicant_id, home_workplace, sector, organisation, _levels(raw, "skills", path),
+                     tuple(ranking))
+
+
+def _plain_text(value: Any) -> bool:
+    """None or a non-empty string: what ``_optional_text`` accepts, tested without naming a field."""
+    return value is None or (type(value) is str and value != "")
+
+
+def _distinct_members(ids: list, known: set[str]) -> bool:
+    """True when ``ids`` are distinct members of ``known`` (so strings): the common case, checked
+    with set operations; ``_ranking_problem`` then finds the first offending entry."""
+    try:
+        distinct = set(ids)
+    except TypeError:  # an unhashable entry (a list or an object)
+        return False
+    return len(distinct) == len(ids) and distinct <= known
+
+
+def _ranking_problem(ids: list, known: set[str], path: str, kind: str, an_id: str) -> None:
+    """Raise for the first entry of ``ids`` that is not a string, not in ``known`` or repeated."""
     seen: set[str] = set()
-    for position, slot_id in enumerate(ranking):
-        where = f"{path}.ranking[{position}]"
-        if not isinstance(slot_id, str):
-            raise InvalidInstance(where, "must be a slot id (string)")
-        if slot_id not in slot_ids:
-            raise InvalidInstance(where, f"unknown slot {slot_id!r}")
-        if slot_id in seen:
-            raise InvalidInstance(where, f"duplicate slot {slot_id!r}")
-        seen.add(slot_id)
-    return Applicant(id=applicant_id,
-                     home_workplace=_optional_text(raw, "home_workplace", path),
-                     sector=_sector(raw, path, rules),
-                     organisation=_optional_text(raw, "organisation", path),
-                     skills=_levels(raw, "skills", path),
-                     ranking=tuple(ranking))
+    for position, item in enumerate(ids):
+        where = f"{path}[{position}]"
+        if not isinstance(item, str):
+            raise InvalidInstance(where, f"must be {an_id} (string)")
+        if item not in known:
+            raise InvalidInstance(where, f"unknown {kind} {item!r}")
+        if item in seen:
+            raise InvalidInstance(where, f"duplicate {kind} {item!r}")
+        seen.add(item)
 
 
 def _unique_ids(items: tuple, where: str) -> None:
@@ -145,16 +167,8 @@ def _host_rankings(raw: Any, slot_ids: set[str], applicant_ids: set[str]) -> tup
             raise InvalidInstance(path, f"unknown slot {slot_id!r}")
         if not isinstance(ranking, list):
             raise InvalidInstance(path, "must be a list of applicant ids")
-        seen: set[str] = set()
-        for position, applicant_id in enumerate(ranking):
-            where = f"{path}[{position}]"
-            if not isinstance(applicant_id, str):
-                raise InvalidInstance(where, "must be an applicant id (string)")
-            if applicant_id not in applicant_ids:
-                raise InvalidInstance(where, f"unknown applicant {applicant_id!r}")
-            if applicant_id in seen:
-                raise InvalidInstance(where, f"duplicate applicant {applicant_id!r}")
-            seen.add(applicant_id)
+        if not _distinct_members(ranking, applicant_ids):
+            _ranking_problem(ranking, applicant_ids, path, "applicant", "an applicant id")
         rankings.append((slot_id, tuple(ranking)))
     return tuple(sorted(rankings))
 

@@ -6,6 +6,7 @@ Contract keys first (``placements``, ``unplaced``, ``host_rankings_used``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tillid.matching.rotation.model import Explanation, RotationResult, Suggestion
@@ -37,12 +38,32 @@ def _suggestion(suggestion: Suggestion) -> dict[str, Any]:
 
 
 def result_to_dict(result: RotationResult) -> dict[str, Any]:
+    return _wire(result,
+                 placements=[{"applicant": p.applicant, "slot": p.slot, "rank": p.rank} for p in result.placements],
+                 blocking_pairs=[{"applicant": b.applicant, "slot": b.slot} for b in result.blocking_pairs],
+                 explanations=[_explanation(e) for e in result.explanations])
+
+
+def result_for_orjson(result: RotationResult) -> dict[str, Any]:
+    """The document of ``result_to_dict`` for orjson to write, without the dicts of its long lists.
+
+    Placements, blocking pairs and explanations stay typed: orjson writes a dataclass as an
+    object of its fields in their order, which are the wire keys in the wire order, so the text
+    is the same (tests/unit/matching/test_rotation_contract.py compares the bytes). What the
+    command line writes; everything else takes ``result_to_dict``.
+    """
+    return _wire(result, placements=result.placements, blocking_pairs=result.blocking_pairs,
+                 explanations=result.explanations)
+
+
+def _wire(result: RotationResult, placements: Sequence[Any], blocking_pairs: Sequence[Any],
+          explanations: Sequence[Any]) -> dict[str, Any]:
     stats = result.stats
     return {
-        "placements": [{"applicant": p.applicant, "slot": p.slot, "rank": p.rank} for p in result.placements],
+        "placements": placements,
         "unplaced": list(result.unplaced),
         "host_rankings_used": {slot_id: list(ranking) for slot_id, ranking in result.host_rankings_used},
-        "blocking_pairs": [{"applicant": b.applicant, "slot": b.slot} for b in result.blocking_pairs],
+        "blocking_pairs": blocking_pairs,
         "stats": {
             "placed": stats.placed,
             "first_choice": stats.first_choice,
@@ -53,6 +74,6 @@ def result_to_dict(result: RotationResult) -> dict[str, Any]:
             "by_sector_pair": dict(stats.by_sector_pair),
             "method": stats.method,
         },
-        "explanations": [_explanation(e) for e in result.explanations],
+        "explanations": explanations,
         "suggestions": [_suggestion(s) for s in result.suggestions],
     }

@@ -14,6 +14,8 @@ places anyone at a slot they did not rank themselves.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from tillid.matching.rotation.host_ranking import learning_value
 from tillid.matching.rotation.model import Applicant, RotationInstance, SuggestedSlot, Suggestion
 
@@ -45,5 +47,5 @@ def suggest_slots(instance: RotationInstance, applicant: Applicant, limit: int =
 
 def suggestions_for_empty_rankings(instance: RotationInstance, limit: int = DEFAULT_LIMIT) -> tuple[Suggestion, ...]:
     """Suggestions for every applicant whose ranking is empty, sorted by applicant id."""
-    return tuple(suggest_slots(instance, applicant, limit)
-                 for applicant in sorted(instance.applicants, key=lambda a: a.id) if not applicant.ranking)
+    asking = sorted((applicant for applicant in instance.applicants if not applicant.ranking), key=attrgetter("id"))
+    return tuple(suggest_slots(instance, applicant, limit) for applicant in asking)
