@@ -15,6 +15,7 @@ from tillid.store.projection.projector import Projector
 from tillid.store.proposals import issue_proposal, record_and_publish
 
 from tests.integration.store.scenario import employee, envelopes, event, everything_about, organisation
+from tests.services import SIGNING_KEY
 
 pytestmark = pytest.mark.services
 
@@ -74,7 +75,7 @@ async def decide(db, proposal_id: str, verdict: str, name: str, comment: str = "
                                                "comment": comment, "decided_at": "2026-11-24T09:00:00Z"},
                            source="tillid-review", occurred_at="2026-11-24T09:00:00Z", event_id_name=name)
     async with db.transaction():
-        assert await record_and_publish(db, decided, key="org-a")
+        assert await record_and_publish(db, decided, key="org-a", signing_key=SIGNING_KEY.encode())
 
 
 async def erase(db, employee_id: str) -> None:
@@ -106,7 +107,9 @@ async def world_naming_the_person(db) -> dict[str, str]:
            ('employee:' || $1, $1, 'answer suggestion', '/api/suggestions/s-1/response', 'own data'),
            ('committee:med-a', $2, 'read employee', '/api/employees/' || $2, 'committee review')""",
         GONE, TRAINEE)
-    await db.execute("INSERT INTO api_tokens (token_sha256, role) VALUES ('abc', 'employee:' || $1)", GONE)
+    await db.execute("INSERT INTO api_tokens (token_sha256, role, token_id, expires_at, holder) "
+                     "VALUES ('abc', 'employee:' || $1, 'tok-gone', now() + interval '1 day', NULL), "
+                     "('def', 'committee:med-a', 'tok-held', now() + interval '1 day', $1)", GONE)
     await db.execute("INSERT INTO deadletters (topic, reason, raw) VALUES ('hr.competences', 'bad level', $1)",
                      json.dumps({"employee_id": GONE, "level": 9}).encode())
     await db.execute("UPDATE outbox SET published_at = now() WHERE id = (SELECT min(id) FROM outbox)")
