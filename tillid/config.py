@@ -27,6 +27,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
     "TILLID_LOG_LEVEL": "log level of the worker: debug, info, warning, error or critical",
+    "TILLID_DRAIN_SECONDS":
+        "how long `tillid up`, when stopped, waits for what was accepted to be applied before it stops the parts",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -46,6 +48,7 @@ class Settings:
     partitions: int = 8
     rematch_debounce_seconds: float = 0.25
     log_level: str = "warning"
+    drain_seconds: float = 60.0
 
     @property
     def embedded(self) -> bool:
@@ -69,6 +72,7 @@ class Settings:
             "TILLID_PARTITIONS": str(self.partitions),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
             "TILLID_LOG_LEVEL": self.log_level,
+            "TILLID_DRAIN_SECONDS": str(self.drain_seconds),
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
                            ("TILLID_ADMIN_TOKEN", self.admin_token)):
@@ -127,6 +131,7 @@ class Settings:
             partitions=integer("TILLID_PARTITIONS", cls.partitions, 1),
             rematch_debounce_seconds=seconds("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds),
             log_level=log_level,
+            drain_seconds=seconds("TILLID_DRAIN_SECONDS", cls.drain_seconds),
         )
 
 

@@ -18,7 +18,8 @@ from tillid.config import Settings
 from tillid.errors import ConfigError
 from tillid.runtime.embedded import port_is_free
 from tillid.runtime.services import running_services
-from tillid.runtime.supervisor import Child, wait_until
+from tillid.runtime.drain import DrainFlag, drain
+from tillid.runtime.supervisor import BrokerPart, Child, Supervisor, wait_until
 
 DEMO_SEED = 42
 
@@ -44,38 +45,77 @@ def run(args: argparse.Namespace) -> int:
                        admin_token=settings.admin_token or secrets.token_urlsafe(24))
     if not port_is_free(settings.api_port, settings.api_host):
         raise ConfigError(f"port {settings.api_port} on {settings.api_host} is in use; choose another with --api-port")
-    stop_requested = _install_stop_handlers()
+    stops = _install_stop_handlers()
     with running_services(settings) as services:
         settings = services.settings
         embedded_postgres = "postgresql" in services.embedded
         from tillid.streams.topics import ensure_topics
 
+        flag = DrainFlag(settings.data_dir)
+        flag.lower()
         asyncio.run(_migrate(settings.database_url))
         ensure_topics(settings)
         log_dir = settings.data_dir.resolve() / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **settings.as_env()}
-        children = [Child("worker", ["worker"], env, log_dir), Child("api", ["api"], env, log_dir)]
+        worker = Child("worker", ["worker"], env, log_dir).start()
+        api = Child("api", ["api"], env, log_dir).start()
+        supervisor = _supervisor(settings, services.broker, worker, api)
         try:
             base = f"http://{settings.api_host}:{settings.api_port}"
-            if wait_until(lambda: _healthy(base), 90, "the review service", children, stop_requested):
+            if wait_until(lambda: _healthy(base), 90, "the review service", supervisor, lambda: stops() > 0):
                 demo = _load_demo(settings, args) if not args.no_demo else "not loaded (--no-demo)"
                 _print_banner(settings, services.embedded, base, demo)
-            while not stop_requested():
-                for child in children:
-                    if not child.alive():
-                        raise ConfigError(child.failure())
+            while not stops():
+                supervisor.check()
                 time.sleep(0.5)
-            print("Stopping ...", flush=True)
+            print("Stopping: accepting nothing more, applying what was accepted (Ctrl-C again stops at once) ...",
+                  flush=True)
+            flag.raise_()
+            _drain(settings, supervisor, stops)
         finally:
-            for child in reversed(children):
-                child.stop()
+            worker.stop()
+            api.stop()
+            flag.lower()
     kept = f" PostgreSQL data is kept in {settings.data_dir}." if embedded_postgres else ""
     print(f"Stopped.{kept}", flush=True)
     return 0
 
 
+def _supervisor(settings: Settings, broker, worker: Child, api: Child) -> Supervisor:
+    """The worker and the review service supervised, and the embedded broker when there is one: after
+    it restarts, the topics are created again and the worker starts afresh, so that it sends again
+    what the broker lost (docs/streams.md, "The intake")."""
+    from tillid.streams.topics import ensure_topics
+
+    say = lambda line: print(line, flush=True)  # noqa: E731
+    if broker is None:
+        return Supervisor([worker, api], say=say)
+    broker_part = BrokerPart(broker)
+    supervisor = Supervisor([broker_part, worker, api], say=say)
+    supervisor.depends(worker, on=broker_part, after_start=lambda: ensure_topics(settings))
+    return supervisor
+
+
+def _drain(settings: Settings, supervisor: Supervisor, stops) -> None:
+    def supervise() -> None:
+        if stops() > 1:
+            raise _StopAtOnce
+        supervisor.check()
+
+    try:
+        drain(settings, settings.drain_seconds, supervise, say=lambda line: print(line, flush=True))
+    except _StopAtOnce:
+        print("Stopping at once: events posted through the API that are not applied yet stay in the intake "
+              "and are applied after the next start.", flush=True)
+
+
+class _StopAtOnce(Exception):
+    """A second Ctrl-C or SIGTERM during the drain."""
+
+
 def _install_stop_handlers():
+    """Count Ctrl-C and SIGTERM: the first starts an orderly stop, a second cuts the drain short."""
     requested = []
 
     def stop(signum, frame):
@@ -83,7 +123,7 @@ def _install_stop_handlers():
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    return lambda: bool(requested)
+    return lambda: len(requested)
 
 
 async def _migrate(url: str) -> None:

@@ -1,4 +1,5 @@
-"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream."""
+"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream and
+stored in the intake, which the worker relays to Kafka."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tillid.review.api.models import Accepted, refusals
 from tillid.review.auth import Principal, require
 from tillid.review.database import connection
 from tillid.review.errors import invalid, problem
+from tillid.store import intake
 
 router = APIRouter(tags=["events"])
 
@@ -72,7 +74,8 @@ async def post_events(request: Request, principal: Principal = Depends(require("
     if problems:
         return invalid(problems)
     keyer = await _keyer_for(request, envelopes)
-    accepted = await request.app.state.publisher.publish(envelopes, keyer)
+    async with connection(request) as conn:
+        accepted = await intake.accept(conn, envelopes, keyer)
     return JSONResponse({"accepted": accepted}, status_code=202)
 
 
