@@ -1,10 +1,11 @@
 """The parts of `tillid up`: started with their own logs, restarted with backoff when they die, stopped in order.
 
-A part that dies is started again after 1 s, then 2, 4 ... at most 30 s
-between tries, with a line in the log of `tillid up` saying which, why and
-when. A start counts as failed when the part dies within ``STABLE_SECONDS``
-of it (or cannot be started at all); after ``MAX_FAILED_STARTS`` failed
-starts in a row `tillid up` gives up with one line. Parts that depend on
+A part that dies is started again after 1 s; dying again before it has run
+``HEALTHY_SECONDS`` doubles the wait (2, 4 ... at most 30 s). Each death is a
+line in the log of `tillid up` saying which, why and when. A start counts as
+failed when the part dies within ``STABLE_SECONDS`` of it (or cannot be
+started at all); after ``MAX_FAILED_STARTS`` failed starts in a row `tillid up`
+gives up with one line. Parts that depend on
 another (the worker on the embedded broker) are stopped before it is
 restarted and started again after it, once its ``after_start`` hook (the
 topics created again) has run.
@@ -29,6 +30,8 @@ MAX_FAILED_STARTS = 5
 MAX_BACKOFF_SECONDS = 30.0
 # A part that lives this long after a start has started; dying sooner makes it a failed start.
 STABLE_SECONDS = 10.0
+# A part that lives this long is well again: its next death waits 1 s again.
+HEALTHY_SECONDS = 60.0
 
 
 class Part(Protocol):
@@ -136,6 +139,7 @@ class _Watch:
     part: Part
     started_at: float
     failed_starts: int = 0
+    deaths: int = 0  # in a row, without having run HEALTHY_SECONDS between them
     restart_at: float | None = None  # while down: when the next start is due
     dependents: list[Part] = field(default_factory=list)
     after_start: Callable[[], None] = lambda: None
@@ -162,8 +166,11 @@ class Supervisor:
         for watch in self.watches.values():
             if watch.restart_at is None:
                 if watch.part.alive():
-                    if self.clock() - watch.started_at >= STABLE_SECONDS:
+                    running = self.clock() - watch.started_at
+                    if running >= STABLE_SECONDS:
                         watch.failed_starts = 0
+                    if running >= HEALTHY_SECONDS:
+                        watch.deaths = 0
                     continue
                 self._died(watch, watch.part.why_stopped())
             if watch.restart_at is not None and self.clock() >= watch.restart_at:
@@ -175,7 +182,8 @@ class Supervisor:
             if watch.failed_starts >= MAX_FAILED_STARTS:
                 raise ConfigError(f"the {watch.part.name} failed to start {MAX_FAILED_STARTS} times in a row; "
                                   f"last time: {why}")
-        delay = min(2.0 ** watch.failed_starts, MAX_BACKOFF_SECONDS)
+        watch.deaths += 1
+        delay = min(2.0 ** (watch.deaths - 1), MAX_BACKOFF_SECONDS)
         watch.restart_at = self.clock() + delay
         self.say(f"{_now()} the {watch.part.name} stopped ({why}); starting it again in {delay:.0f} s")
 
