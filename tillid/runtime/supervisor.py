@@ -32,6 +32,8 @@ MAX_BACKOFF_SECONDS = 30.0
 STABLE_SECONDS = 10.0
 # A part that lives this long is well again: its next death waits 1 s again.
 HEALTHY_SECONDS = 60.0
+# How long a dependent (the worker) gets to stop when the part it depends on died: its work is idempotent.
+DEPENDENT_STOP_SECONDS = 5.0
 
 
 class Part(Protocol):
@@ -43,7 +45,7 @@ class Part(Protocol):
 
     def why_stopped(self) -> str: ...
 
-    def stop(self) -> None: ...
+    def stop(self, timeout: float) -> None: ...
 
 
 # Terminal control sequences (the worker's spinner), which say nothing in a line about why it stopped.
@@ -130,7 +132,7 @@ class BrokerPart:
         last = f"; last log line: {line}" if line else ""
         return f"{_exit_status(self.broker.returncode)}{last} (log: {log})"
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
         self.broker.stop()
 
 
@@ -189,14 +191,14 @@ class Supervisor:
 
     def _restart(self, watch: _Watch) -> None:
         for dependent in watch.dependents:
-            dependent.stop()
+            dependent.stop(DEPENDENT_STOP_SECONDS)
         watch.restart_at = None
         watch.started_at = self.clock()
         try:
             watch.part.start()
             watch.after_start()
         except TillidError as error:
-            watch.part.stop()
+            watch.part.stop(DEPENDENT_STOP_SECONDS)
             self._died(watch, f"could not start: {error.reason}")
             return
         self.say(f"{_now()} the {watch.part.name} is running again")

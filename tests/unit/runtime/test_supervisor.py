@@ -38,7 +38,7 @@ class FakePart:
     def why_stopped(self) -> str:
         return "killed by SIGKILL; last log line: boom"
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 15.0) -> None:
         self.journal.append(f"stop {self.name}")
         self.running = False
 
