@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         flag.lower()
         asyncio.run(_migrate(settings.database_url))
         ensure_topics(settings)
+        if services.broker is not None:
+            _send_again_what_the_broker_lost(settings)
         log_dir = settings.data_dir.resolve() / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **settings.as_env()}
@@ -84,17 +86,41 @@ def run(args: argparse.Namespace) -> int:
 
 def _supervisor(settings: Settings, broker, worker: Child, api: Child) -> Supervisor:
     """The worker and the review service supervised, and the embedded broker when there is one: after
-    it restarts, the topics are created again and the worker starts afresh, so that it sends again
-    what the broker lost (docs/streams.md, "The intake")."""
+    it restarts, the topics are created again, what it lost is sent again, and the worker starts afresh
+    (a new consumer on the new broker)."""
     from tillid.streams.topics import ensure_topics
 
     say = lambda line: print(line, flush=True)  # noqa: E731
     if broker is None:
         return Supervisor([worker, api], say=say)
+
+    def after_broker_start() -> None:
+        ensure_topics(settings)
+        _send_again_what_the_broker_lost(settings)
+
     broker_part = BrokerPart(broker)
     supervisor = Supervisor([broker_part, worker, api], say=say)
-    supervisor.depends(worker, on=broker_part, after_start=lambda: ensure_topics(settings))
+    supervisor.depends(worker, on=broker_part, after_start=after_broker_start)
     return supervisor
+
+
+def _send_again_what_the_broker_lost(settings: Settings) -> None:
+    """The embedded broker starts empty: every accepted event the store has not applied yet is marked to be
+    relayed again (docs/streams.md, "The intake")."""
+    count = asyncio.run(_resend_unapplied(settings.database_url))
+    if count:
+        print(f"{count} accepted events not applied yet are sent to the broker again.", flush=True)
+
+
+async def _resend_unapplied(url: str) -> int:
+    from tillid.store.db import connect
+    from tillid.store.intake import resend_unapplied
+
+    conn = await connect(url)
+    try:
+        return await resend_unapplied(conn)
+    finally:
+        await conn.close()
 
 
 def _drain(settings: Settings, supervisor: Supervisor, stops) -> None:

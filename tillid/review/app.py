@@ -13,6 +13,8 @@ from tillid.config import Settings
 from tillid.review import api, errors, pages
 from tillid.review.draining import RefuseWritesWhileDraining
 from tillid.review.health import database_health, kafka_health
+from tillid.review.intake_relay import relay_intake
+from tillid.review.publisher import EventPublisher
 from tillid.store.db import create_pool, migrate
 
 log = logging.getLogger("tillid.api")
@@ -24,10 +26,20 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.pool = await create_pool(settings.database_url, min_size=1, max_size=8)
         async with app.state.pool.acquire() as conn:
             await migrate(conn)
+        # Connect to Kafka in the background: the service serves pages and reads while Kafka is away.
+        connecting = asyncio.create_task(app.state.publisher.start())
+        # What POST /api/events accepted leaves through this service's producer (review/intake_relay.py).
+        relaying_intake = asyncio.create_task(relay_intake(app.state.pool, app.state.publisher,
+                                                           settings.topic_prefix))
         warming = asyncio.get_running_loop().run_in_executor(None, pages.warm_up)
         try:
             yield
         finally:
+            for task in (relaying_intake, connecting):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await app.state.publisher.stop()
             await warming
             await app.state.pool.close()
 
@@ -37,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
                               "systems. See docs/api.md.")
     app.state.settings = settings
     app.state.pool = None
+    app.state.publisher = EventPublisher(settings)
     app.add_middleware(RefuseWritesWhileDraining, data_dir=settings.data_dir)
     errors.install(app)
     app.include_router(api.router())

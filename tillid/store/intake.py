@@ -1,14 +1,15 @@
 """The intake: events accepted by POST /api/events, kept until the store has applied them.
 
 ``accept`` stores a request's events in one transaction: when it returns, the
-API answers 202 and the events survive any crash. The worker's relay sends
-rows not yet relayed to Kafka (``relay_once``) and deletes a row once the
-store has applied its event (``forget_applied``: ``processed_events`` has its
-id, recorded in the transaction that applied it). A row the relay sent stays
-until then, so a broker that loses what it had acknowledged (the embedded
-broker keeps nothing across a restart) loses nothing accepted: the worker
-sends every remaining row again when it starts (``resend_unapplied``), and the
-store's idempotency makes a second delivery a no-op. Events the store does
+API answers 202 and the events survive any crash. The review service's relay
+sends rows not yet relayed to Kafka (``relay_once``) and deletes a row once
+the store has applied its event (``forget_applied``: ``processed_events`` has
+its id, recorded in the transaction that applied it). A row the relay sent
+stays until then, so a broker that loses what it had acknowledged (the
+embedded broker keeps nothing across a restart) loses nothing accepted: once
+it runs again, every remaining row is marked to be sent again
+(``resend_unapplied``), and the store's idempotency makes a second delivery a
+no-op. Events the store does
 not apply (what Tillid itself publishes, posted by an admin) are deleted once
 the broker has acknowledged them. docs/streams.md, "The intake", says why this
 loses nothing.
@@ -89,20 +90,19 @@ async def forget_applied(pool: asyncpg.Pool) -> int:
     return int(result.split()[-1])
 
 
-async def resend_unapplied(pool: asyncpg.Pool) -> int:
+async def resend_unapplied(conn: asyncpg.Connection) -> int:
     """Mark every relayed event the store has not applied yet as not relayed, in the intake and in the
-    outbox; returns how many. Called when the worker starts: the broker may have lost them (the
-    embedded broker keeps nothing across a restart, and `tillid up` restarts the worker after it)."""
+    outbox; returns how many. For a broker that lost what it had acknowledged: `tillid up` calls it
+    whenever it has started the embedded broker, which keeps nothing across a restart."""
     async with transient_as_unavailable():
-        async with pool.acquire() as conn:
-            async with conn.transaction():
-                intake = await conn.execute("""UPDATE intake SET relayed_at = NULL WHERE relayed_at IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = intake.event_id)""")
-                outbox = await conn.execute(
-                    """UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL
-                       AND value->>'type' = ANY($1::text[])
-                       AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = outbox.value->>'event_id')""",
-                    sorted(PROJECTIONS))
+        async with conn.transaction():
+            intake = await conn.execute("""UPDATE intake SET relayed_at = NULL WHERE relayed_at IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = intake.event_id)""")
+            outbox = await conn.execute(
+                """UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL
+                   AND value->>'type' = ANY($1::text[])
+                   AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = outbox.value->>'event_id')""",
+                sorted(PROJECTIONS))
     return int(intake.split()[-1]) + int(outbox.split()[-1])
 
 

@@ -1,9 +1,9 @@
-"""The faust application of the worker: the ingest loop, the re-matcher and the relay.
+"""The faust application of the worker: the ingest loop, the re-matcher and the outbox relay.
 
 faust runs the worker: its services start and stop together, its tasks run
-ingestion, the re-matcher and the relay of the outbox and the intake (each
-rings the next when it has written something for it), its producer sends dead
-letters and relayed events, and its worker handles signals and logging. Ingestion does not
+ingestion, the re-matcher and the outbox relay (each rings the next when it
+has written something for it), its producer sends dead letters and relayed
+events, and its worker handles signals and logging. Ingestion does not
 use faust's per-message streams: the ingest task is a ``BatchConsumer``
 (``tillid/streams/consumer.py``, where the reason is measured), a member of the
 consumer group ``TILLID_APP_ID`` that applies each fetched batch in
@@ -24,7 +24,6 @@ from faust.app import BootStrategy
 from tillid.competence.taxonomy import default_mapper
 from tillid.config import Settings
 from tillid.runtime.garbage import settle_after_start_up
-from tillid.store import intake
 from tillid.store.db import create_pool, migrate, retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.context import resolve_with_taxonomy
 from tillid.store.projection.projector import Projector
@@ -39,10 +38,8 @@ log = logging.getLogger("tillid.worker")
 
 # Connections: two ingest lanes, the relay, the re-matcher's concurrent allocations, and one to spare.
 POOL_SIZE = 7
-# The relay looks at the outbox and the intake this often even unrung: the API's transactions write to them.
+# The relay looks at the outbox this often even unrung: the API's transactions write to it too.
 RELAY_INTERVAL_SECONDS = 0.2
-# How often the relay deletes the intake rows the store has applied.
-FORGET_INTERVAL_SECONDS = 1.0
 
 
 class _WithoutFaustConsumer(BootStrategy):
@@ -77,9 +74,6 @@ class WorkerServices:
             if self.ingestor is None:
                 self.pool = await retry_while_unavailable(self._connect)
                 log.info("database connected and migrated")
-                resent = await retry_while_unavailable(lambda: intake.resend_unapplied(self.pool))
-                if resent:
-                    log.info("sending %d accepted events again: the store has not applied them yet", resent)
                 # Build the skill mapper's index off the event loop before the first batch needs it.
                 await asyncio.to_thread(default_mapper)
                 settle_after_start_up()
@@ -139,24 +133,16 @@ def _add_ingest(app: faust.App, services: WorkerServices) -> None:
 
 
 def _add_relay(app: faust.App, services: WorkerServices) -> None:
-    async def relay_all() -> int:
-        prefix = services.settings.topic_prefix
-        return (await relay_once(services.pool, services.publish_all, prefix)
-                + await intake.relay_once(services.pool, services.publish_all, prefix))
-
     async def relay():
         await services.ready()
-        forgotten_at = 0.0
         try:
             while True:
-                while await retry_while_unavailable(relay_all):
+                while await retry_while_unavailable(lambda: relay_once(services.pool, services.publish_all,
+                                                                       services.settings.topic_prefix)):
                     pass
-                if asyncio.get_running_loop().time() - forgotten_at >= FORGET_INTERVAL_SECONDS:
-                    await retry_while_unavailable(lambda: intake.forget_applied(services.pool))
-                    forgotten_at = asyncio.get_running_loop().time()
                 await services.relay_due.wait(RELAY_INTERVAL_SECONDS)
         except Exception:
-            _crash("relaying the outbox and the intake")
+            _crash("relaying the outbox")
 
     app.task(relay)
 

@@ -1,5 +1,5 @@
 """POST /api/events: validated exactly like the stream, all or nothing, stored in the intake (PostgreSQL) and
-from there relayed to the real broker."""
+from there relayed to the real broker by the service."""
 
 from __future__ import annotations
 
@@ -7,38 +7,17 @@ import asyncio
 import json
 from dataclasses import replace
 
-import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from asgi_lifespan import LifespanManager
 
 from tillid.review.app import create_app
 from tillid.runtime.drain import DrainFlag
-from tillid.store import intake
-from tillid.streams.topics import ensure_topics
 from tests.integration.review.conftest import auth
 from tests.integration.store.scenario import employee, event, organisation
 
 pytestmark = pytest.mark.services
-
-
-async def relay_intake(settings) -> int:
-    """What the worker's relay does with the intake, once, to the real broker."""
-    ensure_topics(settings)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka, acks="all")
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=1)
-    await producer.start()
-
-    async def publish_all(messages) -> None:
-        sent = [await producer.send(topic, value, key=key) for topic, key, value in messages]
-        await asyncio.gather(*sent)
-
-    try:
-        return await intake.relay_once(pool, publish_all, settings.topic_prefix)
-    finally:
-        await producer.stop()
-        await pool.close()
 
 
 async def intake_ids(db) -> list[str]:
@@ -70,7 +49,6 @@ async def test_valid_batch_is_published_keyed_by_organisation(client, tokens, se
     answer = await client.post("/api/events", json=events, headers=auth(tokens["hr:sd-loen"]))
     assert answer.status_code == 202, answer.text
     assert answer.json() == {"accepted": len(events)}
-    assert await relay_intake(settings) == len(events)
     structure = await read_topic(settings, "org.structure", 3)
     assert sorted(json.loads(r.value)["event_id"] for r in structure) == sorted(e["event_id"] for e in events[:3])
     workplace = next(r for r in structure if json.loads(r.value)["type"] == "WorkplaceUpserted")
@@ -92,7 +70,6 @@ async def test_one_invalid_event_publishes_nothing_and_names_each_problem(client
     assert await intake_ids(db) == []
     # a later valid request is all the topic ever holds
     assert (await client.post("/api/events", json=good[1], headers=auth(tokens["admin"]))).json() == {"accepted": 1}
-    assert await relay_intake(settings) == 1
     records = await read_topic(settings, "org.structure", 1)
     assert [json.loads(r.value)["event_id"] for r in records] == [good[1]["event_id"]]
 

@@ -1,4 +1,5 @@
-"""The intake on real PostgreSQL: stored in one transaction, relayed, kept until applied, sent again at start."""
+"""The intake on real PostgreSQL: stored in one transaction, relayed, kept until applied, sent again when the
+broker lost it."""
 
 from __future__ import annotations
 
@@ -58,12 +59,12 @@ async def test_accepted_events_are_relayed_keyed_and_kept_until_the_store_applie
     assert (await intake.backlog(db)).intake == 2
 
 
-async def test_the_worker_start_sends_again_what_the_store_has_not_applied(db, pool):
+async def test_after_a_broker_lost_everything_what_the_store_has_not_applied_is_sent_again(db, pool):
     events = envelopes(organisation(org="org-r", workplace="wp-r"))
     await intake.accept(db, events, Keyer())
     await intake.relay_once(pool, Broker().publish_all)
     await Projector().apply(db, events[:1])
-    assert await intake.resend_unapplied(pool) == 3
+    assert await intake.resend_unapplied(db) == 3
     broker = Broker()
     assert await intake.relay_once(pool, broker.publish_all) == 3
     assert [json.loads(value)["event_id"] for _, _, value in broker.sent] == [e.event_id for e in events[1:]]
