@@ -142,7 +142,7 @@ async def test_events_accepted_but_not_applied_at_a_stop_are_applied_after_the_n
 
 async def test_a_killed_broker_is_restarted_and_loses_nothing_accepted(settings, tmp_path):
     """Events the broker had acknowledged (so relayed) but the worker had not applied are gone with the
-    memory-only broker; the worker, started again after it, sends them again."""
+    memory-only broker; once it runs again, `tillid up` has them sent again."""
     up = Up(settings, tmp_path / "up").start()
     try:
         await until_worker_applies(up, "b")

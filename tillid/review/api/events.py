@@ -1,5 +1,5 @@
 """POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream and
-stored in the intake, which the worker relays to Kafka."""
+stored in the intake, which the service relays to Kafka (tillid/review/intake_relay.py)."""
 
 from __future__ import annotations
 
