@@ -13,6 +13,7 @@ import contextlib
 import signal
 
 import asyncpg
+import httpx
 import pytest
 
 from tests.e2e.up import Up, applied, wait_applied
@@ -101,7 +102,7 @@ async def test_events_accepted_right_before_sigterm_are_applied_by_the_drain(set
         for n in range(200):  # whatever is posted after the signal: accepted (then applied) or refused
             try:
                 answer = up.post(employee(f"e-late-{n}", workplace="wp-d"))
-            except OSError:
+            except httpx.TransportError:  # the service has stopped
                 break
             if answer.status_code == 202:
                 accepted += employee(f"e-late-{n}", workplace="wp-d")

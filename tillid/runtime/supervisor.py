@@ -26,6 +26,10 @@ from typing import Callable, Protocol
 from tillid.errors import ConfigError, TillidError
 from tillid.runtime.embedded import EmbeddedBroker, die_with_parent
 
+class PartGaveUp(TillidError):
+    """A part failed to start too many times in a row: `tillid up` stops with this one line."""
+
+
 MAX_FAILED_STARTS = 5
 MAX_BACKOFF_SECONDS = 30.0
 # A part that lives this long after a start has started; dying sooner makes it a failed start.
@@ -163,7 +167,7 @@ class Supervisor:
         watch.after_start = after_start
 
     def check(self) -> None:
-        """Notice parts that died and start those whose backoff has passed; ConfigError after too many
+        """Notice parts that died and start those whose backoff has passed; PartGaveUp after too many
         failed starts in a row."""
         for watch in self.watches.values():
             if watch.restart_at is None:
@@ -182,8 +186,8 @@ class Supervisor:
         if self.clock() - watch.started_at < STABLE_SECONDS:
             watch.failed_starts += 1
             if watch.failed_starts >= MAX_FAILED_STARTS:
-                raise ConfigError(f"the {watch.part.name} failed to start {MAX_FAILED_STARTS} times in a row; "
-                                  f"last time: {why}")
+                raise PartGaveUp(f"the {watch.part.name} failed to start {MAX_FAILED_STARTS} times in a row; "
+                                 f"last time: {why}")
         watch.deaths += 1
         delay = min(2.0 ** (watch.deaths - 1), MAX_BACKOFF_SECONDS)
         watch.restart_at = self.clock() + delay

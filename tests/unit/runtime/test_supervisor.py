@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tillid.errors import BrokerUnavailable, ConfigError
+from tillid.errors import BrokerUnavailable
 from tillid.runtime.drain import DrainFlag
-from tillid.runtime.supervisor import HEALTHY_SECONDS, MAX_FAILED_STARTS, STABLE_SECONDS, Supervisor, last_line
+from tillid.runtime.supervisor import (HEALTHY_SECONDS, MAX_FAILED_STARTS, STABLE_SECONDS, PartGaveUp, Supervisor,
+                                      last_line)
 
 
 class Clock:
@@ -76,7 +77,7 @@ def test_failed_starts_back_off_doubling_and_the_fifth_in_a_row_gives_up_in_one_
     clock, journal, said, worker, api, supervisor = world
     clock.now = 100.0
     delays = []
-    with pytest.raises(ConfigError) as stopped:
+    with pytest.raises(PartGaveUp) as stopped:
         while True:
             worker.running = False  # dies at once after every start
             supervisor.check()
