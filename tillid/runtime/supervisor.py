@@ -102,9 +102,6 @@ class Child:
         last = f"; last log line: {line}" if line else ""
         return f"{_exit_status(self.process.returncode if self.process else None)}{last} (log: {self.log_path})"
 
-    def failure(self) -> str:
-        return f"the {self.name} stopped: {self.why_stopped()}"
-
     def stop(self, timeout: float = 15.0) -> None:
         if not self.alive():
             return
