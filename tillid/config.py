@@ -43,6 +43,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_KAFKA_SASL_PASSWORD": "SASL password (with SASL_SSL)",
     "TILLID_KAFKA_CA_FILE":
         "PEM file of the certificate authorities that sign the brokers' certificates (SSL, SASL_SSL)",
+    "TILLID_DRAIN_SECONDS":
+        "how long `tillid up`, when stopped, waits for what was accepted to be applied before it stops the parts",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -76,6 +78,7 @@ class Settings:
     kafka_sasl_username: str | None = None
     kafka_sasl_password: str | None = field(default=None, repr=False)
     kafka_ca_file: Path | None = None
+    drain_seconds: float = 60.0
 
     @property
     def embedded(self) -> bool:
@@ -115,6 +118,7 @@ class Settings:
             "TILLID_PUBLIC_URL": self.public_url or "",
             "TILLID_FORWARDED_ALLOW_IPS": self.forwarded_allow_ips,
             "TILLID_KAFKA_SECURITY_PROTOCOL": self.kafka_security_protocol,
+            "TILLID_DRAIN_SECONDS": str(self.drain_seconds),
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
                            ("TILLID_ADMIN_TOKEN", self.admin_token),
@@ -192,6 +196,7 @@ class Settings:
             forwarded_allow_ips=_forwarded_allow_ips(text("TILLID_FORWARDED_ALLOW_IPS") or cls.forwarded_allow_ips),
             event_signing_key=signing_key,
             **security,
+            drain_seconds=seconds("TILLID_DRAIN_SECONDS", cls.drain_seconds),
         )
 
 

