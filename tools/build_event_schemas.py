@@ -1,4 +1,4 @@
-"""Builds the JSON Schema files of the event contract (shared/contracts/events.md).
+"""Builds the JSON Schema files of the event contract (docs/contracts/events.md).
 
 The shipped files in ``tillid/competence/events/schemas/`` are the contract the
 project validates against and hands to producers. Each ``<Type>.v1.json`` is

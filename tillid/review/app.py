@@ -1,4 +1,4 @@
-"""The review service: the HTTP API of contracts/api.md and the pages for people."""
+"""The review service: the HTTP API of docs/contracts/api.md and the pages for people."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Scopes are claimed with row locks (several workers share the work), solved
 off the event loop, and released only if no new event touched them while
 they were being solved. Solving calls the same ``solve`` functions as
-`tillid solve` (contracts/solvers.md).
+`tillid solve` (docs/contracts/solvers.md).
 
 A round has two parts. Allocations first: every ripe workplace, organisation
 and rotation scope, oldest first, LEON solved and issued a few workplaces at

@@ -1,4 +1,4 @@
-"""The HTTP API of contracts/api.md against the real store: every endpoint, every role, the refusals."""
+"""The HTTP API of docs/contracts/api.md against the real store: every endpoint, every role, the refusals."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from tillid.competence.demo.organisations import plan
 
 SMALL = 0.05
 
-# The input topics' event types of contracts/events.md.
+# The input topics' event types of docs/contracts/events.md.
 INPUT_TYPES = {
     "WorkplaceUpserted", "ProfessionUpserted", "EmployeeUpserted", "EmployeeLeft", "EmployeeErased",
     "CompetenceAssessed", "CourseCompleted", "TaskDefined", "TaskDemandChanged", "TaskAssignmentReported",
@@ -44,7 +44,7 @@ FACTS_COST = {"sosu_hjaelper": 255, "sosu_assistent": 285, "sygeplejerske": 345,
 
 NUM, STR, INT, BOOL, LIST, DATE = "number", "string", "integer", "boolean", "list", "date"
 
-# type -> (required fields, optional fields), each field -> kind, as in contracts/events.md
+# type -> (required fields, optional fields), each field -> kind, as in docs/contracts/events.md
 PAYLOADS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "WorkplaceUpserted": ({"workplace_id": STR, "name": STR, "sector": STR, "organisation_id": STR,
                            "organisation_name": STR, "committee_id": STR}, {}),

@@ -2,7 +2,7 @@
 
 The difference is ``current_cost - total_cost`` of the ``leon`` result: the wage
 cost of every hour people report today minus that of the proposed allocation.
-It splits exactly into three parts (contracts/solvers.md, docs/proposals.md):
+It splits exactly into three parts (docs/contracts/solvers.md, docs/proposals.md):
 
 - **freed** = ``current_cost - current_cost_within_demand``: the cost of the
   hours people report beyond what each task now needs (taken off the most
