@@ -29,7 +29,10 @@ NOT_STATE = {"schema_migrations", "event_counters", "dirty_scopes", "proposals",
              "decisions"}
 SERIAL_IDS = {("deadletters", "id"), ("erasures", "id"), ("audit_log", "id"), ("outbox", "id"),
               # how many rows an erasure touched includes the proposals the worker's re-matcher wrote
-              ("erasures", "rows")}
+              ("erasures", "rows"),
+              # each store draws its own erasure key, so its digests of erased ids are its own: the number
+              # of erased subjects and their kind still compare
+              ("erasure_key", "key"), ("erased_subjects", "subject_sha256")}
 
 
 @dataclass(frozen=True)
