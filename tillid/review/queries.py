@@ -44,6 +44,12 @@ async def proposal_counts(conn) -> dict[tuple[str, str], int]:
     return {(row["kind"], row["status"]): row["n"] for row in rows}
 
 
+async def rematch_queue(conn) -> dict[str, int]:
+    """Scopes waiting to be matched again, per kind (a row per scope: as many as workplaces at most)."""
+    rows = await conn.fetch("SELECT scope_kind, count(*) AS n FROM dirty_scopes GROUP BY scope_kind")
+    return {row["scope_kind"]: row["n"] for row in rows}
+
+
 # --- proposals -------------------------------------------------------------------
 
 def _proposal(row, decisions: Sequence[dict]) -> dict[str, Any]:
