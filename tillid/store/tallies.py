@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-import orjson
-
 from tillid.competence.events.topics import TOPIC_OF_TYPE
 
 OUTCOMES: tuple[str, ...] = ("applied", "parked", "discarded", "duplicate", "deadlettered")
@@ -59,10 +57,10 @@ class Tally:
             return
         await conn.execute(
             """INSERT INTO event_tallies (topic, outcome, events)
-               SELECT topic, outcome, events FROM json_to_recordset($1::json) AS r(topic text, outcome text, events bigint)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
                ON CONFLICT (topic, outcome) DO UPDATE SET events = event_tallies.events + EXCLUDED.events""",
-            orjson.dumps([{"topic": topic, "outcome": outcome, "events": value}
-                          for (topic, outcome), value in changes]).decode())
+            [topic for (topic, _), _ in changes], [outcome for (_, outcome), _ in changes],
+            [value for _, value in changes])
 
 
 async def set_outcome(conn, event_ids: list[str], outcome: str, tally: Tally) -> None:

@@ -91,10 +91,12 @@ async def test_not_ready_naming_the_broker_when_it_does_not_answer(settings):
 async def test_not_ready_naming_the_lag_while_the_worker_is_behind_and_ready_once_it_committed(settings, db):
     """Events published with no worker running: the lag counts them (read from the broker, past the
     group's committed offsets) and /readyz says 503 naming the lag; once the group has committed up to
-    them, it is ready."""
-    settings = dataclasses.replace(settings, ready_max_lag=3)
+    them, it is ready. Three employees share a partition and a batch: the embedded broker's end offset
+    says 1 there, and only reading the records finds all ten events (end offsets alone add up to 6,
+    below the limit of 8)."""
+    settings = dataclasses.replace(settings, ready_max_lag=8)
     await asyncio.to_thread(ensure_topics, settings)
-    events = organisation() + employee("e1")
+    events = organisation() + employee("e1") + employee("e2") + employee("e3")
     await asyncio.to_thread(publish, settings, [validate(e) for e in events])
     manager, client = await serving(settings)
     try:
