@@ -29,3 +29,23 @@ async def test_nothing_is_written_without_a_new_round(db):
     times = RoundTimes()
     await worker_rounds.write(db, "host-1", times)
     assert await worker_rounds.read(db) == []
+
+
+async def test_the_worker_writes_its_rematchers_rounds_under_its_id(database_url, db):
+    from types import SimpleNamespace
+
+    import asyncpg
+
+    from tillid.streams.app import _write_round_times
+    from tillid.streams.rematcher import Rematcher
+
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    try:
+        rematcher = Rematcher(pool)
+        rematcher.round_times.observe(0.7)
+        services = SimpleNamespace(pool=pool, worker_id="host-9-123", rematcher=rematcher)
+        await _write_round_times(services)
+    finally:
+        await pool.close()
+    [row] = await worker_rounds.read(db)
+    assert row.worker == "host-9-123" and row.cumulative[-1] == 1
