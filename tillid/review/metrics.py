@@ -23,8 +23,11 @@ from tillid.review.lag import Lag
 from tillid.store import intake, tallies, worker_rounds
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-# Requests that matched no route share one label value.
+# Requests that matched no route share one label value, and so do methods HTTP does not define: what a
+# client sends must not grow the series without bound.
 UNMATCHED = "unmatched"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "other"
 HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 # Event outcomes as /metrics names them (tillid.store.tallies.OUTCOMES), all counters but the parked.
 _EVENT_COUNTERS = {"applied": ("tillid_events_applied", "events applied to the store, per topic"),
@@ -77,7 +80,8 @@ class CountRequests:
         try:
             await self.app(scope, receive, send_noting_status)
         finally:
-            self.metrics.observe(scope["method"], route_template(scope), status, time.perf_counter() - started)
+            method = scope["method"] if scope["method"] in METHODS else OTHER_METHOD
+            self.metrics.observe(method, route_template(scope), status, time.perf_counter() - started)
 
 
 def route_template(scope: Scope) -> str:

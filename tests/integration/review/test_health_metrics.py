@@ -185,6 +185,7 @@ async def test_http_metrics_are_labelled_by_route_template_not_path(client, toke
     for proposal_id in (proposals["leon"], proposals["upskill"], "no-such-proposal"):
         await client.get(f"/api/proposals/{proposal_id}", headers=auth(tokens["admin"]))
     await client.get("/no/such/page/123")
+    await client.request("BREW", "/api/stats")
     text = (await client.get("/metrics")).text
     found = samples(text)
     route = "/api/proposals/{proposal_id}"
@@ -192,6 +193,8 @@ async def test_http_metrics_are_labelled_by_route_template_not_path(client, toke
     assert value(found, "tillid_http_requests_total", method="GET", route=route, status="404") == 1
     assert value(found, "tillid_http_request_duration_seconds_count", method="GET", route=route) == 3
     assert value(found, "tillid_http_requests_total", method="GET", route="unmatched", status="404") == 1
+    assert sum(s.value for s in found["tillid_http_requests"] if s.labels.get("method") == "other") == 1
+    assert "BREW" not in text
     assert proposals["leon"] not in text and "no-such-proposal" not in text and "/no/such" not in text
 
 
