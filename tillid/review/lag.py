@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from tillid.config import Settings
-from tillid.streams.topics import CONSUMED_TOPICS
+from tillid.competence.events.topics import CONSUMED_TOPICS
 
 log = logging.getLogger("tillid.api")
 
