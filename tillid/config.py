@@ -45,6 +45,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
         "PEM file of the certificate authorities that sign the brokers' certificates (SSL, SASL_SSL)",
     "TILLID_DRAIN_SECONDS":
         "how long `tillid up`, when stopped, waits for what was accepted to be applied before it stops the parts",
+    "TILLID_READY_MAX_LAG":
+        "records the worker may be behind on its topics while the review service's /readyz still answers 200",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -79,6 +81,7 @@ class Settings:
     kafka_sasl_password: str | None = field(default=None, repr=False)
     kafka_ca_file: Path | None = None
     drain_seconds: float = 60.0
+    ready_max_lag: int = 10_000
 
     @property
     def embedded(self) -> bool:
@@ -119,6 +122,7 @@ class Settings:
             "TILLID_FORWARDED_ALLOW_IPS": self.forwarded_allow_ips,
             "TILLID_KAFKA_SECURITY_PROTOCOL": self.kafka_security_protocol,
             "TILLID_DRAIN_SECONDS": str(self.drain_seconds),
+            "TILLID_READY_MAX_LAG": str(self.ready_max_lag),
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
                            ("TILLID_ADMIN_TOKEN", self.admin_token),
@@ -197,6 +201,7 @@ class Settings:
             event_signing_key=signing_key,
             **security,
             drain_seconds=seconds("TILLID_DRAIN_SECONDS", cls.drain_seconds),
+            ready_max_lag=integer("TILLID_READY_MAX_LAG", cls.ready_max_lag, 1),
         )
 
 

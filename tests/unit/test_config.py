@@ -31,6 +31,8 @@ def test_prefix_and_services_from_env():
     ({"TILLID_TOPIC_RETENTION_DAYS": "a month"}, "TILLID_TOPIC_RETENTION_DAYS"),
     ({"TILLID_DRAIN_SECONDS": "-1"}, "TILLID_DRAIN_SECONDS"),
     ({"TILLID_DRAIN_SECONDS": "a minute"}, "TILLID_DRAIN_SECONDS"),
+    ({"TILLID_READY_MAX_LAG": "0"}, "TILLID_READY_MAX_LAG"),
+    ({"TILLID_READY_MAX_LAG": "many"}, "TILLID_READY_MAX_LAG"),
 ])
 def test_bad_values_name_the_variable(env, word):
     with pytest.raises(ConfigError, match=word):
@@ -40,6 +42,11 @@ def test_bad_values_name_the_variable(env, word):
 def test_drain_seconds():
     assert Settings.from_env({}).drain_seconds == 60
     assert Settings.from_env({"TILLID_DRAIN_SECONDS": "2.5"}).drain_seconds == 2.5
+
+
+def test_ready_max_lag():
+    assert Settings.from_env({}).ready_max_lag == 10_000
+    assert Settings.from_env({"TILLID_READY_MAX_LAG": "500"}).ready_max_lag == 500
 
 
 def test_as_env_round_trips():

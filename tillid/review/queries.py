@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
+from tillid.store import tallies
+
 PROPOSAL_STATUSES = ("pending", "approved", "rejected", "amended", "superseded", "withdrawn")
 DECIDABLE_STATUSES = ("pending",)
 _PROPOSAL_COLUMNS = """p.proposal_id, p.kind, p.committee_id, p.scope, p.employee_ids, p.summary_da, p.summary_en,
@@ -21,29 +23,31 @@ def _json(value: Any) -> Any:
 
 async def stats(conn) -> dict[str, Any]:
     """Counts of the pipeline's work: every event received is applied, parked (waiting for its
-    referent), dropped by an erasure, a duplicate or dead-lettered. ``events_received`` counts what
-    came in (one ``processed_events`` row per event id taken in, plus the duplicate and dead-letter
-    counters); ``events_parked`` counts the parked rows themselves, so an event whose outcome says
-    parked but whose row is gone would make the five fall short of it."""
-    row = await conn.fetchrow(
-        """SELECT e.taken, e.applied, e.dropped,
-                  (SELECT value FROM event_counters WHERE name = 'duplicate') AS duplicate,
-                  (SELECT value FROM event_counters WHERE name = 'deadlettered') AS deadlettered,
-                  (SELECT count(*) FROM parked_events) AS parked,
-                  (SELECT count(*) FROM employees) AS employees
-           FROM (SELECT count(*) AS taken,
-                        count(*) FILTER (WHERE outcome IN ('applied', 'released')) AS applied,
-                        count(*) FILTER (WHERE outcome = 'discarded') AS dropped
-                 FROM processed_events) AS e""")
+    referent), dropped by an erasure, a duplicate or dead-lettered, and ``events_received`` is their
+    sum. The counts are kept as events are given their outcome (``tillid.store.tallies``), so this reads
+    a few rows whatever the number of events; proposals are counted over an index by kind and status."""
+    counted = tallies.totals(await tallies.read(conn))
+    employees = await conn.fetchval("SELECT count(*) FROM employees")
     proposals = {status: 0 for status in PROPOSAL_STATUSES}
-    for record in await conn.fetch("SELECT status, count(*) AS n FROM proposals GROUP BY status ORDER BY status"):
-        proposals[record["status"]] = record["n"]
-    duplicate, deadlettered = row["duplicate"] or 0, row["deadlettered"] or 0
-    return {"events_received": row["taken"] + duplicate + deadlettered,
-            "events_applied": row["applied"], "events_parked": row["parked"],
-            "events_dropped_by_erasure": row["dropped"], "events_duplicate": duplicate,
-            "events_deadlettered": deadlettered, "events_pending": row["parked"],
-            "employees": row["employees"], "proposals": proposals}
+    for (_, status), count in (await proposal_counts(conn)).items():
+        proposals[status] = proposals.get(status, 0) + count
+    return {"events_received": sum(counted.values()),
+            "events_applied": counted["applied"], "events_parked": counted["parked"],
+            "events_dropped_by_erasure": counted["discarded"], "events_duplicate": counted["duplicate"],
+            "events_deadlettered": counted["deadlettered"], "events_pending": counted["parked"],
+            "employees": employees, "proposals": proposals}
+
+
+async def proposal_counts(conn) -> dict[tuple[str, str], int]:
+    """Proposals per (kind, status), over the index ``proposals_kind_status``."""
+    rows = await conn.fetch("SELECT kind, status, count(*) AS n FROM proposals GROUP BY kind, status")
+    return {(row["kind"], row["status"]): row["n"] for row in rows}
+
+
+async def rematch_queue(conn) -> dict[str, int]:
+    """Scopes waiting to be matched again, per kind (a row per scope: as many as workplaces at most)."""
+    rows = await conn.fetch("SELECT scope_kind, count(*) AS n FROM dirty_scopes GROUP BY scope_kind")
+    return {row["scope_kind"]: row["n"] for row in rows}
 
 
 # --- proposals -------------------------------------------------------------------

@@ -36,6 +36,7 @@ from tillid.store import snapshots
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.projector import MAX_CAUSES, mark_dirty
 from tillid.store.proposals import issue_proposal, withdraw_pending
+from tillid.store.worker_rounds import RoundTimes
 from tillid.streams.wakeup import Wakeup
 
 log = logging.getLogger("tillid.rematcher")
@@ -135,6 +136,8 @@ class Rematcher:
         # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling,
         # and the causes this worker has put into the workplace's upskilling mark (see ``_upskill``).
         self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None, tuple[str, ...]]] = {}
+        # How long the rounds of ``run`` took; the worker writes it to the store for /metrics.
+        self.round_times = RoundTimes()
 
     async def run(self, wakeup: Wakeup, catching_up: Callable[[], bool] = lambda: False) -> None:
         """Re-match for as long as the worker runs: a round as soon as there is work, otherwise sleep
@@ -160,7 +163,9 @@ class Rematcher:
                 if wait is None or wait > 0:
                     await wakeup.wait(IDLE_SECONDS if wait is None else min(wait, IDLE_SECONDS))
                     continue
+                started = clock()
                 done = await retry_while_unavailable(self.round)
+                self.round_times.observe(clock() - started)
                 deferring_since = None
                 if done.issued:
                     log.info("issued %d proposals", done.issued)

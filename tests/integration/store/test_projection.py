@@ -39,7 +39,7 @@ async def test_every_valid_event_type_applied_twice_is_applied_once(db, valid_ev
     kept = [e for e in batch if e.type in PROJECTIONS]
     assert len(kept) >= 20 and result.duplicates == len(kept) and result.applied == 0
     twice = await table_contents(db)
-    once.pop("event_counters"), twice.pop("event_counters")
+    once.pop("event_tallies"), twice.pop("event_tallies")
     assert twice == once
 
 
@@ -57,7 +57,7 @@ async def test_batch_with_some_events_seen_before_applies_only_the_new_ones(db, 
     await projector.apply(db, batch[::2])
     await projector.apply(db, batch[1::2])
     only_new = await table_contents(db)
-    mixed.pop("event_counters"), only_new.pop("event_counters")
+    mixed.pop("event_tallies"), only_new.pop("event_tallies")
     assert mixed == only_new
 
 
@@ -68,7 +68,7 @@ async def test_each_event_alone_redelivered_changes_nothing(db, valid_events):
         before = await table_contents(db)
         await projector.apply(db, envelopes([raw]))
         after = await table_contents(db)
-        before.pop("event_counters"), after.pop("event_counters")
+        before.pop("event_tallies"), after.pop("event_tallies")
         assert after == before, raw["type"]
 
 
@@ -256,7 +256,7 @@ async def test_a_batch_ends_as_the_same_events_applied_one_at_a_time(db):
     one_at_a_time = await table_contents(db)
 
     for contents in (in_one_batch, one_at_a_time):
-        contents.pop("dirty_scopes"), contents.pop("event_counters")
+        contents.pop("dirty_scopes"), contents.pop("event_tallies")
     assert in_one_batch == one_at_a_time
     assert await db.fetchval("SELECT level FROM competences WHERE employee_id = 'e1'") == 5
     assert await db.fetchval("SELECT hours_per_week FROM task_assignments WHERE employee_id = 'e1'") == 6

@@ -211,7 +211,8 @@ async def test_the_running_rematcher_waits_for_a_scope_to_ripen_then_proposes_wi
 
     caplog.set_level(logging.INFO, logger="tillid.rematcher")
     wakeup = Wakeup()
-    task = asyncio.create_task(Rematcher(pool, debounce_seconds=0.5).run(wakeup))
+    rematcher = Rematcher(pool, debounce_seconds=0.5)
+    task = asyncio.create_task(rematcher.run(wakeup))
     try:
         await load_demo(db)
         wakeup.ring()
@@ -231,6 +232,8 @@ async def test_the_running_rematcher_waits_for_a_scope_to_ripen_then_proposes_wi
                              workplace) == 2
     assert 0.5 <= waited < 5
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+    rounds = rematcher.round_times  # what the worker writes to the store for /metrics
+    assert rounds.cumulative()[-1] >= 2 and rounds.sum_seconds > 0
 
 
 async def test_while_ingestion_catches_up_rounds_wait_for_the_patience_to_run_out(db, pool, monkeypatch):

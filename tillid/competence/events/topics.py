@@ -26,6 +26,9 @@ INPUT_TOPICS: tuple[str, ...] = (
     "ops.digitalisation", "learning.catalog", "rotation",
 )
 OUTPUT_TOPICS: tuple[str, ...] = ("proposals", "decisions", "suggestions")
+# The topics the worker consumes: everything producers write, and the decisions and answers made in the
+# review service (whose /readyz and /metrics measure the worker's lag on them).
+CONSUMED_TOPICS: tuple[str, ...] = INPUT_TOPICS + ("decisions", "suggestions")
 
 DEADLETTER_TOPIC = "tillid.deadletter"
 
