@@ -11,8 +11,9 @@ from tillid.kafka_security import kafka_python_options
 
 log = logging.getLogger(__name__)
 
-# Topics the worker consumes: everything producers write, and decisions made in the review service.
-CONSUMED_TOPICS: tuple[str, ...] = tuple(INPUT_TOPICS) + ("decisions", "suggestions")
+# Topics the worker consumes: everything producers write, and what people do in the review service
+# (decisions, answers, competence disputes).
+CONSUMED_TOPICS: tuple[str, ...] = tuple(INPUT_TOPICS) + ("decisions", "suggestions", "feedback")
 ALL_TOPICS: tuple[str, ...] = tuple(dict.fromkeys(tuple(INPUT_TOPICS) + tuple(OUTPUT_TOPICS) + (DEADLETTER_TOPIC,)))
 
 

@@ -14,6 +14,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "proposals": ("ProposalIssued", "ProposalWithdrawn"),
     "decisions": ("ProposalDecided",),
     "suggestions": ("SuggestionIssued", "SuggestionAnswered"),
+    "feedback": ("CompetenceDisputed",),
 }
 
 TOPIC_OF_TYPE: dict[str, str] = {
@@ -25,7 +26,7 @@ INPUT_TOPICS: tuple[str, ...] = (
     "org.structure", "hr.employees", "hr.competences", "ops.tasks",
     "ops.digitalisation", "learning.catalog", "rotation",
 )
-OUTPUT_TOPICS: tuple[str, ...] = ("proposals", "decisions", "suggestions")
+OUTPUT_TOPICS: tuple[str, ...] = ("proposals", "decisions", "suggestions", "feedback")
 
 DEADLETTER_TOPIC = "tillid.deadletter"
 

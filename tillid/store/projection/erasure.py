@@ -26,6 +26,8 @@ _PERSONAL_ROWS = (
     ("task_assignments", "employee_id"),
     ("rotation_interests", "employee_id"),
     ("suggestions", "employee_id"),
+    ("declined_needs", "employee_id"),
+    ("competence_disputes", "employee_id"),
 )
 
 # What the id becomes where it is rewritten (explanations, summaries, comments, queued events).
