@@ -147,8 +147,9 @@ async def ask_again(conn, principal: Principal, suggestion_id: str, endpoint: st
     suggestion = await queries.suggestion(conn, suggestion_id)
     if suggestion is None or not principal.is_employee(suggestion["employee_id"]):
         raise not_found(f"suggestion {suggestion_id}")
-    if not await answers.ask_again(conn, suggestion["employee_id"], suggestion_id, _now()):
-        raise conflict(f"suggestion {suggestion_id} holds nothing back (not declined, or asked again before)")
+    if suggestion["status"] != "declined":
+        raise conflict(f"suggestion {suggestion_id} is {suggestion['status']}, not declined")
+    await answers.ask_again(conn, suggestion["employee_id"], suggestion_id, _now())
     await audited(conn, principal, suggestion["employee_id"], f"asked again for suggestion {suggestion_id}",
                   endpoint, purpose_of(principal))
 
