@@ -168,8 +168,14 @@ async def test_the_committee_sees_acceptance_per_activity_and_provider(client, t
 async def test_erasure_removes_declines_and_disputes(client, tokens, suggestions, db):
     await client.post(f"/api/suggestions/{suggestions['e1']}/response",
                       json={"response": "declined", "reason": "already_have"}, headers=auth(tokens["employee:e1"]))
+    await client.post(f"/api/suggestions/{suggestions['e2']}/response",
+                      json={"response": "declined", "reason": "already_have", "comment": "e1 kan bekræfte det"},
+                      headers=auth(tokens["employee:e2"]))
     assert await db.fetchval("SELECT count(*) FROM declined_needs WHERE employee_id = 'e1'") == 1
     assert await db.fetchval("SELECT count(*) FROM competence_disputes WHERE employee_id = 'e1'") == 1
     await Projector().apply(db, [validate(event("EmployeeErased", "answers-erase-e1", employee_id="e1"))])
     assert await db.fetchval("SELECT count(*) FROM declined_needs WHERE employee_id = 'e1'") == 0
     assert await db.fetchval("SELECT count(*) FROM competence_disputes WHERE employee_id = 'e1'") == 0
+    # e2's own dispute stays, without e1's id in their words.
+    kept = await db.fetchval("SELECT comment FROM competence_disputes WHERE employee_id = 'e2'")
+    assert kept.endswith(": erased kan bekræfte det")
