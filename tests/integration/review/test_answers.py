@@ -154,7 +154,8 @@ async def test_the_committee_sees_acceptance_per_activity_and_provider(client, t
                       json={"response": "declined", "reason": "not_interested"}, headers=auth(tokens["employee:e2"]))
     rates = await answers.acceptance_rates(db)
     assert [(a["activity_id"], a["title"], a["provider"], a["accepted"], a["answered"]) for a in rates["activities"]] \
-        == [("la-saar", "Sårpleje i praksis", "AMU Vest", 1, 2), ("la-saar-2", "Sårpleje for viderekomne", "UC Syd", 1, 1)]
+        == [("la-saar", "Sårpleje i praksis", "AMU Vest", 1, 2),
+            ("la-saar-2", "Sårpleje for viderekomne", "UC Syd", 1, 1)]
     assert [(p["provider"], p["accepted"], p["answered"]) for p in rates["providers"]] \
         == [("AMU Vest", 1, 2), ("UC Syd", 1, 1)]
     await sign_in(client, tokens["committee:med-a"])

@@ -127,8 +127,8 @@ def plain_reason(t: Texts, explanation: Mapping[str, Any],
     return {"own": own, "need": t.fmt("reason_need", text=need_text) if need_text else None,
             "gaps": gaps, "steps": steps, "sessions": sessions, "cost": cost,
             "rest": {k: v for k, v in explanation.items()
-                     if k not in ("need", "gaps", "steps", "activities", "fee_dkk", "cover_dkk", "summary_da", "summary_en",
-                                  "reason_da", "reason_en", "why_da", "why_en")}}
+                     if k not in ("need", "gaps", "steps", "activities", "fee_dkk", "cover_dkk", "summary_da",
+                                  "summary_en", "reason_da", "reason_en", "why_da", "why_en")}}
 
 
 def _session(t: Texts, session: Mapping[str, Any]) -> str:
