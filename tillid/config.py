@@ -30,6 +30,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
         "erased person's events stay in Kafka",
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
+    "TILLID_DECLINE_QUIET_DAYS":
+        "days a need an employee declined is not proposed to them again (unless they ask or the facts change)",
     "TILLID_LOG_LEVEL": "log level of the worker: debug, info, warning, error or critical",
     "TILLID_TOKEN_TTL_DAYS": "days a token from `POST /api/tokens` stays valid (the admin token does not expire)",
     "TILLID_PUBLIC_URL": "the address people reach the review service at; `https://...` marks the session cookie Secure",
@@ -70,6 +72,7 @@ class Settings:
     partitions: int = 8
     topic_retention_days: int = 30
     rematch_debounce_seconds: float = 0.25
+    decline_quiet_days: int = 180
     log_level: str = "warning"
     token_ttl_days: int = 90
     public_url: str | None = None
@@ -116,6 +119,7 @@ class Settings:
             "TILLID_PARTITIONS": str(self.partitions),
             "TILLID_TOPIC_RETENTION_DAYS": str(self.topic_retention_days),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
+            "TILLID_DECLINE_QUIET_DAYS": str(self.decline_quiet_days),
             "TILLID_LOG_LEVEL": self.log_level,
             "TILLID_TOKEN_TTL_DAYS": str(self.token_ttl_days),
             "TILLID_PUBLIC_URL": self.public_url or "",
@@ -194,6 +198,7 @@ class Settings:
             partitions=integer("TILLID_PARTITIONS", cls.partitions, 1),
             topic_retention_days=integer("TILLID_TOPIC_RETENTION_DAYS", cls.topic_retention_days, 1),
             rematch_debounce_seconds=seconds("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds),
+            decline_quiet_days=integer("TILLID_DECLINE_QUIET_DAYS", cls.decline_quiet_days, 0),
             log_level=log_level,
             token_ttl_days=integer("TILLID_TOKEN_TTL_DAYS", cls.token_ttl_days, 1, 3650),
             public_url=_public_url(text("TILLID_PUBLIC_URL")),

@@ -248,6 +248,11 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
         "duration_hours": {"type": "number", "minimum": 0, "description": "working hours away from tasks"},
         "cost_dkk": money("fee"),
         "provider": text("who offers it"),
+    }, {
+        "sessions": {"type": "array", "description": "when and where a course is held, when the catalogue "
+                                                     "says (absent or empty: not given)", "items": record(
+            "One session of the activity.", {"starts_on": date("first day")},
+            {"place": nullable(text("where, e.g. a town or an address"))})},
     })),
     "LearningActivityWithdrawn": ("learning.catalog", record("A learning activity is no longer offered.", {
         "activity_id": identifier("learning activity id"),
@@ -320,7 +325,18 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
         "response": enum("the answer", "accepted", "declined"),
         "comment": nullable(text("comment (null or empty when none)")),
         "answered_at": date_time("when answered"),
+    }, {
+        "reason": nullable(enum("why declined (only with response declined; absent or null: not said)",
+                                "not_interested", "no_time", "already_have")),
     })),
+    "CompetenceDisputed": ("feedback", record(
+        "An employee says a competence Tillid holds about them is wrong; for HR systems to assess again. "
+        "Tillid leaves the entry out of matching until a new CompetenceAssessed of the skill arrives.", {
+            "employee_id": identifier("pseudonymous employee id"),
+            "skill": identifier("skill id (ESCO URI or local code) of the disputed entry"),
+            "level": level("the level Tillid holds for the skill, which the employee disputes (0: none held)"),
+            "comment": text("the employee's own words (may be empty)"),
+        })),
 }
 
 

@@ -178,3 +178,15 @@ def test_bad_kafka_security_settings_name_the_variable(env, message):
 def test_topic_retention_is_days_in_milliseconds():
     assert Settings.from_env({}).topic_configs() == {"retention.ms": str(30 * 24 * 3600 * 1000)}
     assert Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7"}).topic_configs() == {"retention.ms": "604800000"}
+
+
+def test_decline_quiet_days_defaults_to_180_and_takes_zero():
+    assert Settings.from_env({}).decline_quiet_days == 180
+    assert Settings.from_env({"TILLID_DECLINE_QUIET_DAYS": "0"}).decline_quiet_days == 0
+    assert Settings.from_env({"TILLID_DECLINE_QUIET_DAYS": "30"}).as_env()["TILLID_DECLINE_QUIET_DAYS"] == "30"
+
+
+@pytest.mark.parametrize("raw", ["-1", "soon", "1.5"])
+def test_bad_decline_quiet_days_name_the_variable(raw):
+    with pytest.raises(ConfigError, match="TILLID_DECLINE_QUIET_DAYS"):
+        Settings.from_env({"TILLID_DECLINE_QUIET_DAYS": raw})

@@ -101,6 +101,12 @@ class SuggestionResponse(StrEnum):
     DECLINED = "declined"
 
 
+class DeclineReason(StrEnum):
+    NOT_INTERESTED = "not_interested"
+    NO_TIME = "no_time"
+    ALREADY_HAVE = "already_have"
+
+
 # --- organisation -----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -336,6 +342,14 @@ def effective_authorisation(task: Task, rules_for_org: Iterable[AuthorisationRul
 # --- learning and rotation --------------------------------------------------------
 
 @dataclass(frozen=True)
+class CourseSession:
+    """When (and where, when the catalogue says) a course is held."""
+
+    starts_on: dt.date
+    place: str | None = None
+
+
+@dataclass(frozen=True)
 class LearningActivity:
     """A course, e-learning or peer training (sidemandsoplæring)."""
 
@@ -347,6 +361,7 @@ class LearningActivity:
     duration_hours: float
     cost_dkk: float
     provider: str
+    sessions: tuple[CourseSession, ...] = ()
 
     def __post_init__(self) -> None:
         _check_non_negative(self.duration_hours, "duration_hours")
@@ -521,3 +536,14 @@ class SuggestionAnswer:
     response: SuggestionResponse
     comment: str | None
     answered_at: dt.datetime
+    reason: DeclineReason | None = None
+
+
+@dataclass(frozen=True)
+class CompetenceDispute:
+    """An employee says the competence Tillid holds about them (``level``, 0: none) is wrong."""
+
+    employee_id: str
+    skill: str
+    level: int
+    comment: str

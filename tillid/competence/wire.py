@@ -30,6 +30,7 @@ ProposalWithdrawn           ProposalWithdrawn
 ProposalDecided             Decision
 SuggestionIssued            Suggestion
 SuggestionAnswered          SuggestionAnswer
+CompetenceDisputed          CompetenceDispute
 =========================== =============================
 """
 
@@ -142,7 +143,8 @@ def digitalisation_change(p: Payload) -> m.DigitalisationChange:
 def learning_activity(p: Payload) -> m.LearningActivity:
     return m.LearningActivity(p["activity_id"], m.ActivityKind(p["kind"]), p["title"], targets(p["teaches"]),
                               requirements(p["prerequisites"]), float(p["duration_hours"]), float(p["cost_dkk"]),
-                              p["provider"])
+                              p["provider"], tuple(m.CourseSession(_date(x["starts_on"]), x.get("place"))
+                                                   for x in p.get("sessions") or ()))
 
 
 def rotation_slot(p: Payload) -> m.RotationSlot:
@@ -182,7 +184,8 @@ def suggestion(p: Payload) -> m.Suggestion:
 
 def suggestion_answer(p: Payload) -> m.SuggestionAnswer:
     return m.SuggestionAnswer(p["suggestion_id"], p["employee_id"], m.SuggestionResponse(p["response"]),
-                              p["comment"], _date_time(p["answered_at"]))
+                              p["comment"], _date_time(p["answered_at"]),
+                              m.DeclineReason(p["reason"]) if p.get("reason") else None)
 
 
 _CONVERTERS: dict[str, Callable[[Payload], Any]] = {
@@ -211,4 +214,5 @@ _CONVERTERS: dict[str, Callable[[Payload], Any]] = {
     "ProposalDecided": decision,
     "SuggestionIssued": suggestion,
     "SuggestionAnswered": suggestion_answer,
+    "CompetenceDisputed": lambda p: m.CompetenceDispute(p["employee_id"], p["skill"], int(p["level"]), p["comment"]),
 }

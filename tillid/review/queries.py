@@ -127,7 +127,8 @@ def _suggestion(row) -> dict[str, Any]:
     return {"suggestion_id": row["suggestion_id"], "employee_id": row["employee_id"], "kind": row["kind"],
             "proposal_id": row["proposal_id"], "summary_da": row["summary_da"], "summary_en": row["summary_en"],
             "explanation": _json(row["explanation"]), "respond_by": row["respond_by"], "status": row["status"],
-            "comment": row["response_comment"], "answered_at": row["answered_at"], "created_at": row["created_at"]}
+            "comment": row["response_comment"], "reason": row["decline_reason"], "answered_at": row["answered_at"],
+            "created_at": row["created_at"]}
 
 
 async def suggestions_of(conn, employee_id: str, *, open_only: bool = False) -> list[dict[str, Any]]:

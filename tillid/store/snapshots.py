@@ -20,6 +20,7 @@ from tillid.matching.proposals.snapshot import (
     TaskFacts,
     WorkplaceSnapshot,
 )
+from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS, OPEN_DISPUTE, disputed_skills, quiet_needs
 
 # At most this share of a workplace's staff away on rotation at once (at least one person).
 MAX_AWAY_SHARE = 0.05
@@ -46,9 +47,13 @@ async def activities(conn) -> dict[str, ActivityFacts]:
 
 
 async def skills_of(conn, employee_ids: list[str]) -> dict[str, dict[str, int]]:
+    """The competences matching may use: an entry the person disputes is left out until it is assessed again."""
     skills: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in await conn.fetch("""SELECT employee_id, skill_id, level FROM competences
-                                 WHERE employee_id = ANY($1::text[]) ORDER BY employee_id, skill_id""", employee_ids):
+    for r in await conn.fetch(f"""SELECT c.employee_id, c.skill_id, c.level FROM competences c
+                                  WHERE c.employee_id = ANY($1::text[]) AND NOT EXISTS (
+                                      SELECT 1 FROM competence_disputes d WHERE d.employee_id = c.employee_id
+                                      AND d.skill_id = c.skill_id AND {OPEN_DISPUTE})
+                                  ORDER BY c.employee_id, c.skill_id""", employee_ids):
         skills[r["employee_id"]][r["skill_id"]] = r["level"]
     return skills
 
@@ -85,7 +90,8 @@ class RoundFacts:
 
 
 async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, ...] = (),
-                             facts: RoundFacts | None = None) -> WorkplaceSnapshot | None:
+                             facts: RoundFacts | None = None, *,
+                             decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS) -> WorkplaceSnapshot | None:
     facts = facts if facts is not None else await RoundFacts.read(conn)
     place = await conn.fetchrow("SELECT * FROM workplaces WHERE workplace_id = $1", workplace_id)
     if place is None:
@@ -99,9 +105,14 @@ async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, 
     for r in await conn.fetch("""SELECT DISTINCT employee_id, activity_id FROM course_completions
                                  WHERE passed AND employee_id = ANY($1::text[]) ORDER BY 1, 2""", ids):
         completed[r["employee_id"]].append(r["activity_id"])
+    quiet = await quiet_needs(conn, ids, decline_quiet_days)
+    disputed = await disputed_skills(conn, ids)
     employees = tuple(EmployeeFacts(r["employee_id"], r["profession_id"], r["weekly_hours"],
                                     skills.get(r["employee_id"], {}), tuple(completed.get(r["employee_id"], [])),
-                                    tuple(r["learning_interests"]), r["age_band"]) for r in staff)
+                                    tuple(r["learning_interests"]), r["age_band"],
+                                    quiet=dict(quiet.get(r["employee_id"], {})),
+                                    disputed=tuple(sorted(disputed.get(r["employee_id"], ()))))
+                      for r in staff)
     tasks = await _tasks(conn, workplace_id, organisation)
     current = tuple((r["employee_id"], r["task_id"], r["hours_per_week"]) for r in await conn.fetch(
         """SELECT a.employee_id, a.task_id, a.hours_per_week FROM task_assignments a

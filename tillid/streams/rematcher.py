@@ -33,6 +33,7 @@ from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, 
 from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_instances, upskilling_proposal
 from tillid.errors import PoisonError
 from tillid.store import snapshots
+from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.projector import MAX_CAUSES, mark_dirty
 from tillid.store.proposals import issue_proposal, withdraw_pending
@@ -125,9 +126,12 @@ def _digest(inputs) -> bytes:
 
 class Rematcher:
     def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0,
-                 on_published: Callable[[], None] = lambda: None) -> None:
+                 on_published: Callable[[], None] = lambda: None, *,
+                 decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS) -> None:
         self.pool = pool
         self.debounce = debounce_seconds
+        # How long a declined need stays out of upskilling proposals (TILLID_DECLINE_QUIET_DAYS).
+        self.decline_quiet_days = decline_quiet_days
         # Called after proposal events were written to the outbox, so the relay sends them at once.
         self.on_published = on_published
         # Per workplace and kind: the digest of the last solver input and its outcome. An event that
@@ -247,7 +251,8 @@ class Rematcher:
         """The LEON proposal of one workplace, issued when it differs from the last one; returns the proposals
         issued, and the snapshot and LEON result (None if the workplace is gone)."""
         async with self.pool.acquire() as conn:
-            snapshot = await snapshots.workplace_snapshot(conn, workplace, causes, facts)
+            snapshot = await snapshots.workplace_snapshot(conn, workplace, causes, facts,
+                                                          decline_quiet_days=self.decline_quiet_days)
         if snapshot is None:
             return 0, None
         instance = leon_instance(snapshot)
@@ -305,7 +310,8 @@ class Rematcher:
         """The allocation a workplace's upskilling builds on when this process has not solved it itself (another
         worker did, or this one restarted). Solving it here issues nothing: that is the allocation round's part."""
         async with self.pool.acquire() as conn:
-            snapshot = await snapshots.workplace_snapshot(conn, claim.scope_id, claim.event_ids)
+            snapshot = await snapshots.workplace_snapshot(conn, claim.scope_id, claim.event_ids,
+                                                          decline_quiet_days=self.decline_quiet_days)
         if snapshot is None:
             return None
         instance = leon_instance(snapshot)

@@ -67,7 +67,7 @@ PAYLOADS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
                               "effects": LIST}, {"workplace_ids": LIST}),
     "LearningActivityPublished": ({"activity_id": STR, "kind": STR, "title": STR, "teaches": LIST,
                                    "prerequisites": LIST, "duration_hours": NUM, "cost_dkk": NUM,
-                                   "provider": STR}, {}),
+                                   "provider": STR}, {"sessions": LIST}),
     "LearningActivityWithdrawn": ({"activity_id": STR}, {}),
     "RotationSlotOffered": ({"slot_id": STR, "host_workplace_id": STR, "title": STR, "teaches": LIST,
                              "requires": LIST, "weeks": INT, "capacity": INT, "starts_on": DATE}, {}),

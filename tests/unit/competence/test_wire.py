@@ -22,7 +22,7 @@ EXPECTED_TYPES = {
     "RotationSlotWithdrawn": m.RotationSlotWithdrawn, "RotationInterestExpressed": m.RotationInterest,
     "RotationInterestWithdrawn": m.RotationInterestWithdrawn, "ProposalIssued": m.Proposal,
     "ProposalWithdrawn": m.ProposalWithdrawn, "ProposalDecided": m.Decision, "SuggestionIssued": m.Suggestion,
-    "SuggestionAnswered": m.SuggestionAnswer,
+    "SuggestionAnswered": m.SuggestionAnswer, "CompetenceDisputed": m.CompetenceDispute,
 }
 
 
@@ -137,3 +137,19 @@ def test_domain_types_reject_impossible_values():
         m.TaskDemand("wp", "t", -1)
     with pytest.raises(ValueError, match="factor"):
         m.HoursFactor("t", 0)
+
+
+def test_a_decline_reason_and_course_sessions_are_typed_and_optional():
+    assert domain("SuggestionAnswered").reason is None
+    declined = domain("SuggestionAnswered", lambda p: p.update(response="declined", reason="no_time"))
+    assert declined.reason is m.DeclineReason.NO_TIME
+    assert domain("LearningActivityPublished").sessions == ()
+    held = domain("LearningActivityPublished", lambda p: p.update(
+        sessions=[{"starts_on": "2027-03-01", "place": "Vejle"}, {"starts_on": "2027-06-07"}]))
+    assert held.sessions == (m.CourseSession(dt.date(2027, 3, 1), "Vejle"), m.CourseSession(dt.date(2027, 6, 7)))
+
+
+def test_a_dispute_names_the_entry_and_the_persons_words():
+    value = domain("CompetenceDisputed")
+    assert (value.employee_id, value.skill, value.level) == ("emp-7f3a9c", "esco:wound-care", 3)
+    assert value.comment.startswith("Jeg har")

@@ -8,8 +8,10 @@ plain success rates.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 # Probability that a passed course (kind "course") lifts the taught skill to the promised
 # level, by provider. This is the planted truth a learned effect model should recover.
@@ -136,7 +138,29 @@ class Activity:
             "duration_hours": self.duration_hours,
             "cost_dkk": self.cost_dkk,
             "provider": self.provider,
+            **({"sessions": sessions} if (sessions := course_sessions(self)) else {}),
         }
+
+
+# Where each provider holds its courses (fictional towns of the demo region); Campus teaches online.
+_PLACES: dict[str, str] = {"AMU Vest": "Esbjerg", "UC Syd": "Haderslev", "Kompetencehuset": "Vejle",
+                           "Region Vestkyst Læring": "Ribe"}
+_FIRST_TERM = date(2026, 2, 2)
+
+
+def course_sessions(activity: Activity) -> list[dict]:
+    """Dates and place for two of every three courses, as a catalogue gives them (the rest give none).
+
+    Derived from the activity id, not drawn from the demo's random stream: the other demo data stays as
+    it was."""
+    if activity.kind != "course":
+        return []
+    seed = int.from_bytes(hashlib.sha256(activity.activity_id.encode("utf-8")).digest()[:4], "big")
+    if seed % 3 == 0:
+        return []
+    first = _FIRST_TERM + timedelta(weeks=seed % 26)
+    place = _PLACES.get(activity.provider)
+    return [{"starts_on": (first + timedelta(weeks=13 * n)).isoformat(), "place": place} for n in range(2)]
 
 
 _KIND_CODE = {"course": "kursus", "e_learning": "elaering", "peer_training": "sidemand"}

@@ -23,7 +23,8 @@ EmployeeLeft, EmployeeErased,           organisation of the employee's workplace
 CompetenceAssessed, CourseCompleted,    else employee_id
 RotationInterestExpressed,
 RotationInterestWithdrawn,
-SuggestionIssued, SuggestionAnswered
+SuggestionIssued, SuggestionAnswered,
+CompetenceDisputed
 ProposalIssued                          organisation of scope when scope is a known workplace, else scope
 ProposalWithdrawn, ProposalDecided      key of the proposal's ProposalIssued, else proposal_id
 ProfessionUpserted                      profession_id (national, no organisation applies)
@@ -82,6 +83,7 @@ class Keyer:
             "ProposalDecided": self._of_proposal,
             "SuggestionIssued": self._of_employee,
             "SuggestionAnswered": self._of_employee,
+            "CompetenceDisputed": self._of_employee,
         }
 
     def key(self, envelope: Envelope) -> str:

@@ -23,6 +23,11 @@ class EmployeeFacts:
     completed: tuple[str, ...] = ()
     learning_interests: tuple[str, ...] = ()
     age_band: str | None = None
+    # Skill -> the highest target level of a need the person declined and that is still in force:
+    # upskilling leaves the skill out up to that level (docs/upskilling.md, "Declined suggestions").
+    quiet: Mapping[str, int] = field(default_factory=dict)
+    # Skills whose entry the person disputes (already left out of ``skills``): no need names them.
+    disputed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_da, hours_en, round2
 from tillid.matching.proposals.snapshot import EmployeeFacts, ProposalDraft, WorkplaceSnapshot
@@ -39,14 +39,15 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
             task = tasks.get(task_id)
             if task is None or not task.added_requirements:
                 continue
-            missing = {s: lvl for s, lvl in task.added_requirements.items() if e.skills.get(s, 0) < lvl}
+            missing = {s: lvl for s, lvl in open_target(e, task.added_requirements).items()
+                       if e.skills.get(s, 0) < lvl}
             if missing:
                 found.append(Need(e.employee_id, "change", task_id,
                                   f"En digitaliseringsændring betyder, at {task.name_da} nu kræver "
                                   f"{', '.join(sorted(missing))}.",
                                   f"A digitalisation change means that {task.name_en} now requires "
                                   f"{', '.join(sorted(missing))}.",
-                                  tuple(sorted(task.requires.items()))))
+                                  tuple(sorted(open_target(e, task.requires).items()))))
     uncovered = {u["task"]: u["hours"] for u in (leon_result or {}).get("uncovered", [])}
     for task_id, hours in sorted(uncovered.items()):
         task = tasks.get(task_id)
@@ -54,19 +55,19 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
             continue
         candidates = [e for e in snapshot.employees
                       if e.profession_id in task.allowed and any(e.skills.get(s, 0) < lvl
-                                                                  for s, lvl in task.requires.items())]
-        candidates.sort(key=lambda e: (_gap(e, task.requires), e.employee_id))
+                                                                  for s, lvl in open_target(e, task.requires).items())]
+        candidates.sort(key=lambda e: (_gap(e, open_target(e, task.requires)), e.employee_id))
         for e in candidates[:MAX_COVERAGE_TRAINEES_PER_TASK]:
             found.append(Need(e.employee_id, "task", task_id,
                               f"{task.name_da}: {hours_da(hours)} timer om ugen mangler kvalificerede hænder.",
                               f"{task.name_en}: {hours_en(hours)} hours a week lack qualified staff.",
-                              tuple(sorted(task.requires.items()))))
+                              tuple(sorted(open_target(e, task.requires).items()))))
     # Own wishes count where the work here needs the skill: development that serves real tasks.
     needed_here = {skill for t in snapshot.tasks for skill in t.requires}
     wishes = []
     for e in snapshot.employees:
-        wanted = {s: INTEREST_LEVEL for s in e.learning_interests
-                  if s in needed_here and e.skills.get(s, 0) < INTEREST_LEVEL}
+        wanted = {s: lvl for s, lvl in open_target(e, {s: INTEREST_LEVEL for s in e.learning_interests}).items()
+                  if s in needed_here and e.skills.get(s, 0) < lvl}
         if wanted:
             wishes.append(Need(e.employee_id, "interest", ",".join(sorted(wanted)),
                                "Dit eget ønske om at lære noget, arbejdet her har brug for.",
@@ -75,6 +76,14 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
     skills = {e.employee_id: e.skills for e in snapshot.employees}
     wishes.sort(key=lambda n: (sum(lvl - skills[n.employee_id].get(s, 0) for s, lvl in n.target), n.employee_id))
     return found + wishes[:MAX_INTEREST_PATHS]
+
+
+def open_target(e: EmployeeFacts, target: Mapping[str, int]) -> dict[str, int]:
+    """``target`` without what this person's answers rule out: a skill whose entry they dispute, and a
+    (skill, level) they declined within the quiet period (a higher level than the one declined is a new
+    need and stays)."""
+    return {skill: level for skill, level in target.items()
+            if skill not in e.disputed and e.quiet.get(skill, -1) < level}
 
 
 def _gap(e: EmployeeFacts, requires) -> int:

@@ -17,6 +17,7 @@ PathId = Annotated[str, Path(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX
 QueryId = Annotated[str | None, Query(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX)]
 Comment = Annotated[str, Field(max_length=COMMENT_MAX, pattern=r"^[^\x00]*$")]
 
+DeclineReason = Literal["not_interested", "no_time", "already_have"]
 ProposalKind = Literal["leon_allocation", "upskilling_path", "rotation_placement"]
 ProposalStatus = Literal["pending", "approved", "rejected", "amended", "superseded", "withdrawn"]
 
@@ -113,6 +114,7 @@ class Suggestion(BaseModel):
     respond_by: dt.date | None
     status: str
     comment: str
+    reason: DeclineReason | None = None
     answered_at: dt.datetime | None
     created_at: dt.datetime
 
@@ -120,6 +122,8 @@ class Suggestion(BaseModel):
 class SuggestionResponse(RequestBody):
     response: Literal["accepted", "declined"]
     comment: Comment | None = None
+    # Why declined (only with "declined"); "already_have" also disputes the competence (CompetenceDisputed).
+    reason: DeclineReason | None = None
 
 
 class Profession(BaseModel):

@@ -96,32 +96,48 @@ def _freed(t: Texts, freed: Mapping[str, Any]) -> str:
                  reasons=", ".join(reasons) or "–")
 
 
-def plain_reason(t: Texts, explanation: Mapping[str, Any]) -> dict[str, Any]:
-    """A suggestion's explanation in plain words: the need, what to learn, the steps, who pays."""
+def plain_reason(t: Texts, explanation: Mapping[str, Any],
+                 activities: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """A suggestion's explanation in plain words: the need, what to learn, the steps, who pays.
+
+    ``activities`` (by id: title, provider, sessions from the catalogue) names each step by its title and
+    provider, and gives the dates and places of a course (``sessions``, one list per step)."""
+    activities = activities or {}
     own = explanation.get(f"reason_{t.lang}") or explanation.get(f"why_{t.lang}")
     need = explanation.get("need")
     need_text = need.get("description") if isinstance(need, Mapping) else need if isinstance(need, str) else None
     gaps = [t.fmt("reason_gap", skill=skill_label(t, g.get("skill")), current=g.get("current", 0),
                   target=g.get("target"))
             for g in explanation.get("gaps") or [] if isinstance(g, Mapping)]
-    steps = []
+    steps, sessions = [], []
     for step in explanation.get("steps") or []:
         if not isinstance(step, Mapping):
             continue
-        text = t.fmt("reason_step", activity=step.get("title") or step.get("activity"),
+        known = activities.get(str(step.get("activity")), {})
+        text = t.fmt("reason_step", activity=known.get("title") or step.get("title") or step.get("activity"),
                      kind=t.get(f"activity_{step.get('kind')}") or step.get("kind", ""),
-                     hours=scalar(t, step.get("hours")), provider=step.get("provider", "–"))
+                     hours=scalar(t, step.get("hours")), provider=known.get("provider") or step.get("provider", "–"))
         if step.get("mentors"):
             text += " " + t.fmt("reason_mentor", mentors=", ".join(map(str, step["mentors"])))
         steps.append(text)
+        sessions.append([_session(t, item) for item in known.get("sessions") or [] if isinstance(item, Mapping)])
     cost = None
     if isinstance(explanation.get("fee_dkk"), (int, float)) and isinstance(explanation.get("cover_dkk"), (int, float)):
         cost = t.fmt("reason_cost", fee=t.dkk(explanation["fee_dkk"]), cover=t.dkk(explanation["cover_dkk"]))
     return {"own": own, "need": t.fmt("reason_need", text=need_text) if need_text else None,
-            "gaps": gaps, "steps": steps, "cost": cost,
+            "gaps": gaps, "steps": steps, "sessions": sessions, "cost": cost,
             "rest": {k: v for k, v in explanation.items()
-                     if k not in ("need", "gaps", "steps", "fee_dkk", "cover_dkk", "summary_da", "summary_en",
-                                  "reason_da", "reason_en", "why_da", "why_en")}}
+                     if k not in ("need", "gaps", "steps", "activities", "fee_dkk", "cover_dkk", "summary_da",
+                                  "summary_en", "reason_da", "reason_en", "why_da", "why_en")}}
+
+
+def _session(t: Texts, session: Mapping[str, Any]) -> str:
+    """A course date (day.month.year) and its place, when the catalogue gives one."""
+    day = str(session.get("starts_on") or "")
+    parts = day.split("-")
+    shown = f"{parts[2]}.{parts[1]}.{parts[0]}" if len(parts) == 3 else day
+    place = session.get("place")
+    return t.fmt("session_at", date=shown, place=place) if place else t.fmt("session_on", date=shown)
 
 
 def summary(t: Texts, item: Mapping[str, Any]) -> str:
@@ -132,7 +148,7 @@ def audit_action(t: Texts, action: str) -> str:
     """An audit entry's action in the reader's language ("decided proposal P: approved" -> its known prefix)."""
     for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "read employee",
                    "read suggestions", "changed rotation preferences", "read own data", "listed proposals",
-                   "read proposal", "named in suggestions"):
+                   "read proposal", "named in suggestions", "disputed competence", "asked again for suggestion"):
         if action.startswith(prefix):
             return t.get("audit_" + prefix.replace(" ", "_")) or action
     return action

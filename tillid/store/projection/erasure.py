@@ -27,6 +27,8 @@ _PERSONAL_ROWS = (
     ("task_assignments", "employee_id"),
     ("rotation_interests", "employee_id"),
     ("suggestions", "employee_id"),
+    ("declined_needs", "employee_id"),
+    ("competence_disputes", "employee_id"),
 )
 
 # What the id becomes where it is rewritten (explanations, summaries, comments, queued events).
@@ -157,6 +159,7 @@ async def _withdraw_pending_proposals(conn, token: str, employee_id: str, occurr
 # so a column added later (a token's holder, say) is rewritten too.
 _MENTIONING_TABLES: tuple[tuple[str, str | None], ...] = (
     ("proposals", ERASED), ("decisions", ERASED), ("suggestions", ERASED),
+    ("competence_disputes", ERASED),  # another person's comment may name them
     ("audit_log", None),  # None: the person's keyed digest, so the trail stays accountable
 )
 
