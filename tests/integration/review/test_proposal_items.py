@@ -118,7 +118,7 @@ async def test_the_committee_page_amends_to_the_ticked_items(client, tokens, pro
     html = (await client.get("/committee/med-a")).text
     for item_id in (E1_PATH, E2_PATH, EYE_DROPS):
         assert re.search(rf'<input type="checkbox" name="keep" value="{re.escape(item_id)}" checked>', html), item_id
-    assert "Forslagets dele" in html
+    assert "Forslagets dele" in html and "<code>e1</code>: Kursus i sårbehandling (e1)" in html
     path = f"/committee/med-a/proposals/{proposals['upskill']}/decision"
     every = await client.post(path, data={"decision": "amended", "comment": "Alt", "keep": [E1_PATH, E2_PATH],
                                           "csrf": csrf_of(html)})
