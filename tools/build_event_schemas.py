@@ -117,6 +117,17 @@ def record(description: str, required: dict[str, Schema], optional: dict[str, Sc
     }
 
 
+def proposal_item() -> Schema:
+    return record("A part of a proposal a committee can keep or drop.", {
+        "item_id": identifier("stable for the proposal, e.g. path:EMPLOYEE or move:TASK:FROM:TO"),
+        "kind": enum("what the part is", "path", "move", "placement", "unlock"),
+        "employee_ids": id_list("pseudonymous ids of the employees the part concerns"),
+        "summary_da": text("summary in Danish"),
+        "summary_en": text("summary in English"),
+        "effect": {"type": "object", "description": "its part of the proposal's effect (the same keys)"},
+    })
+
+
 # --- payloads, in the order of events.md -----------------------------------
 
 def task_defined() -> Schema:
@@ -288,8 +299,11 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
         "summary_da": text("summary in Danish"),
         "summary_en": text("summary in English"),
         "explanation": {"type": "object", "description": "the facts and rules that led to it"},
-        "effect": {"type": "object", "description": "hours moved, DKK per week, competence gained, cost"},
+        "effect": {"type": "object", "description": "hours moved, DKK per week, competence gained, cost: the sum "
+                                                    "of its items' effects (docs/proposals.md)"},
         "supersedes": nullable(identifier("proposal id this one replaces")),
+        "items": {"type": "array", "items": proposal_item(),
+                  "description": "the parts a committee can keep or drop (an amendment keeps some)"},
     })),
     "ProposalWithdrawn": ("proposals", record("A proposal is withdrawn.", {
         "proposal_id": identifier("proposal id"),
@@ -309,6 +323,8 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
                             "holder": nullable(text("holder the token was issued to, e.g. a pseudonymous "
                                                     "staff number")),
                         }),
+        "keep": {**id_list("with an amendment: the item ids of the proposal the committee keeps (absent in "
+                           "older events and with other decisions)", min_items=1), "uniqueItems": True},
     })),
     "SuggestionIssued": ("suggestions", record("A suggestion to one employee, for notification systems.", {
         "suggestion_id": identifier("suggestion id"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Union
 
-from tillid.competence.frozen import FrozenDict, freeze
+from tillid.competence.frozen import FrozenDict, freeze, thaw
 
 MIN_LEVEL = 0
 MAX_LEVEL = 5
@@ -65,6 +65,16 @@ class ProposalKind(StrEnum):
     LEON_ALLOCATION = "leon_allocation"
     UPSKILLING_PATH = "upskilling_path"
     ROTATION_PLACEMENT = "rotation_placement"
+
+
+class ProposalItemKind(StrEnum):
+    """What a committee can keep or drop of a proposal: one person's upskilling path, one LEON move of
+    hours for one task, one rotation placement, one training that unlocks a cheaper allocation."""
+
+    PATH = "path"
+    MOVE = "move"
+    PLACEMENT = "placement"
+    UNLOCK = "unlock"
 
 
 class ProposalStatus(StrEnum):
@@ -476,6 +486,27 @@ def _frozen_mapping(value: Mapping[str, Any]) -> FrozenDict:
 
 
 @dataclass(frozen=True)
+class ProposalItem:
+    """A part of a proposal a committee can keep or drop; ``item_id`` is stable for the proposal (derived
+    from what the item says, not from its place in the list), ``effect`` has the proposal effect's keys."""
+
+    item_id: str
+    kind: ProposalItemKind
+    employee_ids: tuple[str, ...]
+    summary_da: str
+    summary_en: str
+    effect: Mapping[str, Any] = field(default_factory=FrozenDict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "effect", _frozen_mapping(self.effect))
+
+    def to_wire(self) -> dict[str, Any]:
+        """The item as JSON (events, the store, the API)."""
+        return {"item_id": self.item_id, "kind": str(self.kind), "employee_ids": list(self.employee_ids),
+                "summary_da": self.summary_da, "summary_en": self.summary_en, "effect": thaw(self.effect)}
+
+
+@dataclass(frozen=True)
 class Proposal:
     """A proposal for a MED/SU committee; ``explanation`` and ``effect`` are read-only JSON objects."""
 
@@ -490,6 +521,7 @@ class Proposal:
     effect: Mapping[str, Any] = field(default_factory=FrozenDict)
     supersedes: str | None = None
     status: ProposalStatus = ProposalStatus.PENDING
+    items: tuple[ProposalItem, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "explanation", _frozen_mapping(self.explanation))
@@ -514,6 +546,7 @@ class Decision:
     decision: DecisionOutcome
     comment: str | None
     decided_at: dt.datetime
+    keep: tuple[str, ...] | None = None  # the item ids an amendment keeps
 
 
 @dataclass(frozen=True)

@@ -169,12 +169,19 @@ def proposal(p: Payload) -> m.Proposal:
         explanation=p["explanation"],
         effect=p["effect"],
         supersedes=p["supersedes"],
+        items=tuple(proposal_item(i) for i in p.get("items") or ()),
     )
 
 
+def proposal_item(i: Payload) -> m.ProposalItem:
+    return m.ProposalItem(i["item_id"], m.ProposalItemKind(i["kind"]), tuple(i["employee_ids"]), i["summary_da"],
+                          i["summary_en"], i["effect"])
+
+
 def decision(p: Payload) -> m.Decision:
+    keep = p.get("keep")
     return m.Decision(p["proposal_id"], m.DecidedBy(p["by"]), m.DecisionOutcome(p["decision"]), p["comment"],
-                      _date_time(p["decided_at"]))
+                      _date_time(p["decided_at"]), tuple(keep) if keep is not None else None)
 
 
 def suggestion(p: Payload) -> m.Suggestion:

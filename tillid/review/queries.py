@@ -7,6 +7,8 @@ person's data go through ``audit.audited`` in the same transaction.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Sequence
 
 from tillid.store import tallies
@@ -14,7 +16,7 @@ from tillid.store import tallies
 PROPOSAL_STATUSES = ("pending", "approved", "rejected", "amended", "superseded", "withdrawn")
 DECIDABLE_STATUSES = ("pending",)
 _PROPOSAL_COLUMNS = """p.proposal_id, p.kind, p.committee_id, p.scope, p.employee_ids, p.summary_da, p.summary_en,
-    p.explanation, p.effect, p.supersedes, p.status, p.created_at"""
+    p.explanation, p.effect, p.supersedes, p.status, p.created_at, p.items, p.kept_items, p.proposed_effect"""
 
 
 def _json(value: Any) -> Any:
@@ -57,32 +59,55 @@ def _proposal(row, decisions: Sequence[dict]) -> dict[str, Any]:
             "scope": row["scope"], "employee_ids": list(row["employee_ids"]), "summary_da": row["summary_da"],
             "summary_en": row["summary_en"], "explanation": _json(row["explanation"]),
             "effect": _json(row["effect"]), "supersedes": row["supersedes"], "status": row["status"],
-            "created_at": row["created_at"], "decisions": list(decisions)}
+            "created_at": row["created_at"], "decisions": list(decisions), "items": _json(row["items"]),
+            "kept_items": _json(row["kept_items"]), "proposed_effect": _json(row["proposed_effect"])}
 
 
 async def _decisions_of(conn, proposal_ids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {pid: [] for pid in proposal_ids}
     rows = await conn.fetch(
-        """SELECT proposal_id, by, decision, comment, decided_at, decided_by_role, decided_by_holder FROM decisions
-           WHERE proposal_id = ANY($1::text[]) ORDER BY decided_at, event_id""", proposal_ids)
+        """SELECT proposal_id, by, decision, comment, decided_at, decided_by_role, decided_by_holder, keep
+           FROM decisions WHERE proposal_id = ANY($1::text[]) ORDER BY decided_at, event_id""", proposal_ids)
     for row in rows:
         found[row["proposal_id"]].append({"by": row["by"], "decision": row["decision"],
                                           "comment": row["comment"], "decided_at": row["decided_at"],
-                                          "role": row["decided_by_role"], "holder": row["decided_by_holder"]})
+                                          "role": row["decided_by_role"], "holder": row["decided_by_holder"],
+                                          "keep": _json(row["keep"])})
     return found
 
 
+@dataclass(frozen=True)
+class PageKey:
+    """Where a page of proposals ends: the last one's (created_at, proposal_id); the next page starts after it."""
+
+    created_at: datetime
+    proposal_id: str
+
+
+_FILTERS = """($1::text IS NULL OR p.committee_id = $1) AND ($2::text IS NULL OR p.status = $2)
+              AND ($3::text IS NULL OR p.kind = $3)
+              AND (NOT $4 OR EXISTS (SELECT 1 FROM decisions d WHERE d.proposal_id = p.proposal_id))"""
+
+
 async def proposals(conn, *, committee: str | None = None, status: str | None = None, kind: str | None = None,
-                    decided: bool = False, limit: int = 200) -> list[dict[str, Any]]:
-    """Proposals newest first, filtered; ``decided`` keeps only those with at least one decision."""
+                    decided: bool = False, limit: int = 200, after: PageKey | None = None) -> list[dict[str, Any]]:
+    """Proposals newest first (ties by id, descending), filtered; ``decided`` keeps only those with at least
+    one decision; ``after`` starts after that proposal (a keyset, so proposals issued meanwhile, being newer,
+    neither repeat nor shift what follows)."""
     rows = await conn.fetch(
         f"""SELECT {_PROPOSAL_COLUMNS} FROM proposals p
-            WHERE ($1::text IS NULL OR p.committee_id = $1) AND ($2::text IS NULL OR p.status = $2)
-              AND ($3::text IS NULL OR p.kind = $3)
-              AND (NOT $4 OR EXISTS (SELECT 1 FROM decisions d WHERE d.proposal_id = p.proposal_id))
-            ORDER BY p.created_at DESC, p.proposal_id LIMIT $5""", committee, status, kind, decided, limit)
+            WHERE {_FILTERS}
+              AND ($6::timestamptz IS NULL OR (p.created_at, p.proposal_id) < ($6::timestamptz, $7::text))
+            ORDER BY p.created_at DESC, p.proposal_id DESC LIMIT $5""", committee, status, kind, decided, limit,
+        after.created_at if after else None, after.proposal_id if after else None)
     decisions = await _decisions_of(conn, [row["proposal_id"] for row in rows])
     return [_proposal(row, decisions[row["proposal_id"]]) for row in rows]
+
+
+async def proposal_count(conn, *, committee: str | None = None, status: str | None = None,
+                         kind: str | None = None, decided: bool = False) -> int:
+    """How many proposals match the filters of ``proposals``."""
+    return await conn.fetchval(f"SELECT count(*) FROM proposals p WHERE {_FILTERS}", committee, status, kind, decided)
 
 
 async def proposal(conn, proposal_id: str, *, for_update: bool = False) -> dict[str, Any] | None:

@@ -385,7 +385,8 @@ class Rematcher:
                         employee_ids=list(draft.employee_ids), summary_da=draft.summary_da,
                         summary_en=draft.summary_en, explanation=draft.explanation, effect=draft.effect,
                         fingerprint=draft.fingerprint, issued_at=now,
-                        source_events=list(draft.explanation.get("source_events", [])))
+                        source_events=list(draft.explanation.get("source_events", [])),
+                        items=[item.to_wire() for item in draft.items])
                 issued += proposal_id is not None
         if issued:
             self.on_published()

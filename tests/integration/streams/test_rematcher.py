@@ -80,6 +80,12 @@ async def test_demo_data_gives_proposals_of_every_kind_and_nothing_twice(db, poo
     assert await db.fetchval("SELECT count(*) FROM outbox WHERE topic = 'proposals'") == len(rows)
     for row in await db.fetch("SELECT value FROM outbox"):
         validate(json.loads(row["value"]))  # what the system publishes meets the event contract too
+    # Every proposal comes in items, stored as issued, each person's item naming them.
+    for row in rows:
+        items = json.loads(row["items"])
+        assert items and len({i["item_id"] for i in items}) == len(items), row["kind"]
+        if row["kind"] != "leon_allocation":
+            assert sorted(p for i in items for p in i["employee_ids"]) == sorted(row["employee_ids"])
 
     leon = [r for r in rows if r["kind"] == "leon_allocation" and json.loads(r["effect"])["dkk_per_week"] > 0]
     assert leon, "the demo's current allocations are deliberately not at the LEON optimum"

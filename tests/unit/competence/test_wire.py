@@ -115,8 +115,15 @@ def test_proposal_decision_suggestion():
     assert proposal.effect["hours_moved"] == 6
     with pytest.raises(TypeError):
         proposal.effect["hours_moved"] = 7  # type: ignore[index]
+    (item,) = proposal.items
+    assert (item.item_id, item.kind, item.employee_ids) == (
+        "move:task-medicine-dispensing:sygeplejerske:sosu-assistent", m.ProposalItemKind.MOVE, ("emp-7f3a9c",))
+    assert item.to_wire()["effect"] == {"hours_moved": 6, "dkk_per_week": 420.0, "cost_dkk": 0}
     decision = domain("ProposalDecided")
     assert decision.by is m.DecidedBy.COMMITTEE and decision.decision is m.DecisionOutcome.APPROVED
+    assert decision.keep is None
+    amended = domain("ProposalDecided", lambda p: p.update(decision="amended", keep=[item.item_id]))
+    assert amended.keep == (item.item_id,)
     assert decision.decided_at == dt.datetime(2026, 11, 23, 13, 30, tzinfo=dt.timezone.utc)
     suggestion = domain("SuggestionIssued")
     assert suggestion.respond_by == dt.date(2026, 12, 14)

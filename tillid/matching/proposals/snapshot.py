@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from tillid.competence.model import ProposalItem
+
 
 @dataclass(frozen=True)
 class ProfessionFacts:
@@ -139,3 +141,4 @@ class ProposalDraft:
     explanation: Mapping
     effect: Mapping
     fingerprint: str
+    items: tuple[ProposalItem, ...] = ()  # the parts a committee can keep or drop; effect = their sum

@@ -6,7 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from tillid.competence.model import ProposalItem, ProposalItemKind
 from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_da, hours_en, round2
+from tillid.matching.proposals.items import combined
 from tillid.matching.proposals.snapshot import EmployeeFacts, ProposalDraft, WorkplaceSnapshot
 
 INTEREST_LEVEL = 3
@@ -129,14 +131,9 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
     if not paths:
         return None
     professions = {e.employee_id: e.profession_id for e in snapshot.employees}
-    fee = round2(sum(p["explanation"]["fee_dkk"] for p in paths))
-    cover = round2(sum(p["explanation"]["cover_dkk"] for p in paths))
-    hours = round2(sum(p["total_hours"] for p in paths))
-    gained: dict[str, int] = {}
     people_per_skill: dict[str, int] = defaultdict(int)
     for p in paths:
         for gap in p["explanation"]["gaps"]:
-            gained[gap["skill"]] = max(gained.get(gap["skill"], 0), gap["target"])
             people_per_skill[gap["skill"]] += 1
     english = {n.employee_id: n.description_en for n in found}
     per_employee = {}
@@ -155,8 +152,9 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
                           f"including cover). {english.get(p['employee'], '')}",
             "reason_en": english.get(p["employee"], ""),
         }
-    effect = {"employees": len(paths), "training_hours": hours, "fee_dkk": fee, "cover_dkk": cover,
-              "training_cost_dkk": round2(fee + cover), "competence_gained": dict(sorted(gained.items()))}
+    items = [_path_item(p, per_employee[p["employee"]]) for p in paths]
+    effect = combined(dict(i.effect) for i in items)
+    hours, fee, cover = effect["training_hours"], effect["fee_dkk"], effect["cover_dkk"]
     explanation = {"workplace": {"id": snapshot.workplace_id, "name": snapshot.name},
                    "people_per_skill": dict(sorted(people_per_skill.items())),
                    "per_employee": per_employee, "unreachable": unreachable,
@@ -168,7 +166,20 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
     return ProposalDraft(kind="upskilling_path", committee_id=snapshot.committee_id, scope=snapshot.workplace_id,
                          employee_ids=tuple(p["employee"] for p in paths), summary_da=summary_da,
                          summary_en=summary_en, explanation=explanation, effect=effect,
-                         fingerprint=fingerprint([(p["employee"], p["steps"]) for p in paths]))
+                         fingerprint=fingerprint([(p["employee"], p["steps"]) for p in paths]), items=tuple(items))
+
+
+def _path_item(path: dict[str, Any], own: dict[str, Any]) -> ProposalItem:
+    """One person's path (``path:EMPLOYEE``): its hours, fees, cover and the levels it reaches."""
+    fee, cover = round2(path["explanation"]["fee_dkk"]), round2(path["explanation"]["cover_dkk"])
+    gained: dict[str, int] = {}
+    for gap in path["explanation"]["gaps"]:
+        gained[gap["skill"]] = max(gained.get(gap["skill"], 0), gap["target"])
+    return ProposalItem(
+        item_id=f"path:{path['employee']}", kind=ProposalItemKind.PATH, employee_ids=(path["employee"],),
+        summary_da=own["summary_da"], summary_en=own["summary_en"],
+        effect={"employees": 1, "training_hours": round2(path["total_hours"]), "fee_dkk": fee, "cover_dkk": cover,
+                "training_cost_dkk": round2(fee + cover), "competence_gained": dict(sorted(gained.items()))})
 
 
 def _title(snapshot: WorkplaceSnapshot, activity_id: str) -> str:

@@ -151,21 +151,27 @@ async def committee_page(request: Request, committee_id: str, done: str | None =
 
 @router.post("/committee/{committee_id}/proposals/{proposal_id}/decision")
 async def committee_decide(request: Request, committee_id: str, proposal_id: str, decision: str = Form(""),
-                           comment: str = Form(""), csrf: str = Form("")):
+                           comment: str = Form(""), csrf: str = Form(""), keep: list[str] = Form([])):
+    """The decision form: approve or reject the whole proposal, or amend it to the items left ticked."""
     principal = await _committee_principal(request, committee_id)
     check_csrf(request, csrf)
     if decision not in ("approved", "rejected", "amended"):
         raise PageError(422, "error_invalid", "decision")
     comment = _comment(comment)
-    if decision == "amended" and not comment:
-        raise PageError(422, "amend_needs_comment")
+    if decision in ("amended", "rejected") and not comment:
+        raise PageError(422, "amend_needs_comment" if decision == "amended" else "reject_needs_comment")
     async with transaction(request) as conn:
         proposal = await queries.proposal(conn, proposal_id)
         if proposal is None or proposal["committee_id"] != committee_id:
             raise PageError(404, "error_not_found")
-        await actions.decide_proposal(conn, principal, proposal_id, decision, comment,
-                                      "POST /committee/{committee_id}/proposals/{proposal_id}/decision",
-                                      signing_key=request.app.state.signing_key)
+        try:
+            await actions.decide_proposal(conn, principal, proposal_id, decision, comment,
+                                          "POST /committee/{committee_id}/proposals/{proposal_id}/decision",
+                                          signing_key=request.app.state.signing_key,
+                                          keep=keep if decision == "amended" else None)
+        except InvalidInput as error:
+            raise PageError(422, "amend_needs_keep" if error.field == "keep" else "error_invalid",
+                            error.problem) from error
     return RedirectResponse(f"/committee/{quote(committee_id, safe='')}?done={decision}", status_code=303)
 
 
