@@ -72,13 +72,16 @@ class Participation:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """An assessment of someone who took nothing teaching the skill, and the best level in the window after it."""
+    """Assessments of people who took nothing teaching the skill, and the best level in the window after them.
+
+    ``count`` such assessments with the same skill, level, profession and best level after (the store
+    gathers them grouped)."""
 
     skill: str
     level: int
     profession: str
-    assessed_on: str
     best_level_after: int
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +183,8 @@ class BaselineTable:
         table: dict[tuple[str, int, str], tuple[int, dict[int, int]]] = {}
         for c in comparisons:
             total, reached = table.get((c.skill, c.level, c.profession), (0, {}))
-            reached[c.best_level_after] = reached.get(c.best_level_after, 0) + 1
-            table[(c.skill, c.level, c.profession)] = (total + 1, reached)
+            reached[c.best_level_after] = reached.get(c.best_level_after, 0) + c.count
+            table[(c.skill, c.level, c.profession)] = (total + c.count, reached)
         return cls(table)
 
     def rate(self, skill: str, level: int, profession: str, target: int) -> float:

@@ -78,7 +78,7 @@ def rows_from_events(events: Iterable[Mapping[str, Any]], window_days: int = WIN
             if any(day <= completed <= end for completed in taken.get((employee, skill), ())):
                 continue
             best = max([level] + [later for when, later in history if day < when <= end])
-            comparisons.append(Comparison(skill, level, professions.get(employee, ""), day.isoformat(), best))
+            comparisons.append(Comparison(skill, level, professions.get(employee, ""), best))
     catalogue = tuple(CatalogueEntry(a, provider, kind) for a, (provider, kind, _) in sorted(activities.items()))
     return EffectRows(catalogue, tuple(participations), tuple(comparisons))
 

@@ -23,8 +23,8 @@ def took(activity, reached, *, n, provider="P", kind="course", skill="s", before
 
 
 def anyway(reached, *, n, skill="s", level=1, after_hit=3, profession="ssa"):
-    return [Comparison(skill, level, profession, "2025-01-01", after_hit if i < reached else level)
-            for i in range(n)]
+    return [Comparison(skill, level, profession, after_hit, reached), Comparison(skill, level, profession, level,
+                                                                                 n - reached)]
 
 
 def test_without_outcomes_the_catalogue_promise_is_assumed():
