@@ -76,6 +76,7 @@ def solve(instance: dict) -> dict:
         parsed.substitute_cost_per_hour,
         objective=RANK_BY[rank_by],
         success_probability=effect,
+        refund_dkk=dict(parsed.refund_dkk),
     )
     paths: list[dict[str, Any]] = []
     unreachable: list[dict[str, Any]] = []
