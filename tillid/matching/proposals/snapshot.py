@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from tillid.matching.upskilling.effect_estimate import EffectEstimate
+from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR, Fund
+
 
 @dataclass(frozen=True)
 class ProfessionFacts:
@@ -98,6 +101,12 @@ class WorkplaceSnapshot:
     needed_elsewhere: tuple[NeedElsewhere, ...] = ()
     open_slots: tuple[SlotFacts, ...] = ()
     source_events: tuple[str, ...] = ()
+    effects: Mapping[str, EffectEstimate] = field(default_factory=dict)
+    """Per activity, the estimated effect (tillid.store.effects); empty: the catalogue's promise."""
+    funds: tuple[Fund, ...] = ()
+    jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR
+    completed_this_year: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per employee, the activities they passed this calendar year, in order: what funds already paid for."""
 
 
 @dataclass(frozen=True)

@@ -24,31 +24,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, MutableMapping, Sequence
 
+from tillid.competence.model import Fund
 from tillid.matching.upskilling.paths import exact
 
 SECTORS = ("municipality", "region", "state")
 COVERS = ("fee", "cover")
 JOBROTATION = "jobrotation"
 DEFAULT_JOBROTATION_DKK_PER_HOUR = 189.51
-
-
-@dataclass(frozen=True, slots=True)
-class Fund:
-    """A competence fund as published on ``learning.catalog`` (FundPublished, FundBalanceReported)."""
-
-    fund_id: str
-    name: str
-    sectors: tuple[str, ...]
-    covers: tuple[str, ...]
-    share: float
-    cap_dkk_per_employee_year: float
-    kinds: tuple[str, ...] | None = None
-    budget_dkk: float | None = None
-    professions: tuple[str, ...] | None = None
-
-    def pays_for(self, sector: str, profession: str, kind: str) -> bool:
-        return (sector in self.sectors and (self.kinds is None or kind in self.kinds)
-                and (self.professions is None or profession in self.professions))
 
 
 @dataclass(frozen=True, slots=True)
