@@ -164,3 +164,14 @@ def test_bad_kafka_security_settings_name_the_variable(env, message):
 def test_topic_retention_is_days_in_milliseconds():
     assert Settings.from_env({}).topic_configs() == {"retention.ms": str(30 * 24 * 3600 * 1000)}
     assert Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7"}).topic_configs() == {"retention.ms": "604800000"}
+
+
+def test_jobrotation_rate_defaults_to_the_reference_figure_and_is_read():
+    assert Settings.from_env({}).jobrotation_dkk_per_hour == 189.51
+    assert Settings.from_env({"TILLID_JOBROTATION_DKK_PER_HOUR": "200"}).jobrotation_dkk_per_hour == 200.0
+
+
+@pytest.mark.parametrize("bad", ["-1", "nan", "a lot"])
+def test_a_bad_jobrotation_rate_names_the_variable(bad):
+    with pytest.raises(ConfigError, match="TILLID_JOBROTATION_DKK_PER_HOUR"):
+        Settings.from_env({"TILLID_JOBROTATION_DKK_PER_HOUR": bad})

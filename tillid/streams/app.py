@@ -155,7 +155,8 @@ def _add_rematcher(app: faust.App, services: WorkerServices) -> None:
     async def rematch():
         await services.ready()
         rematcher = Rematcher(services.pool, services.settings.rematch_debounce_seconds,
-                              on_published=services.relay_due.ring)
+                              on_published=services.relay_due.ring,
+                              jobrotation_dkk_per_hour=services.settings.jobrotation_dkk_per_hour)
         await rematcher.run(services.rematch_due, catching_up=services.ingest_catching_up)
 
     app.task(rematch)
