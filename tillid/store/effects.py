@@ -17,6 +17,7 @@ from tillid.matching.upskilling.effect_estimate import (
     Comparison,
     EffectEstimate,
     EffectEstimator,
+    GroupEffect,
     Participation,
 )
 
@@ -71,6 +72,11 @@ async def catalogue(conn) -> list[CatalogueEntry]:
 async def effect_estimates(conn, estimator: EffectEstimator = EffectEstimator()) -> dict[str, EffectEstimate]:
     """Every catalogued activity's estimated effect, from everything the store knows."""
     return estimator.estimate(await catalogue(conn), await participations(conn), await comparisons(conn))
+
+
+async def group_effects(conn, estimator: EffectEstimator = EffectEstimator()) -> list[GroupEffect]:
+    """Each provider and kind's estimated effect, for the committee page's plot."""
+    return estimator.by_provider_and_kind(await participations(conn), await comparisons(conn))
 
 
 class EffectCache:

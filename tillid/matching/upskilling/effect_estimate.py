@@ -167,9 +167,36 @@ class EffectEstimator:
         return EffectEstimate(activity_id, round(effect, 6), round(reach, 6), round(baseline, 6), len(basis),
                               MEASURED if measured else POOLED)
 
+    def by_provider_and_kind(self, participations: Sequence[Participation],
+                             comparisons: Sequence[Comparison] = ()) -> list["GroupEffect"]:
+        """The effect of each provider's activities of each kind, pooled (the committee page's plot):
+        the same prior, baseline and definition as per activity, sorted by kind, then provider."""
+        baseline_of = BaselineTable.of(comparisons)
+        groups: dict[tuple[str, str], list[Participation]] = defaultdict(list)
+        for p in participations:
+            groups[(p.kind, p.provider)].append(p)
+        effects = []
+        for (kind, provider), rows in sorted(groups.items()):
+            reach = posterior_mean(sum(p.reached for p in rows), len(rows), self.promise, self.prior_strength)
+            baseline = baseline_of.weighted(rows)
+            effect = max(self.floor, (reach - baseline) / (1.0 - baseline)) if baseline < 1.0 else self.floor
+            effects.append(GroupEffect(kind, provider, len(rows), round(effect, 6), round(reach, 6),
+                                       round(baseline, 6)))
+        return effects
+
     def predict(self, estimates: Mapping[str, EffectEstimate], rows: Iterable[Participation]) -> list[float]:
         """P(reach) for held-out participations: the activity's reach (the promise for unknown activities)."""
         return [estimates[p.activity_id].reach if p.activity_id in estimates else self.promise for p in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEffect:
+    kind: str
+    provider: str
+    participants: int
+    effect: float
+    reach: float
+    baseline: float
 
 
 @dataclass(frozen=True)
