@@ -35,10 +35,12 @@ async def test_upskilling_proposals_assume_the_estimated_effect_and_show_refunds
     rows = await db.fetch("SELECT * FROM proposals WHERE kind = 'upskilling_path' ORDER BY proposal_id")
     assert rows
     measured_steps = 0
+    refunded_by: set[str] = set()
     for row in rows:
         effect, explanation = json.loads(row["effect"]), json.loads(row["explanation"])
         assert effect["net_cost_dkk"] == pytest.approx(effect["training_cost_dkk"] - effect["refund_dkk"], abs=0.02)
-        assert effect["refund_dkk"] > 0  # every demo workplace's sector has a fund, and cover has job rotation
+        assert effect["refund_dkk"] == pytest.approx(sum(effect["refunds"].values()), abs=0.02)
+        refunded_by.update(effect["refunds"])
         assert effect["effect_source_da"] in row["summary_da"]
         for own in explanation["per_employee"].values():
             assert own["net_cost_dkk"] == pytest.approx(own["gross_cost_dkk"] - own["refund_dkk"], abs=0.02)
@@ -52,6 +54,7 @@ async def test_upskilling_proposals_assume_the_estimated_effect_and_show_refunds
                 else:
                     assert step["effect_source"] == PROMISED and step["effect_source_da"] == "katalogets løfte"
     assert measured_steps > 0
+    assert {"jobrotation", "fund-kommunal"} <= refunded_by
 
 
 async def test_funds_are_projected_with_the_latest_balance(db):

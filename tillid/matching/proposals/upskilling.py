@@ -221,11 +221,11 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
                    "source_events": list(snapshot.source_events)}
     summary_da = (f"{snapshot.name}: opkvalificering af {len(paths)} medarbejder(e), {hours_da(hours)} timer i alt, "
                   f"{dkk_da(fee)} i gebyrer og {dkk_da(cover)} i vikardækning; fonde og jobrotation refunderer "
-                  f"{dkk_da(refund)}, så arbejdspladsen betaler {dkk_da(net)}. Forventet effekt "
+                  f"{dkk_da(refund)}, så arbejdspladsen betaler {dkk_da(net)} netto. Forventet effekt "
                   f"{_percent(mean_effect)} ({effect['effect_source_da']}).")
     summary_en = (f"{snapshot.name}: upskilling for {len(paths)} employee(s), {hours_en(hours)} hours in all, "
                   f"{dkk_en(fee)} in fees and {dkk_en(cover)} in substitute cover; funds and job rotation refund "
-                  f"{dkk_en(refund)}, so the workplace pays {dkk_en(net)}. Expected effect "
+                  f"{dkk_en(refund)}, so the workplace pays {dkk_en(net)} net. Expected effect "
                   f"{_percent(mean_effect)} ({effect['effect_source_en']}).")
     return ProposalDraft(kind="upskilling_path", committee_id=snapshot.committee_id, scope=snapshot.workplace_id,
                          employee_ids=tuple(p["employee"] for p in paths), summary_da=summary_da,
@@ -259,6 +259,8 @@ def _annotated_steps(steps: list[dict[str, Any]], funding: PathFunding,
 
 def _sources_text(estimates: list[EffectEstimate], lang: str) -> str:
     """Where the assumed effects come from: 'målt blandt N deltagere', 'katalogets løfte', or both."""
+    if len({e.activity_id for e in estimates}) == 1:
+        return effect_text(estimates[0], lang)
     measured = {e.activity_id: e.participants for e in estimates if e.source != PROMISED}
     parts = []
     if measured:

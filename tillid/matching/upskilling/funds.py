@@ -2,9 +2,10 @@
 
 Rules (docs/upskilling.md, "Funds and net cost"), for one employee's path, step by step:
 
-1. Job rotation: when a substitute is hired for the hours away (every step with
-   cover costs does), the job-rotation refund is ``hours × jobrotation rate``,
-   at most the step's cover cost.
+1. Job rotation: when a substitute is hired for the hours away on a course
+   (every course step with cover costs; job rotation is for formal training,
+   not e-learning or peer training), the job-rotation refund is
+   ``hours × jobrotation rate``, at most the step's cover cost.
 2. Each fund that pays for this employee, in fund id order: the workplace's
    sector is one of its ``sectors``; the activity's kind is in its ``kinds``
    (absent: all kinds); the employee's profession is in its ``professions``
@@ -81,6 +82,7 @@ class FundingContext:
     funds: tuple[Fund, ...]
     jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR
     substitute_hired: bool = True
+    jobrotation_kinds: tuple[str, ...] = ("course",)
 
 
 def fund_path(steps: Sequence[StepCost], context: FundingContext,
@@ -104,7 +106,7 @@ def fund_path(steps: Sequence[StepCost], context: FundingContext,
         left = {"fee": exact(step.fee_dkk), "cover": exact(step.cover_dkk)}
         gross = left["fee"] + left["cover"]
         refunds: list[tuple[str, Fraction]] = []
-        if context.substitute_hired and left["cover"] > 0:
+        if context.substitute_hired and step.kind in context.jobrotation_kinds and left["cover"] > 0:
             rotation = min(left["cover"], exact(step.hours) * rate)
             left["cover"] -= rotation
             refunds.append((JOBROTATION, rotation))

@@ -73,6 +73,12 @@ def test_job_rotation_never_exceeds_the_cover():
     assert paid.refund_dkk == 1_000.0 and paid.net_dkk == 0.0
 
 
+def test_job_rotation_is_for_courses_only():
+    for kind in ("e_learning", "peer_training"):
+        paid = fund_path([course(0.0, hours=10.0, cover=3_000.0, kind=kind)], municipal(rate=189.51))
+        assert paid.refund_dkk == 0.0 and paid.net_dkk == 3_000.0
+
+
 def test_what_was_received_this_year_and_a_single_step_refund():
     done = [course(20_000.0, activity="x"), course(20_000.0, activity="y")]
     assert received_from(done, municipal()) == {"kommunal": 30_000.0}
