@@ -32,6 +32,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
         "how long the re-matcher lets changes to a scope settle before matching it again",
     "TILLID_DECLINE_QUIET_DAYS":
         "days a need an employee declined is not proposed to them again (unless they ask or the facts change)",
+    "TILLID_JOBROTATION_DKK_PER_HOUR":
+        "job-rotation refund per hour of a hired substitute's cover (DKK), counted in upskilling plans' net cost",
     "TILLID_LOG_LEVEL": "log level of the worker: debug, info, warning, error or critical",
     "TILLID_TOKEN_TTL_DAYS": "days a token from `POST /api/tokens` stays valid (the admin token does not expire)",
     "TILLID_PUBLIC_URL": "the address people reach the review service at; `https://...` marks the session cookie Secure",
@@ -73,6 +75,7 @@ class Settings:
     topic_retention_days: int = 30
     rematch_debounce_seconds: float = 0.25
     decline_quiet_days: int = 180
+    jobrotation_dkk_per_hour: float = 189.51
     log_level: str = "warning"
     token_ttl_days: int = 90
     public_url: str | None = None
@@ -120,6 +123,7 @@ class Settings:
             "TILLID_TOPIC_RETENTION_DAYS": str(self.topic_retention_days),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
             "TILLID_DECLINE_QUIET_DAYS": str(self.decline_quiet_days),
+            "TILLID_JOBROTATION_DKK_PER_HOUR": str(self.jobrotation_dkk_per_hour),
             "TILLID_LOG_LEVEL": self.log_level,
             "TILLID_TOKEN_TTL_DAYS": str(self.token_ttl_days),
             "TILLID_PUBLIC_URL": self.public_url or "",
@@ -172,6 +176,18 @@ class Settings:
                 raise ConfigError(f"{name}={raw!r} must be a finite number of seconds, 0 or more")
             return value
 
+        def amount(name: str, default: float) -> float:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ConfigError(f"{name}={raw!r} is not a number of kroner") from None
+            if not math.isfinite(value) or value < 0:
+                raise ConfigError(f"{name}={raw!r} must be a finite amount, 0 or more")
+            return value
+
         database_url = text("TILLID_DATABASE_URL")
         if database_url is not None:
             _check_database_url(database_url)
@@ -199,6 +215,7 @@ class Settings:
             topic_retention_days=integer("TILLID_TOPIC_RETENTION_DAYS", cls.topic_retention_days, 1),
             rematch_debounce_seconds=seconds("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds),
             decline_quiet_days=integer("TILLID_DECLINE_QUIET_DAYS", cls.decline_quiet_days, 0),
+            jobrotation_dkk_per_hour=amount("TILLID_JOBROTATION_DKK_PER_HOUR", cls.jobrotation_dkk_per_hour),
             log_level=log_level,
             token_ttl_days=integer("TILLID_TOKEN_TTL_DAYS", cls.token_ttl_days, 1, 3650),
             public_url=_public_url(text("TILLID_PUBLIC_URL")),

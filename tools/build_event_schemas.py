@@ -268,6 +268,32 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
     "LearningActivityWithdrawn": ("learning.catalog", record("A learning activity is no longer offered.", {
         "activity_id": identifier("learning activity id"),
     })),
+    "FundPublished": ("learning.catalog", record(
+        "A competence fund and what it pays for: a share of the costs it covers, up to a yearly cap per "
+        "employee, while its budget lasts.", {
+            "fund_id": identifier("fund id"),
+            "name": text("name of the fund"),
+            "sectors": {"type": "array", "minItems": 1, "uniqueItems": True, "description":
+                        "sectors whose workplaces it pays for",
+                        "items": {"type": "string", "enum": ["municipality", "region", "state"]}},
+            "covers": {"type": "array", "minItems": 1, "uniqueItems": True, "description":
+                       "costs it refunds a share of: the fee, and/or the cover (substitute) for the hours away",
+                       "items": {"type": "string", "enum": ["fee", "cover"]}},
+            "share": {"type": "number", "minimum": 0, "maximum": 1,
+                      "description": "share of the covered costs it refunds (0 to 1)"},
+            "cap_dkk_per_employee_year": money("most it refunds per employee per calendar year"),
+        }, {
+            "kinds": {"type": "array", "uniqueItems": True, "description":
+                      "kinds of activity it pays for (absent: all)",
+                      "items": {"type": "string", "enum": ["course", "e_learning", "peer_training"]}},
+            "budget_dkk": money("what the fund has left (absent: no limit)"),
+            "professions": id_list("profession ids it pays for (absent: all)"),
+        })),
+    "FundBalanceReported": ("learning.catalog", record("What a competence fund has left, as of a day.", {
+        "fund_id": identifier("fund id"),
+        "remaining_dkk": money("what is left"),
+        "as_of": date("the day of the balance"),
+    })),
     "RotationSlotOffered": ("rotation", record("A rotation placement offered by a host workplace.", {
         "slot_id": identifier("slot id"),
         "host_workplace_id": identifier("host workplace id"),

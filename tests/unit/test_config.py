@@ -190,3 +190,14 @@ def test_decline_quiet_days_defaults_to_180_and_takes_zero():
 def test_bad_decline_quiet_days_name_the_variable(raw):
     with pytest.raises(ConfigError, match="TILLID_DECLINE_QUIET_DAYS"):
         Settings.from_env({"TILLID_DECLINE_QUIET_DAYS": raw})
+
+
+def test_jobrotation_rate_defaults_to_the_reference_figure_and_is_read():
+    assert Settings.from_env({}).jobrotation_dkk_per_hour == 189.51
+    assert Settings.from_env({"TILLID_JOBROTATION_DKK_PER_HOUR": "200"}).jobrotation_dkk_per_hour == 200.0
+
+
+@pytest.mark.parametrize("bad", ["-1", "nan", "a lot"])
+def test_a_bad_jobrotation_rate_names_the_variable(bad):
+    with pytest.raises(ConfigError, match="TILLID_JOBROTATION_DKK_PER_HOUR"):
+        Settings.from_env({"TILLID_JOBROTATION_DKK_PER_HOUR": bad})

@@ -383,6 +383,38 @@ class LearningActivityWithdrawn:
     activity_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Fund:
+    """A competence fund: ``share`` of the costs it ``covers`` (fee, cover), up to a yearly cap per employee,
+    for workplaces of its ``sectors``; ``kinds``/``professions`` None: all; ``budget_dkk`` None: no limit."""
+
+    fund_id: str
+    name: str
+    sectors: tuple[str, ...]
+    covers: tuple[str, ...]
+    share: float
+    cap_dkk_per_employee_year: float
+    kinds: tuple[str, ...] | None = None
+    budget_dkk: float | None = None
+    professions: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        _check_non_negative(self.cap_dkk_per_employee_year, "cap_dkk_per_employee_year")
+        if not 0.0 <= self.share <= 1.0:
+            raise ValueError("share must be between 0 and 1")
+
+    def pays_for(self, sector: str, profession: str, kind: str) -> bool:
+        return (sector in self.sectors and (self.kinds is None or kind in self.kinds)
+                and (self.professions is None or profession in self.professions))
+
+
+@dataclass(frozen=True)
+class FundBalance:
+    fund_id: str
+    remaining_dkk: float
+    as_of: dt.date
+
+
 @dataclass(frozen=True)
 class RotationSlot:
     """A placement at a host workplace for ``weeks`` weeks, for up to ``capacity`` people at a time."""

@@ -21,6 +21,8 @@ AuthorisationRuleChanged    AuthorisationRule
 DigitalisationChange        DigitalisationChange
 LearningActivityPublished   LearningActivity
 LearningActivityWithdrawn   LearningActivityWithdrawn
+FundPublished               Fund
+FundBalanceReported         FundBalance
 RotationSlotOffered         RotationSlot
 RotationSlotWithdrawn       RotationSlotWithdrawn
 RotationInterestExpressed   RotationInterest
@@ -157,6 +159,15 @@ def rotation_interest(p: Payload) -> m.RotationInterest:
                               int(p["max_weeks"]))
 
 
+def fund(p: Payload) -> m.Fund:
+    def optional(key: str) -> tuple[str, ...] | None:
+        return None if p.get(key) is None else tuple(p[key])
+
+    return m.Fund(p["fund_id"], p["name"], tuple(p["sectors"]), tuple(p["covers"]), float(p["share"]),
+                  float(p["cap_dkk_per_employee_year"]), optional("kinds"),
+                  None if p.get("budget_dkk") is None else float(p["budget_dkk"]), optional("professions"))
+
+
 def proposal(p: Payload) -> m.Proposal:
     return m.Proposal(
         proposal_id=p["proposal_id"],
@@ -212,6 +223,8 @@ _CONVERTERS: dict[str, Callable[[Payload], Any]] = {
     "DigitalisationChange": digitalisation_change,
     "LearningActivityPublished": learning_activity,
     "LearningActivityWithdrawn": lambda p: m.LearningActivityWithdrawn(p["activity_id"]),
+    "FundPublished": fund,
+    "FundBalanceReported": lambda p: m.FundBalance(p["fund_id"], float(p["remaining_dkk"]), _date(p["as_of"])),
     "RotationSlotOffered": rotation_slot,
     "RotationSlotWithdrawn": lambda p: m.RotationSlotWithdrawn(p["slot_id"]),
     "RotationInterestExpressed": rotation_interest,

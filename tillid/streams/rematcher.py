@@ -32,8 +32,10 @@ from tillid.matching.proposals.rotation import rotation_instance, rotation_propo
 from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, WorkplaceSnapshot
 from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_instances, upskilling_proposal
 from tillid.errors import PoisonError
+from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR
 from tillid.store import snapshots
 from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS
+from tillid.store.effects import EffectCache
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.projector import MAX_CAUSES, mark_dirty
 from tillid.store.proposals import issue_proposal, withdraw_pending
@@ -127,11 +129,15 @@ def _digest(inputs) -> bytes:
 class Rematcher:
     def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0,
                  on_published: Callable[[], None] = lambda: None, *,
-                 decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS) -> None:
+                 decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS,
+                 jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> None:
         self.pool = pool
         self.debounce = debounce_seconds
         # How long a declined need stays out of upskilling proposals (TILLID_DECLINE_QUIET_DAYS).
         self.decline_quiet_days = decline_quiet_days
+        self.jobrotation_dkk_per_hour = jobrotation_dkk_per_hour
+        # The activities' measured effects, read again every few minutes (outcomes change slowly).
+        self.effects = EffectCache()
         # Called after proposal events were written to the outbox, so the relay sends them at once.
         self.on_published = on_published
         # Per workplace and kind: the digest of the last solver input and its outcome. An event that
@@ -217,7 +223,7 @@ class Rematcher:
             return Round()
         workplaces = await self._workplaces_of(claims)
         async with self.pool.acquire() as conn:
-            facts = await snapshots.RoundFacts.read(conn)
+            facts = await self._round_facts(conn)
         # A few workplaces at a time, in claim order: one's snapshot and issue wait on PostgreSQL while
         # another's solve has the CPU. Each workplace's own steps stay in order.
         gate = asyncio.Semaphore(ALLOCATION_CONCURRENCY)
@@ -311,6 +317,7 @@ class Rematcher:
         worker did, or this one restarted). Solving it here issues nothing: that is the allocation round's part."""
         async with self.pool.acquire() as conn:
             snapshot = await snapshots.workplace_snapshot(conn, claim.scope_id, claim.event_ids,
+                                                          await self._round_facts(conn),
                                                           decline_quiet_days=self.decline_quiet_days)
         if snapshot is None:
             return None
@@ -320,6 +327,9 @@ class Rematcher:
             return snapshot, last[1][1]
         _, result = await _solved(propose_leon, (snapshot, instance), claim.scope_id, ([], None))
         return snapshot, result
+
+    async def _round_facts(self, conn) -> snapshots.RoundFacts:
+        return await snapshots.RoundFacts.read(conn, self.effects, self.jobrotation_dkk_per_hour)
 
     async def _claim(self) -> list[Claim]:
         """Ripe allocation scopes (dirty for at least the debounce time), oldest first."""

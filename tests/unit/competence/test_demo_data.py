@@ -21,6 +21,7 @@ INPUT_TYPES = {
     "WorkplaceUpserted", "ProfessionUpserted", "EmployeeUpserted", "EmployeeLeft", "EmployeeErased",
     "CompetenceAssessed", "CourseCompleted", "TaskDefined", "TaskDemandChanged", "TaskAssignmentReported",
     "AuthorisationRuleChanged", "DigitalisationChange", "LearningActivityPublished", "LearningActivityWithdrawn",
+    "FundPublished", "FundBalanceReported",
     "RotationSlotOffered", "RotationSlotWithdrawn", "RotationInterestExpressed", "RotationInterestWithdrawn",
 }
 
@@ -37,7 +38,8 @@ BRIEF_SKILLS = {
     ).split()
 }
 
-SOURCES = {"sd-loen", "kmd-opus", "silkeborg-data", "nexus", "ep-sundhedsplatform", "kompetencehub", "campus"}
+SOURCES = {"sd-loen", "kmd-opus", "silkeborg-data", "nexus", "ep-sundhedsplatform", "kompetencehub", "campus",
+           "kompetencefonde"}
 FACTS_COST = {"sosu_hjaelper": 255, "sosu_assistent": 285, "sygeplejerske": 345, "ergoterapeut": 335,
               "fysioterapeut": 335, "paedagogmedhjaelper": 245, "paedagog": 320, "hk_admin": 290,
               "akademiker": 410, "laege": 620, "laegesekretaer": 300, "socialraadgiver": 350, "leder": 480}
@@ -69,6 +71,9 @@ PAYLOADS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
                                    "prerequisites": LIST, "duration_hours": NUM, "cost_dkk": NUM,
                                    "provider": STR}, {"sessions": LIST}),
     "LearningActivityWithdrawn": ({"activity_id": STR}, {}),
+    "FundPublished": ({"fund_id": STR, "name": STR, "sectors": LIST, "covers": LIST, "share": NUM,
+                       "cap_dkk_per_employee_year": NUM}, {"kinds": LIST, "budget_dkk": NUM, "professions": LIST}),
+    "FundBalanceReported": ({"fund_id": STR, "remaining_dkk": NUM, "as_of": DATE}, {}),
     "RotationSlotOffered": ({"slot_id": STR, "host_workplace_id": STR, "title": STR, "teaches": LIST,
                              "requires": LIST, "weeks": INT, "capacity": INT, "starts_on": DATE}, {}),
     "RotationSlotWithdrawn": ({"slot_id": STR}, {}),

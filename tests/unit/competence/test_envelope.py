@@ -35,7 +35,7 @@ def test_topics_cover_every_type_once():
     assert INPUT_TOPICS == ("org.structure", "hr.employees", "hr.competences", "ops.tasks",
                             "ops.digitalisation", "learning.catalog", "rotation")
     assert OUTPUT_TOPICS == ("proposals", "decisions", "suggestions", "feedback")
-    assert sum(len(types) for types in TOPICS.values()) == len(TOPIC_OF_TYPE) == 24
+    assert sum(len(types) for types in TOPICS.values()) == len(TOPIC_OF_TYPE) == 26
     assert TOPIC_OF_TYPE["CompetenceAssessed"] == "hr.competences"
     assert TOPIC_OF_TYPE["ProposalDecided"] == "decisions"
     assert DEADLETTER_TOPIC == "tillid.deadletter"

@@ -12,7 +12,7 @@ from tests.unit.matching.test_leon_split import instances_with_current, snapshot
 from tests.unit.matching.test_leon_proposal import PROFESSIONS, medicine, propose, snapshot
 from tillid.competence.model import ProposalItemKind
 from tillid.matching.leon import solve
-from tillid.matching.proposals.items import LEON_ITEM_KEYS, combined, kept_effect
+from tillid.matching.proposals.items import ASSUMED_KEYS, LEON_ITEM_KEYS, combined, kept_effect
 from tillid.matching.proposals.leon import leon_proposal
 from tillid.matching.proposals.rotation import rotation_proposals
 from tillid.matching.proposals.snapshot import (ApplicantFacts, EmployeeFacts, RotationSnapshot, SlotFacts, TaskFacts,
@@ -185,7 +185,7 @@ def test_an_upskilling_proposal_is_the_sum_of_its_paths(results):
     assert sorted(i.item_id for i in items) == sorted(f"path:{p['employee']}" for p in paths)
     assert all(i.kind is ProposalItemKind.PATH and i.employee_ids == (i.item_id[5:],) for i in items)
     assert effect["employees"] == len(paths) == sum_of(items, "employees")
-    for key in ("training_hours", "fee_dkk", "cover_dkk", "training_cost_dkk"):
+    for key in ("training_hours", "fee_dkk", "cover_dkk", "training_cost_dkk", "refund_dkk", "net_cost_dkk"):
         assert close(effect[key], sum_of(items, key), n), key
     assert close(effect["fee_dkk"], sum(p["explanation"]["fee_dkk"] for p in paths), n)
     highest = {}
@@ -195,7 +195,9 @@ def test_an_upskilling_proposal_is_the_sum_of_its_paths(results):
     assert effect["competence_gained"] == highest
     assert kept_effect(draft.kind, effect, items, [i.item_id for i in items]) == effect
     first = items[0]
-    assert kept_effect(draft.kind, effect, items, [first.item_id]) == dict(first.effect)
+    # the effect assumed and its source describe the proposal as drafted: kept with any part of it
+    assumed = {k: effect[k] for k in ASSUMED_KEYS}
+    assert kept_effect(draft.kind, effect, items, [first.item_id]) == dict(first.effect) | assumed
 
 
 # --- rotation -------------------------------------------------------------------------------

@@ -33,6 +33,25 @@ PLANTED_KIND_FACTOR: dict[str, float] = {
 KINDS: tuple[str, ...] = ("course", "e_learning", "peer_training")
 
 
+# The competence funds the demo publishes (FundPublished), with round reference figures
+# (docs/reference/public-sector-facts.md, "Funds"): the municipal fund refunds 80 % of fees up
+# to 30,000 DKK per employee a year, the state fund pays courses on its pre-approved list in full
+# up to 25,000 DKK; the regional fund is a round figure of the same kind.
+FUNDS_SOURCE = "kompetencefonde"
+FUNDS: tuple[dict, ...] = (
+    {"fund_id": "fund-kommunal", "name": "Den Kommunale Kompetencefond", "sectors": ["municipality"],
+     "covers": ["fee"], "share": 0.8, "cap_dkk_per_employee_year": 30_000.0, "budget_dkk": 2_500_000.0},
+    {"fund_id": "fund-regional", "name": "Regionernes Kompetencefond", "sectors": ["region"],
+     "covers": ["fee"], "share": 0.75, "cap_dkk_per_employee_year": 20_000.0, "budget_dkk": 1_500_000.0},
+    {"fund_id": "fund-statens", "name": "Statens Kompetencefond", "sectors": ["state"],
+     "covers": ["fee"], "share": 1.0, "cap_dkk_per_employee_year": 25_000.0, "kinds": ["course"]},
+)
+# What the municipal fund has left late in the year: its budget runs low, as real ones do.
+FUND_BALANCES: tuple[dict, ...] = (
+    {"fund_id": "fund-kommunal", "remaining_dkk": 1_800_000.0, "as_of": "2026-11-01"},
+)
+
+
 def planted_probability(provider: str, kind: str) -> float:
     """Probability that a passed activity lifts the taught skill to its promised level."""
     return PLANTED_EFFECT[provider] * PLANTED_KIND_FACTOR[kind]

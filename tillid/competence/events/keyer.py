@@ -30,6 +30,7 @@ ProposalWithdrawn, ProposalDecided      key of the proposal's ProposalIssued, el
 ProfessionUpserted                      profession_id (national, no organisation applies)
 TaskDefined                             task_id (national baseline)
 LearningActivityPublished / Withdrawn   activity_id (national catalogue)
+FundPublished, FundBalanceReported      fund_id (national funds)
 ======================================  =============================================================
 
 Links are learnt before the key is computed, so an EmployeeUpserted that
@@ -74,6 +75,8 @@ class Keyer:
             "DigitalisationChange": lambda p: p["organisation_id"],
             "LearningActivityPublished": lambda p: p["activity_id"],
             "LearningActivityWithdrawn": lambda p: p["activity_id"],
+            "FundPublished": lambda p: p["fund_id"],
+            "FundBalanceReported": lambda p: p["fund_id"],
             "RotationSlotOffered": self._slot_offered,
             "RotationSlotWithdrawn": self._slot_withdrawn,
             "RotationInterestExpressed": self._of_employee,

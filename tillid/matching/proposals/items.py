@@ -15,6 +15,12 @@ the proposal's, outside the items, and the weekly difference is
 proposed cost and the uncovered hours follow from the items kept
 (``leon_effect``).
 
+An upskilling proposal also states the effect it assumed and where that
+comes from (``ASSUMED_KEYS``: the mean expected effect of its paths, "målt
+blandt N deltagere" or "katalogets løfte"). That describes the proposal as
+drafted, does not add up, and stays the proposal's; each person's own figure
+is in the explanation (``per_employee``).
+
 When a committee keeps some items (an amendment), ``kept_effect`` gives the
 effect of those alone, by the same functions the builders use, so a proposal
 approved whole and one amended to all its items would have the same effect.
@@ -33,6 +39,8 @@ LEVEL_KEYS = frozenset({"competence_gained"})
 # The parts of a LEON effect its items carry (they add up); the rest is the proposal's.
 LEON_ITEM_KEYS = ("hours_moved", "reallocation_dkk_per_week", "coverage", "dkk_per_week", "hours_covered_more",
                   "moves", "training", "training_cost_dkk")
+# What an upskilling proposal says about the effect it assumed: the proposal's, outside the items.
+ASSUMED_KEYS = ("expected_effect", "effect_source_da", "effect_source_en")
 COVERAGE_KEYS = ("hours_per_week", "dkk_per_week", "newly_covered_hours", "newly_covered_cost_dkk",
                  "no_longer_covered_hours", "no_longer_covered_cost_dkk")
 
@@ -94,6 +102,7 @@ def leon_effect(items: Sequence[ProposalItem], *, current_cost: float, current_c
     """
     parts = combined([leon_item_effect()] + [dict(i.effect) for i in items])
     dkk = round2(parts["dkk_per_week"] + freed["dkk_per_week"])
+    today = round2(current_cost)  # the proposed cost from the rounded figure, so the two differ by exactly dkk
     training = parts["training"]
     return {
         "hours_moved": parts["hours_moved"],
@@ -102,9 +111,9 @@ def leon_effect(items: Sequence[ProposalItem], *, current_cost: float, current_c
         "freed": _copy(freed),
         "dkk_per_week": dkk,
         "hours_covered_more": parts["hours_covered_more"],
-        "current_cost_per_week": round2(current_cost),
+        "current_cost_per_week": today,
         "current_cost_within_demand_per_week": round2(current_cost_within_demand),
-        "proposed_cost_per_week": round2(current_cost - dkk),
+        "proposed_cost_per_week": round2(today - dkk),
         "uncovered_hours": max(0.0, round2(uncovered_today - parts["hours_covered_more"])),
         "moves": parts["moves"],
         "training": training,
@@ -114,13 +123,18 @@ def leon_effect(items: Sequence[ProposalItem], *, current_cost: float, current_c
     }
 
 
+def assumed_effect(expected: float, source_da: str, source_en: str) -> dict[str, Any]:
+    """The effect an upskilling proposal assumed and its source, as the proposal's own keys."""
+    return dict(zip(ASSUMED_KEYS, (expected, source_da, source_en)))
+
+
 def kept_effect(kind: str, effect: Mapping[str, Any], items: Sequence[ProposalItem],
                 keep: Iterable[str]) -> dict[str, Any]:
     """The effect of a proposal cut down to the kept items (``effect`` is the whole proposal's)."""
     wanted = set(keep)
     kept = [i for i in items if i.item_id in wanted]
     if kind != "leon_allocation":
-        return combined(dict(i.effect) for i in kept)
+        return combined(dict(i.effect) for i in kept) | {k: effect[k] for k in ASSUMED_KEYS if k in effect}
     return leon_effect(kept, current_cost=effect["current_cost_per_week"],
                        current_cost_within_demand=effect["current_cost_within_demand_per_week"],
                        uncovered_today=round2(effect["uncovered_hours"] + effect["hours_covered_more"]),

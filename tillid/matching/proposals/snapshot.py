@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from tillid.competence.model import ProposalItem
+from tillid.matching.upskilling.effect_estimate import EffectEstimate
+from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR, Fund
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,12 @@ class WorkplaceSnapshot:
     needed_elsewhere: tuple[NeedElsewhere, ...] = ()
     open_slots: tuple[SlotFacts, ...] = ()
     source_events: tuple[str, ...] = ()
+    effects: Mapping[str, EffectEstimate] = field(default_factory=dict)
+    """Per activity, the estimated effect (tillid.store.effects); empty: the catalogue's promise."""
+    funds: tuple[Fund, ...] = ()
+    jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR
+    completed_this_year: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per employee, the activities they passed this calendar year, in order: what funds already paid for."""
 
 
 @dataclass(frozen=True)

@@ -316,6 +316,31 @@ async def _activity_withdrawn(conn, events, ctx: BatchContext) -> None:
     ctx.touch_all_organisations()
 
 
+async def _fund_published(conn, events, ctx: BatchContext) -> None:
+    """A fund's rules, restated in full; its budget (``budget_dkk``, absent: no limit) replaces any balance."""
+    await conn.executemany(
+        """INSERT INTO funds (fund_id, name, sectors, covers, share, cap_dkk_per_employee_year, kinds,
+                              professions, remaining_dkk, balance_as_of)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)
+           ON CONFLICT (fund_id) DO UPDATE SET name = EXCLUDED.name, sectors = EXCLUDED.sectors,
+               covers = EXCLUDED.covers, share = EXCLUDED.share,
+               cap_dkk_per_employee_year = EXCLUDED.cap_dkk_per_employee_year, kinds = EXCLUDED.kinds,
+               professions = EXCLUDED.professions, remaining_dkk = EXCLUDED.remaining_dkk, balance_as_of = NULL""",
+        [(p["fund_id"], p["name"], list(p["sectors"]), list(p["covers"]), float(p["share"]),
+          float(p["cap_dkk_per_employee_year"]), p.get("kinds"), p.get("professions"),
+          None if p.get("budget_dkk") is None else float(p["budget_dkk"])) for p in _payloads(events)])
+    ctx.touch_all_organisations()
+
+
+async def _fund_balance_reported(conn, events, ctx: BatchContext) -> None:
+    """What a fund has left, as of a day; an older report than the one applied changes nothing."""
+    await conn.executemany(
+        """UPDATE funds SET remaining_dkk = $2, balance_as_of = $3
+           WHERE fund_id = $1 AND (balance_as_of IS NULL OR balance_as_of <= $3)""",
+        [(p["fund_id"], float(p["remaining_dkk"]), _date(p["as_of"])) for p in _payloads(events)])
+    ctx.touch_all_organisations()
+
+
 # --- rotation --------------------------------------------------------------
 
 async def _slot_offered(conn, events, ctx: BatchContext) -> None:
@@ -461,6 +486,8 @@ PROJECTIONS: dict[str, Projection] = {
                                        provides=_new_tasks),
     "LearningActivityPublished": Projection(_activity_published),
     "LearningActivityWithdrawn": Projection(_activity_withdrawn),
+    "FundPublished": Projection(_fund_published, provides=_refs(("fund", "fund_id"))),
+    "FundBalanceReported": Projection(_fund_balance_reported, requires=_refs(("fund", "fund_id"))),
     "RotationSlotOffered": Projection(_slot_offered, requires=_refs(("workplace", "host_workplace_id")),
                                       provides=_refs(("slot", "slot_id"))),
     # Requires the slot: otherwise it would overtake an offer parked for its host workplace.
@@ -484,4 +511,5 @@ REFERENT_TABLES: dict[str, tuple[str, str]] = {
     "proposal": ("proposals", "proposal_id"),
     "suggestion": ("suggestions", "suggestion_id"),
     "slot": ("rotation_slots", "slot_id"),
+    "fund": ("funds", "fund_id"),
 }
