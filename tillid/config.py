@@ -164,28 +164,17 @@ class Settings:
                 raise ConfigError(f"{name}={raw!r} must be {limits}")
             return value
 
-        def seconds(name: str, default: float) -> float:
+        def non_negative(name: str, default: float, unit: str) -> float:
+            """A finite number, 0 or more, of ``unit`` (seconds, kroner)."""
             raw = text(name)
             if raw is None:
                 return default
             try:
                 value = float(raw)
             except ValueError:
-                raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+                raise ConfigError(f"{name}={raw!r} is not a number of {unit}") from None
             if not math.isfinite(value) or value < 0:
-                raise ConfigError(f"{name}={raw!r} must be a finite number of seconds, 0 or more")
-            return value
-
-        def amount(name: str, default: float) -> float:
-            raw = text(name)
-            if raw is None:
-                return default
-            try:
-                value = float(raw)
-            except ValueError:
-                raise ConfigError(f"{name}={raw!r} is not a number of kroner") from None
-            if not math.isfinite(value) or value < 0:
-                raise ConfigError(f"{name}={raw!r} must be a finite amount, 0 or more")
+                raise ConfigError(f"{name}={raw!r} must be a finite number of {unit}, 0 or more")
             return value
 
         database_url = text("TILLID_DATABASE_URL")
@@ -213,16 +202,18 @@ class Settings:
             app_id=text("TILLID_APP_ID") or cls.app_id,
             partitions=integer("TILLID_PARTITIONS", cls.partitions, 1),
             topic_retention_days=integer("TILLID_TOPIC_RETENTION_DAYS", cls.topic_retention_days, 1),
-            rematch_debounce_seconds=seconds("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds),
+            rematch_debounce_seconds=non_negative("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds,
+                                                  "seconds"),
             decline_quiet_days=integer("TILLID_DECLINE_QUIET_DAYS", cls.decline_quiet_days, 0),
-            jobrotation_dkk_per_hour=amount("TILLID_JOBROTATION_DKK_PER_HOUR", cls.jobrotation_dkk_per_hour),
+            jobrotation_dkk_per_hour=non_negative("TILLID_JOBROTATION_DKK_PER_HOUR", cls.jobrotation_dkk_per_hour,
+                                                  "kroner"),
             log_level=log_level,
             token_ttl_days=integer("TILLID_TOKEN_TTL_DAYS", cls.token_ttl_days, 1, 3650),
             public_url=_public_url(text("TILLID_PUBLIC_URL")),
             forwarded_allow_ips=_forwarded_allow_ips(text("TILLID_FORWARDED_ALLOW_IPS") or cls.forwarded_allow_ips),
             event_signing_key=signing_key,
             **security,
-            drain_seconds=seconds("TILLID_DRAIN_SECONDS", cls.drain_seconds),
+            drain_seconds=non_negative("TILLID_DRAIN_SECONDS", cls.drain_seconds, "seconds"),
             ready_max_lag=integer("TILLID_READY_MAX_LAG", cls.ready_max_lag, 1),
         )
 
