@@ -98,7 +98,7 @@ async def test_kafka_away_does_not_matter_to_accepting(settings, tokens, proposa
     application = create_app(away)
     async with LifespanManager(application):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://r") as c:
-            one = organisation(org="org-away")[0]
+            one = organisation(org="org-away", workplace="wp-away")[0]  # an event the store has not applied
             answer = await c.post("/api/events", json=one, headers=auth(tokens["admin"]))
             assert answer.status_code == 202 and answer.json() == {"accepted": 1}
             health = await c.get("/healthz")
