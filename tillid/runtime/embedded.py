@@ -149,6 +149,14 @@ class EmbeddedPostgres:
         except ConfigError:
             pass
 
+    def crash(self) -> None:
+        """Stop the server on this data at once, as a crash would (``pg_ctl stop -m immediate``: no
+        checkpoint; the next start recovers from the write-ahead log). A fault the soak injects
+        (bench/soak.py) into the server another process started."""
+        self._bin = _postgres_bin_path()
+        self._prepare_directory()
+        self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "immediate", "stop", what="PostgreSQL stop")
+
     def _refuse_running_server(self) -> None:
         """A server already running on this data (another `tillid up`) must be left alone."""
         pid = self.pid

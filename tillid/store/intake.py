@@ -93,9 +93,14 @@ async def forget_applied(pool: asyncpg.Pool) -> int:
 async def resend_unapplied(conn: asyncpg.Connection) -> int:
     """Mark every relayed event the store has not applied yet as not relayed, in the intake and in the
     outbox; returns how many. For a broker that lost what it had acknowledged: `tillid up` calls it
-    whenever it has started the embedded broker, which keeps nothing across a restart."""
+    whenever it has started the embedded broker, which keeps nothing across a restart.
+
+    It first waits for the relays' transactions in flight (the lock conflicts with their row locks): a
+    relay that was sending to the lost broker marks its rows relayed when it commits, and those rows
+    must be sent again too (the soak lost such rows: docs/benchmarks.md, "Soak under faults")."""
     async with transient_as_unavailable():
         async with conn.transaction():
+            await conn.execute("LOCK TABLE intake, outbox IN EXCLUSIVE MODE")
             intake = await conn.execute("""UPDATE intake SET relayed_at = NULL WHERE relayed_at IS NOT NULL
                 AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = intake.event_id)""")
             outbox = await conn.execute(

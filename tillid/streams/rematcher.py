@@ -209,13 +209,19 @@ class Rematcher:
                     self.debounce, STALE_CLAIM_SECONDS, UPSKILLING)
 
     async def _cached(self, kind: str, workplace: str, inputs, propose, arguments, nothing):
+        """The outcome for ``inputs``, whether it is the one last issued for them, and their digest.
+
+        Only what was issued is remembered (``_issued``, after the issue's transactions): when issuing
+        fails (the database went away), the scope stays dirty, and the next round issues the outcome
+        instead of taking it for the one already issued."""
         digest = _digest(inputs)
         last = self._last.get((kind, workplace))
         if last is not None and last[0] == digest:
-            return last[1], True
-        outcome = await _solved(propose, arguments, workplace, nothing)
+            return last[1], True, digest
+        return await _solved(propose, arguments, workplace, nothing), False, digest
+
+    def _issued(self, kind: str, workplace: str, digest: bytes, outcome) -> None:
         self._last[(kind, workplace)] = (digest, outcome)
-        return outcome, False
 
     async def _allocation_round(self) -> Round:
         claims = await self._claim()
@@ -262,12 +268,13 @@ class Rematcher:
         if snapshot is None:
             return 0, None
         instance = leon_instance(snapshot)
-        (drafts, result), unchanged = await self._cached(
+        (drafts, result), unchanged, digest = await self._cached(
             "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance), ([], None))
         if unchanged:
             return 0, (snapshot, result)
         issued = await self._issue(drafts)
         await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
+        self._issued("leon", workplace, digest, (drafts, result))
         return issued, (snapshot, result)
 
     async def _upskilling_round(self) -> Round:
@@ -303,13 +310,14 @@ class Rematcher:
         if allocated is None:
             return 0
         snapshot, result = allocated
-        drafts, unchanged = await self._cached(
+        drafts, unchanged, digest = await self._cached(
             "upskilling", snapshot.workplace_id, (replace(snapshot, source_events=()), result),
             propose_upskilling, (snapshot, result), [])
         if unchanged:
             return 0
         issued = await self._issue(drafts)
         await self._withdraw_missing(drafts, [("upskilling_path", snapshot.workplace_id, snapshot.committee_id)])
+        self._issued("upskilling", snapshot.workplace_id, digest, drafts)
         return issued
 
     async def _allocation_of(self, claim: Claim) -> tuple[WorkplaceSnapshot, dict | None] | None:

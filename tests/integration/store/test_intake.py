@@ -72,6 +72,29 @@ async def test_after_a_broker_lost_everything_what_the_store_has_not_applied_is_
     assert await rows(db) == [(e.event_id, True) for e in events[1:]]
 
 
+async def test_rows_being_sent_when_the_broker_is_lost_are_sent_again_too(db, pool):
+    """Found by the soak: the relay had sent rows to the broker that was then lost and marked them relayed
+    only after `resend_unapplied` had run, so they were never sent again and never applied."""
+    import asyncio
+
+    events = envelopes(organisation(org="org-f", workplace="wp-f"))
+    await intake.accept(db, events, Keyer())
+    sending, acknowledged = asyncio.Event(), asyncio.Event()
+
+    async def publish_all(messages) -> None:
+        sending.set()
+        await acknowledged.wait()  # the (soon lost) broker acknowledges only after the resend began
+
+    relay = asyncio.create_task(intake.relay_once(pool, publish_all))
+    await sending.wait()
+    resend = asyncio.create_task(intake.resend_unapplied(db))
+    await asyncio.sleep(0.5)
+    acknowledged.set()
+    assert await relay == len(events)
+    assert await resend == len(events)
+    assert await rows(db) == [(e.event_id, False) for e in events]
+
+
 async def test_a_failed_send_marks_nothing(db, pool):
     events = envelopes(organisation(org="org-f", workplace="wp-f"))
     await intake.accept(db, events, Keyer())

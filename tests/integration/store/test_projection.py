@@ -109,6 +109,24 @@ async def test_changes_mark_their_scopes_dirty(db):
     assert ("rotation", "all") in scopes
 
 
+async def test_a_new_assessment_marks_rotation_dirty_only_for_someone_who_wants_to_rotate(db):
+    """Rotation placements read the competences of the people who want to rotate (found by the soak,
+    docs/benchmarks.md: without this, their placements went stale as their competences changed)."""
+    await Projector().apply(db, envelopes(organisation() + everything_about("e1") + employee("e2")))
+    await db.execute("DELETE FROM dirty_scopes")
+
+    def assessed(employee_id: str) -> list[dict]:
+        return [event("CompetenceAssessed", f"again-{employee_id}", employee_id=employee_id,
+                      skill="dk:oejendraabebehandling", level=4, assessed_on="2026-11-01", evidence="manager")]
+
+    await Projector().apply(db, envelopes(assessed("e2")))
+    assert {r["scope_kind"] for r in await db.fetch("SELECT * FROM dirty_scopes")} == {"workplace"}
+    await Projector().apply(db, envelopes(assessed("e1")))
+    scopes = {(r["scope_kind"], r["scope_id"]): r["event_ids"] for r in await db.fetch("SELECT * FROM dirty_scopes")}
+    assert ("rotation", "all") in scopes and ("workplace", "wp-a") in scopes
+    assert len(scopes[("rotation", "all")]) == 1
+
+
 async def test_unmapped_free_text_is_held_not_guessed(db):
     await Projector().apply(db, envelopes(organisation() + everything_about("e1")))
     row = await db.fetchrow("SELECT skill_text, best_skill FROM unmapped_competences")

@@ -127,6 +127,31 @@ async def test_leon_proposals_split_the_weekly_difference_and_save_nothing_by_fr
     assert any(json.loads(r["effect"])["freed"]["hours_per_week"] > 0 for r in rows)
 
 
+async def test_proposals_whose_writing_failed_are_written_by_a_later_round(db, pool):
+    """Found by the soak (docs/benchmarks.md, "Soak under faults"): a round that solved a workplace but
+    could not write its proposals (PostgreSQL went away) left the solve remembered, so the next round took
+    the same inputs for proposals already issued and wrote nothing."""
+    await load_demo(db)
+    rematcher = Rematcher(pool, debounce_seconds=0)
+    await db.execute("ALTER TABLE proposals RENAME TO proposals_away")
+    with pytest.raises(asyncpg.UndefinedTableError):
+        await rematcher.run_once()
+    await db.execute("ALTER TABLE proposals_away RENAME TO proposals")
+    assert await db.fetchval("SELECT count(*) FROM proposals") == 0
+    await db.execute("UPDATE dirty_scopes SET claimed_at = NULL")  # as once the failed round's claims are stale
+    for _ in range(100):
+        await rematcher.run_once()
+        if not await db.fetchval("SELECT count(*) FROM dirty_scopes"):
+            break
+    written = await pending(db)
+    assert {kind for kind, _, _ in written} == {"leon_allocation", "upskilling_path", "rotation_placement"}
+
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) SELECT 'workplace', workplace_id FROM workplaces")
+    await db.execute("INSERT INTO dirty_scopes (scope_kind, scope_id) VALUES ('rotation', 'all')")
+    assert await settle(pool, db) == 0, "a re-matcher that remembers nothing finds nothing left to write"
+    assert await pending(db) == written
+
+
 async def test_same_input_gives_the_same_proposals(postgres_server, database_url, pool):
     await_first = await asyncpg.connect(database_url)
     await load_demo(await_first)

@@ -284,10 +284,15 @@ async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
     for workplace, ids in ctx.workplaces.items():
         add("workplace", workplace, ids)
     if ctx.employees:
-        rows = await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
-                                list(ctx.employees))
+        # A person's competences are also what the rotation placement of someone who wants to rotate reads.
+        rows = await conn.fetch(
+            """SELECT e.employee_id, e.workplace_id, i.employee_id IS NOT NULL AS rotating
+               FROM employees e LEFT JOIN rotation_interests i USING (employee_id)
+               WHERE e.employee_id = ANY($1::text[])""", list(ctx.employees))
         for row in rows:
             add("workplace", row["workplace_id"], ctx.employees[row["employee_id"]])
+            if row["rotating"]:
+                add("rotation", "all", ctx.employees[row["employee_id"]])
     for organisation, ids in ctx.organisations.items():
         add("organisation", organisation, ids)
     if ctx.all_organisations:
