@@ -147,7 +147,8 @@ async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, empl
 
     Nothing is issued when a proposal for the same scope, kind and committee with the same
     substance (``fingerprint``) is pending or was decided: committees are not
-    asked twice. A pending proposal that differs in substance is superseded;
+    asked twice. One that was superseded or withdrawn (the facts gave nothing to
+    propose for a while) comes back when the facts propose it again. A pending proposal that differs in substance is superseded;
     decided proposals are never replaced. Returns the new proposal id or None.
 
     Nor is a proposal that names a person erased since it was drafted (the re-matcher reads a
@@ -157,10 +158,10 @@ async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, empl
     if await erased_among(conn, _words([employee_ids, summary_da, summary_en, explanation, effect, items])):
         return None
     earlier = await conn.fetchrow(
-        """SELECT coalesce(bool_or(fingerprint = $4), false) AS seen,
+        """SELECT coalesce(bool_or(fingerprint = $4 AND status NOT IN ('superseded', 'withdrawn')), false) AS seen,
                   count(*) FILTER (WHERE fingerprint = $5) AS withdrawn_at_erasure
            FROM proposals WHERE scope = $1 AND kind = $2 AND committee_id = $3
-           AND fingerprint IN ($4, $5) AND status <> 'superseded'""",
+           AND fingerprint IN ($4, $5)""",
         scope, kind, committee_id, fingerprint, WITHDRAWN_FINGERPRINT_PREFIX + fingerprint)
     if earlier["seen"]:
         return None
