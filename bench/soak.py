@@ -639,10 +639,20 @@ STATE = {"competences": "SELECT employee_id, skill_id, level, assessed_on, evide
          "employees": "SELECT employee_id, profession_id, workplace_id, weekly_hours, left_on FROM employees"}
 
 
+def _substance(effect: str) -> str:
+    """An effect without the measured effect it assumed (``ASSUMED_KEYS``): that estimate is read from the whole
+    store's history when a proposal is drafted, and a pending proposal keeps it until its substance changes,
+    so a system that proposed earlier in the history states an earlier estimate than a fresh one."""
+    from tillid.matching.proposals.items import ASSUMED_KEYS
+
+    return json.dumps({k: v for k, v in json.loads(effect).items() if k not in ASSUMED_KEYS}, sort_keys=True)
+
+
 async def read_outcome(url: str) -> dict:
     conn = await asyncpg.connect(url)
     try:
-        outcome = {"proposals": sorted(tuple(r) for r in await conn.fetch(PROPOSALS))}
+        outcome = {"proposals": sorted((*tuple(r)[:4], _substance(r["effect"]))
+                                       for r in await conn.fetch(PROPOSALS))}
         for table, query in STATE.items():
             outcome[table] = sorted(tuple(str(v) for v in r) for r in await conn.fetch(query))
         return outcome
