@@ -260,15 +260,6 @@ async def key_of_scope(conn, scope: str) -> str:
     return organisation or scope
 
 
-async def keyer_links(conn, employee_ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Links the Keyer needs: workplace -> organisation, the named employees -> workplace, slot -> workplace."""
-    workplaces = dict(await conn.fetch("SELECT workplace_id, organisation_id FROM workplaces"))
-    employees = dict(await conn.fetch("SELECT employee_id, workplace_id FROM employees "
-                                      "WHERE employee_id = ANY($1::text[])", list(employee_ids)))
-    slots = dict(await conn.fetch("SELECT slot_id, host_workplace_id FROM rotation_slots"))
-    return workplaces, employees, slots
-
-
 # --- pages ------------------------------------------------------------------------
 
 async def workplaces_of_committee(conn, committee_id: str) -> list[dict[str, Any]]:
