@@ -51,6 +51,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
         "how long `tillid up`, when stopped, waits for what was accepted to be applied before it stops the parts",
     "TILLID_READY_MAX_LAG":
         "records the worker may be behind on its topics while the review service's /readyz still answers 200",
+    "TILLID_REDELIVER_SECONDS":
+        "how long an accepted event sent to Kafka may stay unapplied before it is sent again (doubling each time)",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -88,6 +90,7 @@ class Settings:
     kafka_ca_file: Path | None = None
     drain_seconds: float = 60.0
     ready_max_lag: int = 10_000
+    redeliver_seconds: float = 30.0
 
     @property
     def embedded(self) -> bool:
@@ -131,6 +134,7 @@ class Settings:
             "TILLID_KAFKA_SECURITY_PROTOCOL": self.kafka_security_protocol,
             "TILLID_DRAIN_SECONDS": str(self.drain_seconds),
             "TILLID_READY_MAX_LAG": str(self.ready_max_lag),
+            "TILLID_REDELIVER_SECONDS": str(self.redeliver_seconds),
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
                            ("TILLID_ADMIN_TOKEN", self.admin_token),
@@ -177,6 +181,13 @@ class Settings:
                 raise ConfigError(f"{name}={raw!r} must be a finite number of {unit}, 0 or more")
             return value
 
+        def positive(name: str, default: float, unit: str) -> float:
+            """A finite number of ``unit`` above 0."""
+            value = non_negative(name, default, unit)
+            if value == 0:
+                raise ConfigError(f"{name}={text(name)!r} must be more than 0 {unit}")
+            return value
+
         database_url = text("TILLID_DATABASE_URL")
         if database_url is not None:
             _check_database_url(database_url)
@@ -215,6 +226,7 @@ class Settings:
             **security,
             drain_seconds=non_negative("TILLID_DRAIN_SECONDS", cls.drain_seconds, "seconds"),
             ready_max_lag=integer("TILLID_READY_MAX_LAG", cls.ready_max_lag, 1),
+            redeliver_seconds=positive("TILLID_REDELIVER_SECONDS", cls.redeliver_seconds, "seconds"),
         )
 
 

@@ -4,7 +4,9 @@ The service that accepted them relays them with its own producer, so the
 worker writes no input topic (its Kafka principal needs only to read them).
 Rows stay in the intake until the store has applied their events
 (``tillid/store/intake.py``); this task also deletes those, about once a
-second. Several replicas relay side by side: the rows are locked while sent.
+second, and every ``REDELIVERY_CHECK_SECONDS`` marks to be sent again what was
+sent but is still not applied long after (``TILLID_REDELIVER_SECONDS``): a
+broker may lose what it had acknowledged. Several replicas relay side by side: the rows are locked while sent.
 While Kafka or PostgreSQL is away the rows wait, and the service goes on
 accepting and serving.
 """
@@ -24,13 +26,15 @@ log = logging.getLogger("tillid.api")
 
 RELAY_INTERVAL_SECONDS = 0.2
 FORGET_INTERVAL_SECONDS = 1.0
+REDELIVERY_CHECK_SECONDS = 5.0
 RETRY_SECONDS = 2.0
 
 
-async def relay_intake(pool: asyncpg.Pool, publisher: EventPublisher, topic_prefix: str) -> None:
+async def relay_intake(pool: asyncpg.Pool, publisher: EventPublisher, topic_prefix: str,
+                       redeliver_seconds: float = 30.0) -> None:
     """Relay until cancelled."""
     failing = False
-    forgotten_at = 0.0
+    forgotten_at = checked_at = 0.0
     loop = asyncio.get_running_loop()
     while True:
         try:
@@ -39,6 +43,9 @@ async def relay_intake(pool: asyncpg.Pool, publisher: EventPublisher, topic_pref
             if loop.time() - forgotten_at >= FORGET_INTERVAL_SECONDS:
                 await intake.forget_applied(pool)
                 forgotten_at = loop.time()
+            if loop.time() - checked_at >= REDELIVERY_CHECK_SECONDS:
+                checked_at = loop.time()
+                await _redeliver_overdue(pool, redeliver_seconds)
         except RetryableError as error:
             # Once per outage at warning level: accepting and reading go on meanwhile.
             log.log(logging.DEBUG if failing else logging.WARNING,
@@ -52,3 +59,10 @@ async def relay_intake(pool: asyncpg.Pool, publisher: EventPublisher, topic_pref
             continue
         failing = False
         await asyncio.sleep(RELAY_INTERVAL_SECONDS)
+
+
+async def _redeliver_overdue(pool: asyncpg.Pool, after_seconds: float) -> None:
+    count = await intake.redeliver_overdue(pool, after_seconds)
+    if count:
+        log.warning("%d events sent to Kafka are not applied after %.0f s or more; sending them again "
+                    "(the broker may have lost them)", count, after_seconds)

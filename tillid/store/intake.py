@@ -77,7 +77,8 @@ async def relay_once(pool: asyncpg.Pool, publish_all: PublishAll, topic_prefix: 
                                     row["value"].encode("utf-8")) for row in rows])
                 ids = [row["id"] for row in rows]
                 await conn.execute("DELETE FROM intake WHERE id = ANY($1::bigint[]) AND NOT applied_by_store", ids)
-                await conn.execute("UPDATE intake SET relayed_at = now() WHERE id = ANY($1::bigint[])", ids)
+                await conn.execute("UPDATE intake SET relayed_at = now(), relays = relays + 1 WHERE id = ANY($1::bigint[])",
+                                   ids)
                 return len(rows)
 
 
@@ -88,6 +89,38 @@ async def forget_applied(pool: asyncpg.Pool) -> int:
             result = await conn.execute(
                 """DELETE FROM intake i USING processed_events p WHERE p.event_id = i.event_id""")
     return int(result.split()[-1])
+
+
+# A row is sent again at most after this many times the first wait (the wait doubles with each send).
+MAX_REDELIVERY_FACTOR = 64
+# Outbox rows sent longer ago than this are not looked at again (the outbox keeps its history).
+OUTBOX_REDELIVERY_WINDOW_HOURS = 24
+
+
+async def redeliver_overdue(pool: asyncpg.Pool, after_seconds: float) -> int:
+    """Mark to be sent again the rows sent to Kafka but still not applied ``after_seconds`` later, doubling
+    the wait with each send (at most ``MAX_REDELIVERY_FACTOR`` times); returns how many.
+
+    For a broker that loses what it had acknowledged without anyone restarting it (an external Kafka after
+    an unclean leader election, or an embedded one that took writes while its topics were being created
+    again): nothing accepted may wait for ever. A second delivery of an event the store has applied in the
+    meantime is a no-op. The outbox rows looked at are those the store applies (decisions and answers)."""
+    async with transient_as_unavailable():
+        async with pool.acquire() as conn:
+            async with conn.transaction():
+                intake = await conn.execute(
+                    """UPDATE intake SET relayed_at = NULL WHERE relayed_at IS NOT NULL AND applied_by_store
+                       AND relayed_at < now() - make_interval(secs => $1 * least(power(2, relays - 1), $2))
+                       AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = intake.event_id)""",
+                    after_seconds, MAX_REDELIVERY_FACTOR)
+                outbox = await conn.execute(
+                    """UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL
+                       AND published_at > now() - make_interval(hours => $3)
+                       AND value->>'type' = ANY($4::text[])
+                       AND published_at < now() - make_interval(secs => $1 * least(power(2, relays - 1), $2))
+                       AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = outbox.value->>'event_id')""",
+                    after_seconds, MAX_REDELIVERY_FACTOR, OUTBOX_REDELIVERY_WINDOW_HOURS, sorted(PROJECTIONS))
+    return int(intake.split()[-1]) + int(outbox.split()[-1])
 
 
 async def resend_unapplied(conn: asyncpg.Connection) -> int:

@@ -117,3 +117,30 @@ async def test_an_event_id_already_waiting_is_kept_once(db, pool):
     await intake.accept(db, events, Keyer())
     assert await intake.accept(db, events + events, Keyer()) == 8
     assert len(await rows(db)) == 4
+
+
+async def _sent_seconds_ago(db, seconds: float) -> None:
+    await db.execute("UPDATE intake SET relayed_at = now() - make_interval(secs => $1) WHERE relayed_at IS NOT NULL",
+                     seconds)
+
+
+async def test_what_a_broker_lost_without_a_restart_is_sent_again_later_and_later(db, pool):
+    """A broker that acknowledged and then lost events without anyone restarting it (the CI soak lost 24
+    accepted events this way around a broker restart): rows sent but not applied long after are sent again,
+    each time after twice the wait; applied ones never."""
+    events = envelopes(organisation(org="org-o", workplace="wp-o"))
+    await intake.accept(db, events, Keyer())
+    await intake.relay_once(pool, Broker().publish_all)
+    await Projector().apply(db, events[:1])
+    await _sent_seconds_ago(db, 20)
+    assert await intake.redeliver_overdue(pool, 30) == 0, "not overdue yet"
+    await _sent_seconds_ago(db, 31)
+    assert await intake.redeliver_overdue(pool, 30) == 3
+    broker = Broker()
+    assert await intake.relay_once(pool, broker.publish_all) == 3
+    assert [json.loads(value)["event_id"] for _, _, value in broker.sent] == [e.event_id for e in events[1:]]
+
+    await _sent_seconds_ago(db, 31)
+    assert await intake.redeliver_overdue(pool, 30) == 0, "the second send waits twice as long"
+    await _sent_seconds_ago(db, 61)
+    assert await intake.redeliver_overdue(pool, 30) == 3
