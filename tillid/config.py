@@ -52,7 +52,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_READY_MAX_LAG":
         "records the worker may be behind on its topics while the review service's /readyz still answers 200",
     "TILLID_REDELIVER_SECONDS":
-        "how long an accepted event sent to Kafka may stay unapplied before it is sent again (doubling each time)",
+        "how long an accepted event sent to Kafka may stay unapplied, while the worker is never seen caught up, "
+        "before it is sent again (doubling each time)",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -90,7 +91,7 @@ class Settings:
     kafka_ca_file: Path | None = None
     drain_seconds: float = 60.0
     ready_max_lag: int = 10_000
-    redeliver_seconds: float = 30.0
+    redeliver_seconds: float = 300.0
 
     @property
     def embedded(self) -> bool:

@@ -36,8 +36,9 @@ def create_app(settings: Settings) -> FastAPI:
         # Decisions and answers made here leave through this service's producer (tillid/review/relay.py),
         # and so does what POST /api/events accepted (tillid/review/intake_relay.py).
         relaying = asyncio.create_task(relay_review_events(app.state.pool, app.state.publisher, settings.topic_prefix))
-        relaying_intake = asyncio.create_task(relay_intake(app.state.pool, app.state.publisher,
-                                                           settings.topic_prefix, settings.redeliver_seconds))
+        relaying_intake = asyncio.create_task(relay_intake(
+            app.state.pool, app.state.publisher, settings.topic_prefix, settings.redeliver_seconds,
+            caught_up=lambda: app.state.consumer_lag.caught_up_at))
         measuring_lag = asyncio.create_task(app.state.consumer_lag.run())
         warming = asyncio.get_running_loop().run_in_executor(None, pages.warm_up)
         try:

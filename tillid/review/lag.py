@@ -55,6 +55,9 @@ class ConsumerLag:
         self.clock = clock
         self.cap = settings.ready_max_lag + 1  # reading more would tell readiness nothing new
         self.latest: Lag | None = None
+        # Wall-clock start of the latest measurement that found nothing uncommitted: everything the
+        # broker had acknowledged before then is applied (the worker commits only what it applied).
+        self.caught_up_at: float | None = None
         self.problem = "not measured yet"
         self._consumer = None
 
@@ -87,10 +90,13 @@ class ConsumerLag:
         if not self.settings.kafka:
             self.problem = "TILLID_KAFKA is not set"
             return
+        started = time.time()
         try:
             async with asyncio.timeout(TIMEOUT_SECONDS + READ_WAIT_MS * 2 / 1000):
                 partitions = await self._measure()
             self.latest = Lag(partitions, self.clock())
+            if partitions and not any(partitions.values()):
+                self.caught_up_at = started
         except Exception as error:  # a measurement reports any failure as its reason, never raises
             self.problem = f"the broker did not answer ({type(error).__name__})"
             log.debug("could not measure the consumer lag: %r", error)

@@ -33,6 +33,7 @@ async def serving(settings):
     application = create_app(settings)
     manager = LifespanManager(application, startup_timeout=30, shutdown_timeout=30)
     await manager.__aenter__()
+    manager.application = application
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://review")
     return manager, client
 
@@ -109,10 +110,15 @@ async def test_not_ready_naming_the_lag_while_the_worker_is_behind_and_ready_onc
         found = samples((await client.get("/metrics")).text)
         assert settings.ready_max_lag < sum(s.value for s in found["tillid_consumer_lag"]) <= len(events)
         assert {s.labels["topic"] for s in found["tillid_consumer_lag"]} >= {"org.structure", "hr.employees"}
+        lag = manager.application.state.consumer_lag
+        assert lag.caught_up_at is None, "never seen caught up while behind (the intake relay trusts this)"
 
+        before_commit = time.time()
         await asyncio.to_thread(commit_everything, settings)
         answer = await readiness_until(client, lambda a: a.status_code == 200)
         assert answer.status_code == 200, answer.text
+        await readiness_until(client, lambda a: lag.caught_up_at is not None)
+        assert lag.caught_up_at is not None and lag.caught_up_at > before_commit - 1
     finally:
         await stop(manager, client)
 
