@@ -176,7 +176,8 @@ def summary(t: Texts, item: Mapping[str, Any]) -> str:
 
 def audit_action(t: Texts, action: str) -> str:
     """An audit entry's action in the reader's language ("decided proposal P: approved" -> its known prefix)."""
-    for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "read employee",
+    for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "viewed on proposal page",
+                   "viewed in committee agenda", "read employee",
                    "read suggestions", "changed rotation preferences", "read own data", "listed proposals",
                    "read proposal", "named in suggestions", "disputed competence", "asked again for suggestion"):
         if action.startswith(prefix):
