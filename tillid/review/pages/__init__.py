@@ -35,7 +35,8 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(label=present.label, scalar=present.scalar, effect_items=present.effect_items,
                              summary=present.summary, plain_reason=present.plain_reason,
                              audit_action=present.audit_action, skill_label=present.skill_label,
-                             headline=queue.headline, age_days=queue.age_days, tree_html=present.tree_html)
+                             headline=queue.headline, age_days=queue.age_days, tree_html=present.tree_html,
+                             effect_figures=queue.effect_figures)
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 2000
 RANK_CHOICES = 3

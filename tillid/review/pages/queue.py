@@ -11,10 +11,13 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import urlencode
 
 from tillid.review.i18n import Texts
+from tillid.review.pages.present import effect_items
 from tillid.review.pages.session import PageError
 from tillid.store.queue import QUEUE_KINDS, QUEUE_SORTS, QUEUE_STATUSES, QueueFilter, QueueRow
 
@@ -76,6 +79,20 @@ def headline(t: Texts, row: QueueRow) -> str:
     if "placed" in effect:
         return t.fmt("queue_headline_placed", placed=t.number(effect["placed"]))
     return "–"
+
+
+def effect_figures(t: Texts, proposal: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The effect's (label, value) pairs for a proposal's page and the agenda. A proposal with parts lists
+    its moves and trainings as those parts, so the effect's raw lists of them (``moves``, ``training``)
+    are left out rather than printed a second time as data."""
+    effect = proposal.get("effect") or {}
+    if proposal.get("items"):
+        effect = {k: v for k, v in effect.items() if not _list_of_records(v)}
+    return effect_items(t, effect)
+
+
+def _list_of_records(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
 
 def age_days(created_at: datetime, now: datetime | None = None) -> int:
