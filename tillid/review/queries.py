@@ -262,12 +262,6 @@ async def key_of_scope(conn, scope: str) -> str:
 
 # --- pages ------------------------------------------------------------------------
 
-async def workplaces_of_committee(conn, committee_id: str) -> list[dict[str, Any]]:
-    rows = await conn.fetch("""SELECT workplace_id, name, sector FROM workplaces WHERE committee_id = $1
-                               ORDER BY name, workplace_id""", committee_id)
-    return [dict(r) for r in rows]
-
-
 async def committees(conn) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """SELECT c.committee_id, count(DISTINCT w.workplace_id) AS workplaces,

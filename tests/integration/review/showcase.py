@@ -4,7 +4,7 @@ The demo generator's organisations (scale 0.1) are projected into the store
 and the real re-matcher proposes from them, so the pages show what the
 matching engine says. For the elder-care MED committee, one upskilling
 proposal is approved (its people get suggestions) and one proposal rejected,
-so the history is not empty.
+so the history is not empty; the LEON proposal the browser amends is the one with the most parts.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def _decision(proposal_id: str, decision: str, comment: str, at: datetime) -> di
 
 
 async def _pending(conn, kind: str) -> list:
-    return await conn.fetch("""SELECT proposal_id, scope, explanation FROM proposals WHERE committee_id = $1
+    return await conn.fetch("""SELECT proposal_id, scope, explanation, jsonb_array_length(items) AS items
+                               FROM proposals WHERE committee_id = $1
                                AND kind = $2 AND status = 'pending' ORDER BY scope""", COMMITTEE, kind)
 
 
@@ -72,13 +73,15 @@ async def build(conn, database_url: str) -> dict:
         await record_and_publish(conn, _decision(leon[-1]["proposal_id"], "rejected",
                                                  "Afvist: vi afventer den nye lokale instruks.",
                                                  NOW - timedelta(days=1)), key="org", signing_key=KEY)
-    chosen = leon[0]
+    # The one the browser amends: of those left pending, the one with the most parts to keep or drop.
+    chosen = max(leon[:-1], key=lambda row: row["items"])
     explanation = json.loads(chosen["explanation"])
     suggestion = await conn.fetchrow("""SELECT suggestion_id, employee_id, summary_da FROM suggestions
                                         WHERE status = 'open' ORDER BY employee_id LIMIT 1""")
     return {
         "leon": chosen["proposal_id"],
         "leon_task": explanation["demand"][0]["name_da"],
+        "leon_items": chosen["items"],
         "pending": await conn.fetchval("SELECT count(*) FROM proposals WHERE committee_id = $1 "
                                        "AND status = 'pending'", COMMITTEE),
         "employee": suggestion["employee_id"],

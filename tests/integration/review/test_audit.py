@@ -108,14 +108,28 @@ async def test_a_refused_or_missing_proposal_audits_nobody(client, tokens, crowd
     assert await audit_rows(db) == []
 
 
-async def test_the_committee_page_audits_every_person_named_in_its_queue(client, tokens, crowded, db):
+async def test_the_queue_audits_nobody_and_the_proposal_page_every_person_it_names(client, tokens, crowded, db):
     await sign_in(client, tokens["committee:med-a"])
-    page = await client.get("/committee/med-a")
+    queue = await client.get("/committee/med-a")
+    assert queue.status_code == 200 and "u7" not in queue.text and "<code>e1</code>" not in queue.text
+    assert await audit_rows(db) == []  # the rows count people, they name nobody
+    page = await client.get(f"/committee/med-a/proposals/{crowded['rotation']}")
     assert page.status_code == 200 and "u7" in page.text  # the explanation shows the unplaced applicant
     rows = await audit_rows(db)
-    assert sorted(r["subject"] for r in rows) == sorted({"e1", "e2", *HIDDEN})
-    assert {r["endpoint"] for r in rows} == {"GET /committee/{committee_id}"}
-    assert all(r["action"].startswith("viewed in committee queue ") for r in rows)
+    assert sorted(r["subject"] for r in rows) == ["b3", "e1", "t8", "u7"]
+    assert {r["endpoint"] for r in rows} == {"GET /committee/{committee_id}/proposals/{proposal_id}"}
+    assert {r["action"] for r in rows} == {f"viewed on proposal page {crowded['rotation']}"}
+
+
+async def test_the_agenda_audits_the_people_it_shows(client, tokens, crowded, db):
+    """The agenda prints summaries, effects and items, not explanations: the people those name are audited."""
+    await sign_in(client, tokens["committee:med-a"])
+    agenda = await client.get("/committee/med-a/agenda")
+    assert agenda.status_code == 200
+    rows = await audit_rows(db)
+    assert sorted({r["subject"] for r in rows}) == ["e1", "e2", "t8"]
+    assert {r["endpoint"] for r in rows} == {"GET /committee/{committee_id}/agenda"}
+    assert all(r["action"].startswith("viewed in committee agenda ") for r in rows)
 
 
 async def test_an_audit_that_cannot_be_written_refuses_every_proposal_read(client, tokens, crowded, db):
@@ -128,9 +142,10 @@ async def test_an_audit_that_cannot_be_written_refuses_every_proposal_read(clien
         for named in ("e1", "e2", "u7", "m5", "Rotation", "Wound care"):
             assert named not in answer.text, (path, named)
     await sign_in(client, tokens["committee:med-a"])
-    page = await client.get("/committee/med-a")
-    assert page.status_code == 503
-    assert "u7" not in page.text and "<code>e1</code>" not in page.text
+    for path in (f"/committee/med-a/proposals/{crowded['rotation']}", "/committee/med-a/agenda"):
+        page = await client.get(path)
+        assert page.status_code == 503, path
+        assert "u7" not in page.text and "<code>e1</code>" not in page.text and "Rotation" not in page.text
 
 
 async def test_an_audit_that_cannot_be_written_refuses_the_decision(client, tokens, crowded, db):

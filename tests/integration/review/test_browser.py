@@ -1,7 +1,8 @@
 """Browser tests: Playwright driving Debian's chromium against a real server on realistic data.
 
-A committee signs in, approves a proposal and sees it leave the queue; an
-employee signs in and accepts a suggestion. Screenshots of both pages at
+A committee signs in, filters its queue, amends a proposal to the parts it
+keeps on the proposal's page and sees it leave the queue, and prints the
+agenda; an employee signs in and accepts a suggestion. Screenshots of both pages at
 desktop and phone width are written to docs/screenshots/ on the way.
 """
 
@@ -66,31 +67,63 @@ async def screenshot(page, name: str) -> None:
                           clip={"x": 0, "y": 0, "width": size["width"], "height": height})
 
 
-async def test_committee_approves_and_the_proposal_leaves_the_queue(site):
+async def test_committee_filters_the_queue_and_amends_a_proposal_to_the_parts_it_keeps(site):
     base, browser, ids = site
+    assert ids["leon_items"] >= 2, "the showcase needs a LEON proposal of two parts or more to amend"
     phone, phone_page = await signed_in(browser, base, ids["committee_token"], PHONE)
     await screenshot(phone_page, "committee-phone")
+    overflow = await phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
     await phone.close()
 
     context, page = await signed_in(browser, base, ids["committee_token"], DESKTOP)
     assert page.url.endswith(f"/committee/{showcase.COMMITTEE}")
-    queue = page.locator("article.proposal")
-    await expect(queue).to_have_count(ids["pending"])
+    await expect(page.locator("table.queue tbody tr")).to_have_count(min(50, ids["pending"]))
     for image in ("effect", "spread"):
         loaded = await page.eval_on_selector(f"img[src*='/plots/{image}.png']", "img => img.naturalWidth")
         assert loaded > 300
-    first = page.locator(f"article.proposal[data-proposal='{ids['leon']}']")
-    await first.locator("summary").click()
-    await expect(first.locator(".explanation")).to_contain_text(ids["leon_task"])
     await screenshot(page, "committee-desktop")
-    await first.locator("textarea[name=comment]").fill("Godkendt på mødet 23. november.")
-    await first.locator("button[value=approved]").click()
-    await page.wait_for_url("**?done=approved")
-    await expect(page.locator(".notice")).to_contain_text("godkendt")
-    await expect(page.locator("article.proposal")).to_have_count(ids["pending"] - 1)
-    await expect(page.locator(f"article.proposal[data-proposal='{ids['leon']}']")).to_have_count(0)
-    await expect(page.locator(f".history li[data-proposal='{ids['leon']}']")).to_contain_text(
-        "Godkendt på mødet 23. november.")
+    await page.select_option("#filter-kind", "leon_allocation")
+    await page.click("form.filters button[type=submit]")
+    await page.wait_for_url("**kind=leon_allocation**")
+    kinds = await page.locator("table.queue tbody th").all_inner_texts()
+    assert kinds and set(kinds) == {"Opgavefordeling (LEON)"}
+    row = page.locator(f"table.queue tr[data-proposal='{ids['leon']}']")
+    await row.locator("a").click()
+    await page.wait_for_url(f"**/proposals/{ids['leon']}")
+    await page.locator("details summary", has_text="Vis begrundelsen").click()
+    await expect(page.locator(".explanation")).to_contain_text(ids["leon_task"])
+    await screenshot(page, "proposal-desktop")
+    folded = page.locator("fieldset.items details summary")  # many parts are folded away
+    if await folded.count():
+        await folded.click()
+    boxes = page.locator("fieldset.items input[name=keep]")
+    await expect(boxes).to_have_count(ids["leon_items"])
+    await boxes.first.uncheck()
+    await page.locator("textarea[name=comment]").fill("Første del venter til foråret.")
+    await page.locator("button[value=amended]").click()
+    await page.wait_for_url("**?done=amended")
+    await expect(page.locator(".notice")).to_contain_text("godkendt med ændring")
+    await expect(page.locator(f"table.queue tr[data-proposal='{ids['leon']}']")).to_have_count(0)
+    decided = page.locator(f".history li[data-proposal='{ids['leon']}']")
+    await expect(decided).to_contain_text("Første del venter til foråret.")
+    await expect(decided).to_contain_text(f"Beholdt {ids['leon_items'] - 1} af {ids['leon_items']} dele.")
+    await context.close()
+
+
+async def test_committee_prints_the_agenda(site):
+    base, browser, ids = site
+    context, page = await signed_in(browser, base, ids["committee_token"], DESKTOP)
+    await page.click("a[href$='/agenda']")
+    await page.wait_for_url("**/agenda")
+    items = page.locator("section.agenda-item")
+    await expect(items).to_have_count(ids["pending"])
+    await page.emulate_media(media="print")
+    breaks = await items.evaluate_all("sections => sections.map(s => getComputedStyle(s).breakBefore)")
+    assert set(breaks) == {"page"}
+    assert await page.locator("header.top").is_hidden()
+    pdf = await page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= ids["pending"] + 1
     await context.close()
 
 

@@ -37,33 +37,43 @@ async def test_sign_in_sets_a_strict_http_only_cookie_and_goes_home(client, toke
     assert hr.status_code == 403
 
 
-async def test_committee_page_in_danish_and_english(client, tokens, proposals, db):
+async def test_committee_queue_and_proposal_page_in_danish_and_english(client, tokens, proposals, db):
     await sign_in(client, tokens["committee:med-a"])
     page = await client.get("/committee/med-a")
     assert page.status_code == 200
     html = page.text
-    assert 'lang="da"' in html and "Afventende forslag" in html
-    assert "Opkvalificering i sårbehandling for 2 medarbejdere" in html
-    assert "Social- og sundhedsassistent" in html and "<code>e1</code>" in html
+    assert 'lang="da"' in html and "Forslagene" in html and "I alt for forslag" in html
     assert html.index(proposals["leon"]) < html.index(proposals["upskill"])  # newest first
     assert proposals["other"] not in html  # another committee's proposal
-    assert "600 kr." in html and "9.000 kr." in html
-    # A LEON proposal's weekly difference in its parts: the moves' saving first, freed hours as hours.
-    assert html.index("Besparelse ved flytninger pr. uge") < html.index("Timer der ikke længere er brug for") \
-        < html.index("Forskel i lønudgift pr. uge i alt")
-    assert "10,0 timer (digitalisering) – ikke en besparelse" in html
+    assert "<code>e1</code>" not in html  # rows count people, they do not name them
+    assert await db.fetchval("SELECT count(*) FROM audit_log") == 0
     english = await client.get("/committee/med-a", params={"lang": "en"})
-    assert "Pending proposals" in english.text and "Wound care upskilling" in english.text
+    assert "The proposals" in english.text and "Upskilling" in english.text
+    assert "The proposals" in (await client.get("/committee/med-a")).text  # remembered
+    await client.get("/committee/med-a", params={"lang": "da"})
+
+    upskill = (await client.get(f"/committee/med-a/proposals/{proposals['upskill']}")).text
+    assert "Opkvalificering i sårbehandling for 2 medarbejdere" in upskill and "9.000 kr." in upskill
+    assert "Social- og sundhedsassistent" in upskill and "<code>e1</code>" in upskill
+    leon = (await client.get(f"/committee/med-a/proposals/{proposals['leon']}")).text
+    assert "600 kr." in leon
+    # A LEON proposal's weekly difference in its parts: the moves' saving first, freed hours as hours.
+    assert leon.index("Besparelse ved flytninger pr. uge") < leon.index("Timer der ikke længere er brug for") \
+        < leon.index("Forskel i lønudgift pr. uge i alt")
+    assert "10,0 timer (digitalisering) – ikke en besparelse" in leon
+    english = await client.get(f"/committee/med-a/proposals/{proposals['leon']}", params={"lang": "en"})
     assert "DKK 600" in english.text and "Saving from moves per week" in english.text
-    assert "Pending proposals" in (await client.get("/committee/med-a")).text  # remembered
     assert (await client.get("/committee/med-b")).status_code == 404
-    viewed = await db.fetch("SELECT subject FROM audit_log WHERE action LIKE 'viewed in committee queue%'")
+    assert (await client.get(f"/committee/med-a/proposals/{proposals['other']}")).status_code == 404
+    viewed = await db.fetch("SELECT subject, endpoint FROM audit_log WHERE action LIKE 'viewed on proposal page%'")
     assert {r["subject"] for r in viewed} == {"e1", "e2"}
+    assert {r["endpoint"] for r in viewed} == {"GET /committee/{committee_id}/proposals/{proposal_id}"}
 
 
 async def test_committee_decides_by_form_with_csrf(client, tokens, proposals, db):
     await sign_in(client, tokens["committee:med-a"])
-    html = (await client.get("/committee/med-a")).text
+    html = (await client.get(f"/committee/med-a/proposals/{proposals['leon']}")).text
+    assert f'action="/committee/med-a/proposals/{proposals["leon"]}/decision"' in html
     path = f"/committee/med-a/proposals/{proposals['leon']}/decision"
     forged = await client.post(path, data={"decision": "approved", "csrf": "0" * 64})
     assert forged.status_code == 403
@@ -73,7 +83,7 @@ async def test_committee_decides_by_form_with_csrf(client, tokens, proposals, db
     assert answer.status_code == 303 and answer.headers["location"] == "/committee/med-a?done=approved"
     after = (await client.get(answer.headers["location"])).text
     assert "Beslutningen er registreret: godkendt." in after
-    queue = after.split('id="plots"')[0]
+    queue = after.split('id="history"')[0]
     assert proposals["leon"] not in queue and "Fint" in after
     again = await client.post(path, data={"decision": "rejected", "comment": "Nej", "csrf": csrf_of(html)})
     assert again.status_code == 409

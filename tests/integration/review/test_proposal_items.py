@@ -113,9 +113,10 @@ async def test_a_proposal_without_items_is_decided_whole(client, tokens, proposa
     assert [r["employee_id"] for r in await db.fetch("SELECT employee_id FROM suggestions")] == ["e9"]
 
 
-async def test_the_committee_page_amends_to_the_ticked_items(client, tokens, proposals, db):
+async def test_the_proposal_page_amends_to_the_ticked_items(client, tokens, proposals, db):
     await sign_in(client, tokens["committee:med-a"])
-    html = (await client.get("/committee/med-a")).text
+    html = (await client.get(f"/committee/med-a/proposals/{proposals['upskill']}")).text
+    html += (await client.get(f"/committee/med-a/proposals/{proposals['leon']}")).text
     for item_id in (E1_PATH, E2_PATH, EYE_DROPS):
         assert re.search(rf'<input type="checkbox" name="keep" value="{re.escape(item_id)}" checked>', html), item_id
     assert "Forslagets dele" in html and "<code>e1</code>: Kursus i sårbehandling (e1)" in html

@@ -1,4 +1,4 @@
-"""Server-rendered pages: login, the committee queue, the employee's /me, and their forms.
+"""Server-rendered pages: login, the committee queue, its proposals and agenda, the employee's /me, and their forms.
 
 The pages use the same roles, scope rules, audit and actions as the API;
 forms carry a CSRF token and answer with a redirect (post/redirect/get).
@@ -22,20 +22,26 @@ from tillid.review import actions, plots, queries
 from tillid.review.audit import audited, audited_proposals, audited_suggestions, purpose_of
 from tillid.review.auth import Principal, principal_of_token
 from tillid.review.database import connection, transaction
-from tillid.review.pages import present
+from tillid.review.pages import present, queue
 from tillid.review.pages.csrf import check_login_csrf, login_csrf_token, remember_login_csrf
 from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, csrf_token, page_principal,
                                          remember_language, session_id, sign_in, sign_out, texts)
 from tillid.store import answers
+from tillid.store import queue as store_queue
+from tillid.store.queue import QUEUE_KINDS, QUEUE_SORTS, QUEUE_STATUSES
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(label=present.label, scalar=present.scalar, effect_items=present.effect_items,
                              summary=present.summary, plain_reason=present.plain_reason,
-                             audit_action=present.audit_action, skill_label=present.skill_label)
+                             audit_action=present.audit_action, skill_label=present.skill_label,
+                             headline=queue.headline, age_days=queue.age_days, tree_html=present.tree_html,
+                             effect_figures=queue.effect_figures)
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 2000
 RANK_CHOICES = 3
+HISTORY_LENGTH = 10
+MANY_PEOPLE = 12  # a proposal page folds its list of people away (<details>) from this many on
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -125,28 +131,89 @@ async def _committee_principal(request: Request, committee_id: str) -> Principal
     return principal
 
 
+async def _known_committee(conn, principal: Principal, committee_id: str) -> None:
+    """An admin may open any committee's pages, but only of a committee that exists (404 otherwise)."""
+    if principal.is_admin and not await queries.committee_exists(conn, committee_id):
+        raise PageError(404, "error_not_found")
+
+
 @router.get("/committee/{committee_id}")
-async def committee_page(request: Request, committee_id: str, done: str | None = None):
+async def committee_page(request: Request, committee_id: str, done: str | None = None, kind: str = "",
+                         workplace: str = "", status: str = "", sort: str = "", page: str = ""):
+    """The queue: totals of the chosen proposals, the plots, one row per proposal (a page of them), the last
+    decisions. Rows show counts, never people, so this page audits nobody; the proposal page does."""
     principal = await _committee_principal(request, committee_id)
+    asked = queue.queue_request(committee_id, kind, workplace, status, sort, page)
     t = texts(request)
     async with transaction(request) as conn:
-        if principal.is_admin and not await queries.committee_exists(conn, committee_id):
-            raise PageError(404, "error_not_found")
-        pending = await queries.proposals(conn, committee=committee_id, status="pending")
-        decided = await queries.proposals(conn, committee=committee_id, decided=True, limit=50)
-        professions = await queries.professions_of(conn, sorted({e for p in pending for e in p["employee_ids"]}))
-        await audited_proposals(conn, principal, pending, "viewed in committee queue",
-                                "GET /committee/{committee_id}")
-        workplaces = await queries.workplaces_of_committee(conn, committee_id)
+        await _known_committee(conn, principal, committee_id)
+        totals = await store_queue.totals(conn, asked.chosen)
+        pages = queue.page_count(totals.proposals)
+        shown = await store_queue.rows(conn, asked.chosen, sort=asked.sort, limit=queue.PAGE_SIZE,
+                                       offset=(min(asked.page, pages) - 1) * queue.PAGE_SIZE)
+        history = await store_queue.recent_decisions(conn, committee_id, HISTORY_LENGTH)
+        scopes = await store_queue.scopes_of_committee(conn, committee_id)
         acceptance = await answers.acceptance_rates(conn)
     message = t.fmt("decided", decision=t.get(f"decision_{done}", done)) if done in (
         "approved", "rejected", "amended") else None
-    history = sorted(((d, p) for p in decided for d in p["decisions"]), key=lambda pair: pair[0]["decided_at"],
-                     reverse=True)
     return render(request, "committee.html", t=t, principal=principal, committee_id=committee_id,
-                  pending=pending, history=history, professions=professions, workplaces=workplaces,
-                  message=message, plot_days=plots.EFFECT_DAYS, min_people=plots.MIN_PEOPLE, acceptance=acceptance,
-                  quoted=quote(committee_id, safe=""))
+                  totals=totals, rows=shown, asked=asked, pages=pages, page=min(asked.page, pages),
+                  scopes=scopes, history=history, message=message, plot_days=plots.EFFECT_DAYS,
+                  min_people=plots.MIN_PEOPLE, acceptance=acceptance, quoted=quote(committee_id, safe=""),
+                  kinds=QUEUE_KINDS, statuses=QUEUE_STATUSES, sorts=QUEUE_SORTS, now=dt.datetime.now(dt.timezone.utc))
+
+
+@router.get("/committee/{committee_id}/proposals/{proposal_id}")
+async def proposal_page(request: Request, committee_id: str, proposal_id: str):
+    """One proposal: its summary, effect, items and people (audited), explanation and the decision form."""
+    principal = await _committee_principal(request, committee_id)
+    t = texts(request)
+    async with transaction(request) as conn:
+        await _known_committee(conn, principal, committee_id)
+        proposal = await queries.proposal(conn, proposal_id)
+        if proposal is None or proposal["committee_id"] != committee_id:
+            raise PageError(404, "error_not_found")
+        await audited_proposals(conn, principal, [proposal], "viewed on proposal page",
+                                "GET /committee/{committee_id}/proposals/{proposal_id}")
+        professions = await queries.professions_of(conn, proposal["employee_ids"])
+        scope_label = await store_queue.scope_label(conn, proposal["scope"])
+    return render(request, "proposal.html", t=t, principal=principal, committee_id=committee_id, p=proposal,
+                  professions=professions, scope_label=scope_label, quoted=quote(committee_id, safe=""),
+                  decidable=proposal["status"] in queries.DECIDABLE_STATUSES, many_people=MANY_PEOPLE)
+
+
+@router.get("/committee/{committee_id}/agenda")
+async def agenda_page(request: Request, committee_id: str, kind: str = "", workplace: str = ""):
+    """The printable agenda: totals, then every pending proposal (of the chosen kind and workplace) with its
+    summary, effect and items; the people the items name are shown by id and profession, and audited."""
+    principal = await _committee_principal(request, committee_id)
+    asked = queue.queue_request(committee_id, kind, workplace, "pending", "oldest", "")
+    t = texts(request)
+    async with transaction(request) as conn:
+        await _known_committee(conn, principal, committee_id)
+        totals = await store_queue.totals(conn, asked.chosen)
+        agenda = await store_queue.documents(conn, asked.chosen, sort=asked.sort)
+        await audited_proposals(conn, principal, agenda, "viewed in committee agenda",
+                                "GET /committee/{committee_id}/agenda")
+        professions = await queries.professions_of(conn, sorted({e for p in agenda for e in p["employee_ids"]}))
+    return render(request, "agenda.html", t=t, principal=principal, committee_id=committee_id, totals=totals,
+                  agenda=agenda, professions=professions, quoted=quote(committee_id, safe=""),
+                  today=dt.date.today())
+
+
+@router.get("/committee/{committee_id}/queue.csv")
+async def queue_csv(request: Request, committee_id: str, kind: str = "", workplace: str = "", status: str = "",
+                    sort: str = ""):
+    """The queue as CSV, one line per proposal (every page), with the queue's filters; counts, no people."""
+    principal = await _committee_principal(request, committee_id)
+    asked = queue.queue_request(committee_id, kind, workplace, status, sort, "")
+    async with transaction(request) as conn:
+        await _known_committee(conn, principal, committee_id)
+        found = await store_queue.rows(conn, asked.chosen, sort=asked.sort)
+    filename = queue.csv_filename(committee_id, dt.date.today().isoformat())
+    return Response(queue.queue_csv(found), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
 
 
 @router.post("/committee/{committee_id}/proposals/{proposal_id}/decision")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from markupsafe import Markup, escape
+
 from tillid.review.i18n import Texts
 
 MONEY_KEYS = ("reallocation_dkk_per_week", "dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost",
@@ -176,9 +178,40 @@ def summary(t: Texts, item: Mapping[str, Any]) -> str:
 
 def audit_action(t: Texts, action: str) -> str:
     """An audit entry's action in the reader's language ("decided proposal P: approved" -> its known prefix)."""
-    for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "read employee",
+    for prefix in ("decided proposal", "answered suggestion", "viewed in committee queue", "viewed on proposal page",
+                   "viewed in committee agenda", "read employee",
                    "read suggestions", "changed rotation preferences", "read own data", "listed proposals",
                    "read proposal", "named in suggestions", "disputed competence", "asked again for suggestion"):
         if action.startswith(prefix):
             return t.get("audit_" + prefix.replace(" ", "_")) or action
     return action
+
+
+def tree_html(t: Texts, value: Any) -> Markup:
+    """A proposal's explanation as nested lists, like the ``tree`` macro of _macros.html, built in Python:
+    the largest LEON explanations have thousands of nodes, and a recursive Jinja macro costs a call each."""
+    parts: list[str] = []
+    _tree(t, value, parts)
+    return Markup("".join(parts))
+
+
+def _tree(t: Texts, value: Any, parts: list[str]) -> None:
+    if isinstance(value, Mapping):
+        parts.append('<dl class="tree">')
+        for key, item in sorted(value.items(), key=lambda pair: str(pair[0]).lower()):
+            parts.append(f"<dt>{escape(label(t, key))}</dt><dd>")
+            _tree(t, item, parts)
+            parts.append("</dd>")
+        parts.append("</dl>")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            parts.append("–")
+            return
+        parts.append('<ul class="tree">')
+        for item in value:
+            parts.append("<li>")
+            _tree(t, item, parts)
+            parts.append("</li>")
+        parts.append("</ul>")
+    else:
+        parts.append(str(escape(scalar(t, value))))
