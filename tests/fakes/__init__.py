@@ -164,9 +164,10 @@ class InMemoryProposals:
     async def pending_rotation(self) -> list[ProposalScope]:
         return [p.scope for p in self.proposals if p.status == "pending" and p.scope.kind == "rotation_placement"]
 
-    async def pending_allocations(self, organisation: str) -> list[str]:
+    async def pending_allocations_freeing_hours(self, organisation: str) -> list[str]:
         return sorted({p.scope.scope for p in self.proposals if p.status == "pending" and p.scope.kind == LEON_ALLOCATION
-                       and p.draft.explanation["workplace"]["organisation"] == organisation})
+                       and p.draft.explanation["workplace"]["organisation"] == organisation
+                       and (p.draft.effect["freed"]["tasks"] or p.draft.explanation["freed_hours"])})
 
     def pending(self) -> list[ProposalDraft]:
         return [p.draft for p in self.proposals if p.status == "pending"]

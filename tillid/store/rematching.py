@@ -62,8 +62,9 @@ class ProposalBook(Protocol):
     async def pending_rotation(self) -> list[ProposalScope]:
         """Where rotation placements are pending."""
 
-    async def pending_allocations(self, organisation: str) -> list[str]:
-        """The organisation's workplaces with a pending LEON allocation proposal, in id order."""
+    async def pending_allocations_freeing_hours(self, organisation: str) -> list[str]:
+        """The organisation's workplaces whose pending LEON allocation proposal frees hours, in id order: those
+        name where the hours are needed elsewhere in the organisation (``needed_elsewhere``)."""
 
 
 class OpenHoursSeen(Protocol):
@@ -143,11 +144,14 @@ class PostgresProposals:
             return [ProposalScope("rotation_placement", r["scope"], r["committee_id"]) for r in await conn.fetch(
                 "SELECT scope, committee_id FROM proposals WHERE kind = 'rotation_placement' AND status = 'pending'")]
 
-    async def pending_allocations(self, organisation: str) -> list[str]:
+    async def pending_allocations_freeing_hours(self, organisation: str) -> list[str]:
         async with self.pool.acquire() as conn:
             return [r["scope"] for r in await conn.fetch(
                 """SELECT DISTINCT p.scope FROM proposals p JOIN workplaces w ON w.workplace_id = p.scope
-                   WHERE p.kind = $2 AND p.status = 'pending' AND w.organisation_id = $1 ORDER BY p.scope""",
+                   WHERE p.kind = $2 AND p.status = 'pending' AND w.organisation_id = $1
+                     AND (jsonb_array_length(coalesce(p.effect->'freed'->'tasks', '[]')) > 0
+                          OR jsonb_array_length(coalesce(p.explanation->'freed_hours', '[]')) > 0)
+                   ORDER BY p.scope""",
                 organisation, LEON_ALLOCATION)]
 
 

@@ -308,8 +308,8 @@ class Rematcher:
         A LEON proposal names the organisation's unstaffed hours at other workplaces (``needed_elsewhere``),
         but an event changes only its own workplace's hours. So each round compares the hours of every
         organisation it allocated in with those last recorded (by any worker), and marks only the other
-        workplaces with a pending proposal whose share of them (``needs_shown_to``) changed, with this
-        round's causes. The pending proposals then depend only on the events, not on which rounds ran in
+        workplaces with a pending proposal that frees hours (the proposals that name where they are needed)
+        whose share of them (``needs_shown_to``) changed, with this round's causes. The pending proposals then depend only on the events, not on which rounds ran in
         between. Marks come before the record: a round that fails between them marks again next time."""
         organisations: dict[str, list[str]] = {}
         for workplace, allocation in solved.items():
@@ -320,7 +320,7 @@ class Rematcher:
             if before == open_hours:
                 continue
             earlier = before or ()
-            stale = [w for w in await self.store.proposals.pending_allocations(organisation)
+            stale = [w for w in await self.store.proposals.pending_allocations_freeing_hours(organisation)
                      if w not in solved and needs_shown_to(w, earlier) != needs_shown_to(w, open_hours)]
             if stale:
                 why = tuple(dict.fromkeys(e for w in here for e in causes[w]))
