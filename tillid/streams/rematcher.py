@@ -325,7 +325,7 @@ class Rematcher:
             if stale:
                 why = tuple(dict.fromkeys(e for w in here for e in causes[w]))
                 await self.store.scopes.mark({("workplace", w): why for w in stale})
-                log.debug("unstaffed hours in %s changed: %d workplaces marked", organisation, len(stale))
+                log.info("unstaffed hours in %s changed: %d workplaces marked", organisation, len(stale))
             await self.store.open_hours_seen.record(organisation, open_hours)
 
     async def _upskilling_round(self) -> Round:
