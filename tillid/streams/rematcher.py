@@ -361,9 +361,8 @@ class Rematcher:
         if allocation is None:
             return 0
         snapshot, result = allocation.snapshot, allocation.result
-        cached = await self._cached(
-            "upskilling", snapshot.workplace_id, (replace(snapshot, source_events=()), result),
-            propose_upskilling, (snapshot, result), [])
+        cached = await self._cached("upskilling", snapshot.workplace_id, _upskilling_inputs(snapshot, result),
+                                    propose_upskilling, (snapshot, result), [])
         if cached.unchanged:
             return 0
         issued = await self._issue(cached.outcome)
@@ -435,3 +434,9 @@ def _leon_inputs(snapshot: WorkplaceSnapshot, instance: dict):
     """What the LEON proposal of a workplace depends on, for the cache: the instance, and what the proposal
     names besides (hours freed here, unstaffed hours elsewhere) and whom it goes to."""
     return instance, snapshot.freed, snapshot.needed_elsewhere, snapshot.committee_id
+
+
+def _upskilling_inputs(snapshot: WorkplaceSnapshot, result: dict | None):
+    """What the upskilling proposal of a workplace depends on, for the cache: all but the causes, and the hours
+    needed elsewhere (only its LEON proposal names them; a change there re-allocates the workplace)."""
+    return replace(snapshot, source_events=(), needed_elsewhere=()), result
