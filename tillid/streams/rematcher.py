@@ -11,7 +11,14 @@ a time. Each solved workplace is then marked for upskilling (scope kind
 ``upskilling``), and those paths, the slower and less urgent part, are worked
 out one workplace at a time for as long as no allocation scope is ripe: a new
 event's LEON proposal waits behind at most one upskilling solve, and behind
-none unless upskilling has waited for more than a few seconds.
+none unless upskilling has waited for more than a few seconds. A round also
+marks the workplaces whose pending LEON proposal names unstaffed hours
+elsewhere that have changed (``_mark_where_needs_elsewhere_changed``).
+
+Here are the scheduling and the caching; every read and write goes through
+the repositories of ``RematchStore`` (tillid/store/scopes.py and
+tillid/store/rematching.py), whose in-memory fakes (tests/fakes) let this
+module be unit-tested without services.
 """
 
 from __future__ import annotations
@@ -74,6 +81,14 @@ class Allocation:
 
     snapshot: WorkplaceSnapshot
     result: dict | None
+
+
+@dataclass(frozen=True)
+class Allocated:
+    """What allocating a workplace gave: the proposals issued, and the allocation (None if the workplace is gone)."""
+
+    issued: int
+    allocation: Allocation | None
 
 
 @dataclass(frozen=True)
@@ -255,13 +270,13 @@ class Rematcher:
         # another's solve has the CPU. Each workplace's own steps stay in order.
         gate = asyncio.Semaphore(ALLOCATION_CONCURRENCY)
 
-        async def allocate(workplace: str, causes: tuple[str, ...]) -> tuple[int, Allocation | None]:
+        async def allocate(workplace: str, causes: tuple[str, ...]) -> Allocated:
             async with gate:
                 return await self._allocate(workplace, causes, facts)
 
         allocated = await asyncio.gather(*(allocate(w, causes) for w, causes in workplaces.items()))
-        issued = sum(n for n, _ in allocated)
-        solved = {w: allocation for w, (_, allocation) in zip(workplaces, allocated) if allocation is not None}
+        issued = sum(a.issued for a in allocated)
+        solved = {w: a.allocation for w, a in zip(workplaces, allocated) if a.allocation is not None}
         await self._mark_where_needs_elsewhere_changed(solved, workplaces, facts)
         marks = await self._mark_for_upskilling(workplaces)
         for workplace, causes in workplaces.items():
@@ -281,25 +296,23 @@ class Rematcher:
         await self.store.scopes.release(claims)
         return Round(len(claims), issued)
 
-    async def _allocate(self, workplace: str, causes: tuple[str, ...], facts: RoundFacts
-                        ) -> tuple[int, Allocation | None]:
-        """The LEON proposal of one workplace, issued when it differs from the last one; returns the proposals
-        issued, and the allocation (None if the workplace is gone)."""
+    async def _allocate(self, workplace: str, causes: tuple[str, ...], facts: RoundFacts) -> Allocated:
+        """The LEON proposal of one workplace, issued when it differs from the last one."""
         snapshot = await self.store.snapshots.workplace(workplace, causes, facts)
         if snapshot is None:
-            return 0, None
+            return Allocated(0, None)
         instance = leon_instance(snapshot)
         cached = await self._cached(
             "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance),
             LeonOutcome([], None))
         allocation = Allocation(snapshot, cached.outcome.result)
         if cached.unchanged:
-            return 0, allocation
+            return Allocated(0, allocation)
         drafts = cached.outcome.drafts
         issued = await self._issue(drafts)
         await self._withdraw_missing(drafts, [ProposalScope(LEON_ALLOCATION, workplace, snapshot.committee_id)])
         self._issued("leon", workplace, cached.digest, cached.outcome)
-        return issued, allocation
+        return Allocated(issued, allocation)
 
     async def _mark_where_needs_elsewhere_changed(self, solved: dict[str, Allocation],
                                                   causes: dict[str, tuple[str, ...]], facts: RoundFacts) -> None:
