@@ -10,7 +10,7 @@ ProposalIssued whose explanation names the probe's event id. Each answered
 probe is also split into stages from the store's timestamps (applied, proposal
 written to the outbox, relayed, received).
 
-    .venv/bin/python -m bench.latency [--scale 0.1] [--rate 2000] [--probes 20]
+    .venv/bin/python -m bench.latency [--scale 0.1] [--rate 2000] [--probes 20] [--log-level info]
 """
 
 from __future__ import annotations
@@ -189,6 +189,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--probes", type=int, default=20, help="probe events, one a second (default 20)")
     parser.add_argument("--debounce", type=float, default=None,
                         help="TILLID_REMATCH_DEBOUNCE_SECONDS of the worker (default: the configured default)")
+    parser.add_argument("--log-level", default=None,
+                        help="TILLID_LOG_LEVEL of the worker, whose log is kept in the run's directory (default: "
+                             "the configured default)")
     args = parser.parse_args(argv)
 
     from tillid.competence.demo import generate_events
@@ -204,7 +207,9 @@ def main(argv: list[str]) -> int:
                         app_id="tillid-latency", event_signing_key=secrets.token_hex(32))
     if args.debounce is not None:
         settings = replace(settings, rematch_debounce_seconds=args.debounce)
-    print(f"re-matcher debounce: {settings.rematch_debounce_seconds} s")
+    if args.log_level is not None:
+        settings = replace(settings, log_level=args.log_level)
+    print(f"re-matcher debounce: {settings.rematch_debounce_seconds} s; worker log: {work / 'worker.log'}")
     ensure_topics(settings)
     worker = subprocess.Popen([sys.executable, "-m", "tillid", "worker"], env={**os.environ, **settings.as_env()},
                               stdout=open(work / "worker.log", "wb"), stderr=subprocess.STDOUT)

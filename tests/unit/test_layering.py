@@ -77,3 +77,33 @@ def test_the_check_finds_a_forbidden_import(tmp_path, monkeypatch):
     monkeypatch.setattr(__import__(__name__, fromlist=["PACKAGE"]), "PACKAGE", fake)
     found = violations("matching")
     assert len(found) == 2 and "tillid.store" in found[0] and "I/O library" in found[1]
+
+
+# What a database connection is asked to run; only tillid/store/ asks (issue #17: all SQL in store/).
+SQL_CALLS = frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval", "copy_records_to_table",
+                       "copy_to_table"})
+WITHOUT_SQL = ("streams",)
+
+
+def sql_calls(subpackage: str) -> list[str]:
+    """Every call of a connection's SQL methods in a subpackage, as ``path:line method``."""
+    found = []
+    for path in sorted((PACKAGE / subpackage).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.func.attr}")
+    return found
+
+
+@pytest.mark.parametrize("subpackage", WITHOUT_SQL)
+def test_the_layer_runs_no_sql_of_its_own(subpackage):
+    """The store owns every SQL statement; the worker calls its repositories."""
+    assert sql_calls(subpackage) == []
+
+
+def test_the_sql_check_finds_a_query(tmp_path, monkeypatch):
+    fake = tmp_path / "tillid"
+    (fake / "streams").mkdir(parents=True)
+    (fake / "streams" / "bad.py").write_text("async def f(conn):\n    return await conn.fetchval('SELECT 1')\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["PACKAGE"]), "PACKAGE", fake)
+    assert sql_calls("streams") == ["tillid/streams/bad.py:2 fetchval"]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from tillid.store.projection.projector import mark_dirty
+from tillid.store.scopes import mark_dirty
 
 DEFAULT_DECLINE_QUIET_DAYS = 180
 

@@ -107,17 +107,26 @@ class RoundFacts:
 
     async def needed_elsewhere(self, conn, organisation: str, workplace_id: str) -> tuple[NeedElsewhere, ...]:
         """Task hours at the organisation's other workplaces that nobody is assigned to today, most first."""
+        return needs_shown_to(workplace_id, await self.open_hours(conn, organisation))
+
+    async def open_hours(self, conn, organisation: str) -> tuple[NeedElsewhere, ...]:
+        """Task hours nobody is assigned to at each workplace of the organisation, most first (read once a round)."""
         async with self._reading:
             if organisation not in self._open_hours:
                 self._open_hours[organisation] = await _open_hours(conn, organisation)
-        return tuple(n for n in self._open_hours[organisation]
-                     if n.workplace_id != workplace_id)[:NEEDED_ELSEWHERE_SHOWN]
+        return self._open_hours[organisation]
 
     async def open_slots(self, conn) -> tuple[SlotFacts, ...]:
         async with self._reading:
             if self._slots is None:
                 self._slots = await open_slots(conn)
         return self._slots
+
+
+def needs_shown_to(workplace_id: str, open_hours: tuple[NeedElsewhere, ...]) -> tuple[NeedElsewhere, ...]:
+    """What a workplace's snapshot names of its organisation's unstaffed hours (``open_hours``): the other
+    workplaces' (pure)."""
+    return tuple(n for n in open_hours if n.workplace_id != workplace_id)[:NEEDED_ELSEWHERE_SHOWN]
 
 
 async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, ...] = (),

@@ -1,4 +1,7 @@
-"""Dead letters: rejected input with the original bytes, where it came from, and why."""
+"""Dead letters: rejected input with the original bytes, where it came from, and why.
+
+The worker sends each to the dead-letter topic (``value``, ``headers``) and keeps it in the store
+(``tillid.store.deadletters.record``, re-exported here as ``record``)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,9 @@ import base64
 import json
 from dataclasses import dataclass
 
-from tillid.store.tallies import Tally
+from tillid.store.deadletters import record
+
+__all__ = ["DeadLetter", "record"]
 
 
 @dataclass(frozen=True)
@@ -39,17 +44,3 @@ class DeadLetter:
                 ("tillid-topic", self.topic.encode("utf-8")),
                 ("tillid-partition", str(self.partition).encode()),
                 ("tillid-offset", str(self.offset).encode())]
-
-
-async def record(conn, letters: list[DeadLetter], topic_prefix: str = "") -> None:
-    """Keep dead letters in the store too, for people to look at, and count them per topic (without
-    ``topic_prefix``) for the stats."""
-    if not letters:
-        return
-    await conn.executemany(
-        """INSERT INTO deadletters (topic, partition, "offset", reason, raw) VALUES ($1, $2, $3, $4, $5)""",
-        [(d.topic, d.partition, d.offset, d.reason, d.raw) for d in letters])
-    tally = Tally()
-    for letter in letters:
-        tally.add(letter.topic.removeprefix(topic_prefix), "deadlettered")
-    await tally.write(conn)

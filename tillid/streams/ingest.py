@@ -15,9 +15,9 @@ import asyncpg
 
 from tillid.competence.events import SIGNED_TYPES, TOPIC_OF_TYPE, decode, verify_message
 from tillid.errors import InvalidEvent
+from tillid.store import deadletters
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.projector import BatchResult, Projector
-from tillid.streams import deadletter
 from tillid.streams.deadletter import DeadLetter
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class Ingestor:
                     async with conn.transaction():
                         # Dead letters last: their counts' rows are then locked only until the commit.
                         result = await self.projector.apply_in_transaction(conn, prepared.envelopes)
-                        await deadletter.record(conn, prepared.letters, self.prefix)
+                        await deadletters.record(conn, prepared.letters, self.prefix)
                         return result
 
         return await retry_while_unavailable(apply, on_retry=_log_retry)

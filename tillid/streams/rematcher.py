@@ -11,7 +11,14 @@ a time. Each solved workplace is then marked for upskilling (scope kind
 ``upskilling``), and those paths, the slower and less urgent part, are worked
 out one workplace at a time for as long as no allocation scope is ripe: a new
 event's LEON proposal waits behind at most one upskilling solve, and behind
-none unless upskilling has waited for more than a few seconds.
+none unless upskilling has waited for more than a few seconds. A round also
+marks the workplaces whose pending LEON proposal names unstaffed hours
+elsewhere that have changed (``_mark_where_needs_elsewhere_changed``).
+
+Here are the scheduling and the caching; every read and write goes through
+the repositories of ``RematchStore`` (tillid/store/scopes.py and
+tillid/store/rematching.py), whose in-memory fakes (tests/fakes) let this
+module be unit-tested without services.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Generic, TypeVar
 
 import asyncpg
 import orjson
@@ -33,12 +40,11 @@ from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, 
 from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_instances, upskilling_proposal
 from tillid.errors import PoisonError
 from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR
-from tillid.store import snapshots
 from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS
-from tillid.store.effects import EffectCache
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
-from tillid.store.projection.projector import MAX_CAUSES, mark_dirty
-from tillid.store.proposals import issue_proposal, withdraw_pending
+from tillid.store.rematching import LEON_ALLOCATION, ProposalScope, RematchStore
+from tillid.store.scopes import MAX_CAUSES, UPSKILLING, Claim
+from tillid.store.snapshots import RoundFacts, needs_shown_to
 from tillid.store.worker_rounds import RoundTimes
 from tillid.streams.wakeup import Wakeup
 
@@ -47,8 +53,6 @@ log = logging.getLogger("tillid.rematcher")
 CLAIM_LIMIT = 200
 # Workplaces of a round allocated at once (each holds a database connection while it reads or writes).
 ALLOCATION_CONCURRENCY = 3
-STALE_CLAIM_SECONDS = 120
-UPSKILLING = "upskilling"
 # Upskilling waits while allocations are ripe, but not longer than this.
 UPSKILLING_PATIENCE_SECONDS = 5.0
 # With nothing ripe, the re-matcher looks again after this long (or when ingestion rings).
@@ -59,17 +63,57 @@ CATCH_UP_PATIENCE_SECONDS = 30.0
 EMPTY_ROUND_PAUSE_SECONDS = 0.05
 # Causes kept per workplace for ``_upskill``'s check; forgetting older ones only costs a fresh snapshot.
 _KEPT_CAUSES = 4 * MAX_CAUSES
-# Not claimed, or claimed by a worker that has not finished within STALE_CLAIM_SECONDS ($2): gone.
-_UNCLAIMED = "(claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))"
+
+Outcome = TypeVar("Outcome")
 
 
 @dataclass(frozen=True)
-class Claim:
-    kind: str
-    scope_id: str
-    version: int
-    event_ids: tuple[str, ...]
-    since: datetime
+class LeonOutcome:
+    """A workplace's LEON proposal (none or one) and the solver's result it was drafted from."""
+
+    drafts: list[ProposalDraft]
+    result: dict | None
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """A workplace as its latest allocation saw it, which its upskilling paths build on."""
+
+    snapshot: WorkplaceSnapshot
+    result: dict | None
+
+
+@dataclass(frozen=True)
+class Allocated:
+    """What allocating a workplace gave: the proposals issued, and the allocation (None if the workplace is gone)."""
+
+    issued: int
+    allocation: Allocation | None
+
+
+@dataclass(frozen=True)
+class KeptAllocation:
+    """An allocation this worker solved, and the causes it put into the workplace's upskilling mark."""
+
+    allocation: Allocation
+    marked: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Issued(Generic[Outcome]):
+    """What was last issued for a workplace's proposals of one kind: the digest of the solver's input, and the outcome."""
+
+    digest: bytes
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Cached(Generic[Outcome]):
+    """An outcome for some inputs, whether it is the one last issued for them, and their digest."""
+
+    outcome: Outcome
+    unchanged: bool
+    digest: bytes
 
 
 @dataclass(frozen=True)
@@ -81,13 +125,13 @@ class Round:
         return Round(self.scopes + other.scopes, self.issued + other.issued)
 
 
-def propose_leon(snapshot: WorkplaceSnapshot, instance: dict) -> tuple[list[ProposalDraft], dict | None]:
+def propose_leon(snapshot: WorkplaceSnapshot, instance: dict) -> LeonOutcome:
     """The LEON allocation proposal for one workplace from its instance, and the solver's result (pure)."""
     if not (instance["tasks"] and instance["employees"]):
-        return [], None
+        return LeonOutcome([], None)
     result = leon.solve(instance)
     draft = leon_proposal(snapshot, instance, result)
-    return ([draft] if draft is not None else []), result
+    return LeonOutcome([draft] if draft is not None else [], result)
 
 
 def propose_upskilling(snapshot: WorkplaceSnapshot, leon_result: dict | None) -> list[ProposalDraft]:
@@ -127,25 +171,23 @@ def _digest(inputs) -> bytes:
 
 
 class Rematcher:
-    def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0,
+    def __init__(self, store: asyncpg.Pool | RematchStore, debounce_seconds: float = 1.0,
                  on_published: Callable[[], None] = lambda: None, *,
                  decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS,
                  jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> None:
-        self.pool = pool
+        """``store``: the repositories to work on, or a pool to work on them in PostgreSQL (the worker's case).
+        ``decline_quiet_days`` (TILLID_DECLINE_QUIET_DAYS) and ``jobrotation_dkk_per_hour`` are what the
+        PostgreSQL snapshots are read with; repositories given are taken as they are."""
+        self.store = store if isinstance(store, RematchStore) else RematchStore.on_postgres(
+            store, decline_quiet_days=decline_quiet_days, jobrotation_dkk_per_hour=jobrotation_dkk_per_hour)
         self.debounce = debounce_seconds
-        # How long a declined need stays out of upskilling proposals (TILLID_DECLINE_QUIET_DAYS).
-        self.decline_quiet_days = decline_quiet_days
-        self.jobrotation_dkk_per_hour = jobrotation_dkk_per_hour
-        # The activities' measured effects, read again every few minutes (outcomes change slowly).
-        self.effects = EffectCache()
         # Called after proposal events were written to the outbox, so the relay sends them at once.
         self.on_published = on_published
         # Per workplace and kind: the digest of the last solver input and its outcome. An event that
         # changes nothing the solver sees (a skill no task asks for) then costs a snapshot, not a solve.
-        self._last: dict[tuple[str, str], tuple[bytes, object]] = {}
-        # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling,
-        # and the causes this worker has put into the workplace's upskilling mark (see ``_upskill``).
-        self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None, tuple[str, ...]]] = {}
+        self._last: dict[tuple[str, str], Issued] = {}
+        # Per workplace: its latest allocation, kept for its upskilling (see ``_upskill``).
+        self._allocated: dict[str, KeptAllocation] = {}
         # How long the rounds of ``run`` took; the worker writes it to the store for /metrics.
         self.round_times = RoundTimes()
 
@@ -200,15 +242,10 @@ class Rematcher:
     async def seconds_until_work(self) -> float | None:
         """How long until the next round has something to do (0 or less: now); None when nothing is dirty."""
         async with transient_as_unavailable():
-            async with self.pool.acquire() as conn:
-                # Upskilling marks are due at once; allocation scopes once they have waited the debounce time.
-                return await conn.fetchval(
-                    f"""SELECT extract(epoch FROM min(since + make_interval(
-                                   secs => CASE WHEN scope_kind = $3 THEN 0 ELSE $1::float8 END)) - now())::float8
-                        FROM dirty_scopes WHERE {_UNCLAIMED}""",
-                    self.debounce, STALE_CLAIM_SECONDS, UPSKILLING)
+            # Upskilling marks are due at once; allocation scopes once they have waited the debounce time.
+            return await self.store.scopes.seconds_until_work(self.debounce)
 
-    async def _cached(self, kind: str, workplace: str, inputs, propose, arguments, nothing):
+    async def _cached(self, kind: str, workplace: str, inputs, propose, arguments, nothing) -> Cached:
         """The outcome for ``inputs``, whether it is the one last issued for them, and their digest.
 
         Only what was issued is remembered (``_issued``, after the issue's transactions): when issuing
@@ -216,66 +253,93 @@ class Rematcher:
         instead of taking it for the one already issued."""
         digest = _digest(inputs)
         last = self._last.get((kind, workplace))
-        if last is not None and last[0] == digest:
-            return last[1], True, digest
-        return await _solved(propose, arguments, workplace, nothing), False, digest
+        if last is not None and last.digest == digest:
+            return Cached(last.outcome, True, digest)
+        return Cached(await _solved(propose, arguments, workplace, nothing), False, digest)
 
     def _issued(self, kind: str, workplace: str, digest: bytes, outcome) -> None:
-        self._last[(kind, workplace)] = (digest, outcome)
+        self._last[(kind, workplace)] = Issued(digest, outcome)
 
     async def _allocation_round(self) -> Round:
         claims = await self._claim()
         if not claims:
             return Round()
         workplaces = await self._workplaces_of(claims)
-        async with self.pool.acquire() as conn:
-            facts = await self._round_facts(conn)
+        facts = await self.store.snapshots.round_facts()
         # A few workplaces at a time, in claim order: one's snapshot and issue wait on PostgreSQL while
         # another's solve has the CPU. Each workplace's own steps stay in order.
         gate = asyncio.Semaphore(ALLOCATION_CONCURRENCY)
 
-        async def allocate(workplace: str, causes: tuple[str, ...]):
+        async def allocate(workplace: str, causes: tuple[str, ...]) -> Allocated:
             async with gate:
                 return await self._allocate(workplace, causes, facts)
 
         allocated = await asyncio.gather(*(allocate(w, causes) for w, causes in workplaces.items()))
-        issued = sum(n for n, _ in allocated)
+        issued = sum(a.issued for a in allocated)
+        solved = {w: a.allocation for w, a in zip(workplaces, allocated) if a.allocation is not None}
+        await self._mark_where_needs_elsewhere_changed(solved, workplaces, facts)
         marks = await self._mark_for_upskilling(workplaces)
-        for (workplace, causes), (_, solved) in zip(workplaces.items(), allocated):
+        for workplace, causes in workplaces.items():
             kept = self._allocated.pop(workplace, None)
-            if solved is not None:
+            if workplace in solved:
                 # Version 1: the mark is new, so it holds this round's causes only; otherwise it may still
                 # hold causes this worker marked before (reflected in this newer snapshot too).
-                marked = causes if marks[(UPSKILLING, workplace)] == 1 or kept is None else kept[2] + causes
-                self._allocated[workplace] = (*solved, tuple(dict.fromkeys(marked))[-_KEPT_CAUSES:])
+                marked = causes if marks[(UPSKILLING, workplace)] == 1 or kept is None else kept.marked + causes
+                self._allocated[workplace] = KeptAllocation(solved[workplace],
+                                                            tuple(dict.fromkeys(marked))[-_KEPT_CAUSES:])
         if any(c.kind == "rotation" for c in claims):
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
-            async with self.pool.acquire() as conn:
-                snapshot = await snapshots.rotation_snapshot(conn, causes)
+            snapshot = await self.store.snapshots.rotation(causes)
             drafts = await _solved(propose_rotation, (snapshot,), "rotation", [])
             issued += await self._issue(drafts)
-            await self._withdraw_missing(drafts, await self._pending_rotation())
-        await self._release(claims)
+            await self._withdraw_missing(drafts, await self.store.proposals.pending_rotation())
+        await self.store.scopes.release(claims)
         return Round(len(claims), issued)
 
-    async def _allocate(self, workplace: str, causes: tuple[str, ...], facts: snapshots.RoundFacts
-                        ) -> tuple[int, tuple[WorkplaceSnapshot, dict | None] | None]:
-        """The LEON proposal of one workplace, issued when it differs from the last one; returns the proposals
-        issued, and the snapshot and LEON result (None if the workplace is gone)."""
-        async with self.pool.acquire() as conn:
-            snapshot = await snapshots.workplace_snapshot(conn, workplace, causes, facts,
-                                                          decline_quiet_days=self.decline_quiet_days)
+    async def _allocate(self, workplace: str, causes: tuple[str, ...], facts: RoundFacts) -> Allocated:
+        """The LEON proposal of one workplace, issued when it differs from the last one."""
+        snapshot = await self.store.snapshots.workplace(workplace, causes, facts)
         if snapshot is None:
-            return 0, None
+            return Allocated(0, None)
         instance = leon_instance(snapshot)
-        (drafts, result), unchanged, digest = await self._cached(
-            "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance), ([], None))
-        if unchanged:
-            return 0, (snapshot, result)
+        cached = await self._cached(
+            "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance),
+            LeonOutcome([], None))
+        allocation = Allocation(snapshot, cached.outcome.result)
+        if cached.unchanged:
+            return Allocated(0, allocation)
+        drafts = cached.outcome.drafts
         issued = await self._issue(drafts)
-        await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
-        self._issued("leon", workplace, digest, (drafts, result))
-        return issued, (snapshot, result)
+        await self._withdraw_missing(drafts, [ProposalScope(LEON_ALLOCATION, workplace, snapshot.committee_id)])
+        self._issued("leon", workplace, cached.digest, cached.outcome)
+        return Allocated(issued, allocation)
+
+    async def _mark_where_needs_elsewhere_changed(self, solved: dict[str, Allocation],
+                                                  causes: dict[str, tuple[str, ...]], facts: RoundFacts) -> None:
+        """Mark the workplaces whose pending LEON proposal would now name other unstaffed hours elsewhere.
+
+        A LEON proposal names the organisation's unstaffed hours at other workplaces (``needed_elsewhere``),
+        but an event changes only its own workplace's hours. So each round compares the hours of every
+        organisation it allocated in with those last recorded (by any worker), and marks only the other
+        workplaces with a pending proposal that frees hours (the proposals that name where they are needed)
+        whose share of them (``needs_shown_to``) changed, with this round's causes. The pending proposals then depend only on the events, not on which rounds ran in
+        between. Marks come before the record: a round that fails between them marks again next time."""
+        organisations: dict[str, list[str]] = {}
+        for workplace, allocation in solved.items():
+            organisations.setdefault(allocation.snapshot.organisation_id, []).append(workplace)
+        for organisation, here in sorted(organisations.items()):
+            open_hours = await self.store.snapshots.open_hours(organisation, facts)
+            before = await self.store.open_hours_seen.get(organisation)
+            if before == open_hours:
+                continue
+            earlier = before or ()
+            stale = [w for w in await self.store.proposals.pending_allocations_freeing_hours(organisation)
+                     if w not in solved and needs_shown_to(w, earlier) != needs_shown_to(w, open_hours)]
+            if stale:
+                why = tuple(dict.fromkeys(e for w in here for e in causes[w]))
+                await self.store.scopes.mark({("workplace", w): why for w in stale})
+                log.info("unstaffed hours in %s changed: %d workplaces marked", organisation, len(stale))
+            await self.store.open_hours_seen.record(organisation, open_hours)
 
     async def _upskilling_round(self) -> Round:
         """Upskilling paths one workplace at a time while no allocation scope is ripe. While one is, a mark
@@ -283,14 +347,14 @@ class Rematcher:
         progresses under any load."""
         done = Round()
         while True:
-            allocation_ripe, upskilling_overdue = await self._waiting()
-            if allocation_ripe and (done.scopes or not upskilling_overdue):
+            waiting = await self.store.scopes.waiting(self.debounce, UPSKILLING_PATIENCE_SECONDS)
+            if waiting.allocation_ripe and (done.scopes or not waiting.upskilling_overdue):
                 return done
             claim = await self._claim_upskilling()
             if claim is None:
                 return done
             issued = await self._upskill(claim)
-            await self._release([claim])
+            await self.store.scopes.release([claim])
             done += Round(1, issued)
 
     async def _upskill(self, claim: Claim) -> int:
@@ -303,144 +367,89 @@ class Rematcher:
         # run), and each would cost a fresh snapshot. What that leaves open needs two workers allocating
         # one workplace at once (one for its organisation's scope) and a mark of 20 causes right after.
         kept = self._allocated.pop(claim.scope_id, None)
-        if kept is not None and claim.event_ids and set(claim.event_ids) <= set(kept[2]):
-            allocated = kept[:2]
+        if kept is not None and claim.event_ids and set(claim.event_ids) <= set(kept.marked):
+            allocation: Allocation | None = kept.allocation
         else:  # not allocated here, or marked by another worker too: maybe not the latest snapshot
-            allocated = await self._allocation_of(claim)
-        if allocated is None:
+            allocation = await self._allocation_of(claim)
+        if allocation is None:
             return 0
-        snapshot, result = allocated
-        drafts, unchanged, digest = await self._cached(
-            "upskilling", snapshot.workplace_id, (replace(snapshot, source_events=()), result),
-            propose_upskilling, (snapshot, result), [])
-        if unchanged:
+        snapshot, result = allocation.snapshot, allocation.result
+        cached = await self._cached("upskilling", snapshot.workplace_id, _upskilling_inputs(snapshot, result),
+                                    propose_upskilling, (snapshot, result), [])
+        if cached.unchanged:
             return 0
-        issued = await self._issue(drafts)
-        await self._withdraw_missing(drafts, [("upskilling_path", snapshot.workplace_id, snapshot.committee_id)])
-        self._issued("upskilling", snapshot.workplace_id, digest, drafts)
+        issued = await self._issue(cached.outcome)
+        await self._withdraw_missing(cached.outcome, [ProposalScope("upskilling_path", snapshot.workplace_id,
+                                                                    snapshot.committee_id)])
+        self._issued("upskilling", snapshot.workplace_id, cached.digest, cached.outcome)
         return issued
 
-    async def _allocation_of(self, claim: Claim) -> tuple[WorkplaceSnapshot, dict | None] | None:
+    async def _allocation_of(self, claim: Claim) -> Allocation | None:
         """The allocation a workplace's upskilling builds on when this process has not solved it itself (another
         worker did, or this one restarted). Solving it here issues nothing: that is the allocation round's part."""
-        async with self.pool.acquire() as conn:
-            snapshot = await snapshots.workplace_snapshot(conn, claim.scope_id, claim.event_ids,
-                                                          await self._round_facts(conn),
-                                                          decline_quiet_days=self.decline_quiet_days)
+        snapshot = await self.store.snapshots.workplace(claim.scope_id, claim.event_ids,
+                                                        await self.store.snapshots.round_facts())
         if snapshot is None:
             return None
         instance = leon_instance(snapshot)
         last = self._last.get(("leon", claim.scope_id))
-        if last is not None and last[0] == _digest(_leon_inputs(snapshot, instance)):
-            return snapshot, last[1][1]
-        _, result = await _solved(propose_leon, (snapshot, instance), claim.scope_id, ([], None))
-        return snapshot, result
-
-    async def _round_facts(self, conn) -> snapshots.RoundFacts:
-        return await snapshots.RoundFacts.read(conn, self.effects, self.jobrotation_dkk_per_hour)
+        if last is not None and last.digest == _digest(_leon_inputs(snapshot, instance)):
+            return Allocation(snapshot, last.outcome.result)
+        outcome = await _solved(propose_leon, (snapshot, instance), claim.scope_id, LeonOutcome([], None))
+        return Allocation(snapshot, outcome.result)
 
     async def _claim(self) -> list[Claim]:
         """Ripe allocation scopes (dirty for at least the debounce time), oldest first."""
-        return await self._claim_scopes(upskilling=False, older_than=self.debounce, limit=CLAIM_LIMIT)
+        return await self.store.scopes.claim(upskilling=False, older_than=self.debounce, limit=CLAIM_LIMIT)
 
     async def _claim_upskilling(self) -> Claim | None:
-        claims = await self._claim_scopes(upskilling=True, older_than=0, limit=1)
+        claims = await self.store.scopes.claim(upskilling=True, older_than=0, limit=1)
         return claims[0] if claims else None
-
-    async def _claim_scopes(self, *, upskilling: bool, older_than: float, limit: int) -> list[Claim]:
-        async with self.pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"""UPDATE dirty_scopes d SET claimed_at = now() FROM (
-                        SELECT scope_kind, scope_id FROM dirty_scopes
-                        WHERE (scope_kind = $4) = $5 AND since < now() - make_interval(secs => $1) AND {_UNCLAIMED}
-                        ORDER BY since, scope_kind, scope_id LIMIT $3 FOR UPDATE SKIP LOCKED) c
-                    WHERE d.scope_kind = c.scope_kind AND d.scope_id = c.scope_id
-                    RETURNING d.scope_kind, d.scope_id, d.version, d.event_ids, d.since""",
-                older_than, STALE_CLAIM_SECONDS, limit, UPSKILLING, upskilling)
-        claims = [Claim(r["scope_kind"], r["scope_id"], r["version"], tuple(r["event_ids"]), r["since"]) for r in rows]
-        return sorted(claims, key=lambda c: (c.since, c.kind, c.scope_id))
-
-    async def _waiting(self) -> tuple[bool, bool]:
-        """Whether an allocation scope is ripe, and whether an upskilling mark is overdue."""
-        async with self.pool.acquire() as conn:
-            row = await conn.fetchrow(
-                f"""SELECT EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind <> $3
-                            AND since < now() - make_interval(secs => $1) AND {_UNCLAIMED}),
-                           EXISTS (SELECT 1 FROM dirty_scopes WHERE scope_kind = $3
-                            AND since < now() - make_interval(secs => $4) AND {_UNCLAIMED})""",
-                self.debounce, STALE_CLAIM_SECONDS, UPSKILLING, UPSKILLING_PATIENCE_SECONDS)
-        return row[0], row[1]
 
     async def _workplaces_of(self, claims: list[Claim]) -> dict[str, tuple[str, ...]]:
         """The workplaces the claims concern, in the order of the claims, with their causes."""
         causes: dict[str, list[str]] = {}
-        async with self.pool.acquire() as conn:
-            for claim in claims:
-                if claim.kind == "workplace":
-                    targets = [claim.scope_id]
-                elif claim.kind == "organisation":
-                    targets = [r["workplace_id"] for r in await conn.fetch(
-                        "SELECT workplace_id FROM workplaces WHERE organisation_id = $1 ORDER BY workplace_id",
-                        claim.scope_id)]
-                else:
-                    continue
-                for workplace in targets:
-                    causes.setdefault(workplace, []).extend(claim.event_ids)
+        for claim in claims:
+            if claim.kind == "workplace":
+                targets = [claim.scope_id]
+            elif claim.kind == "organisation":
+                targets = await self.store.snapshots.workplaces_of(claim.scope_id)
+            else:
+                continue
+            for workplace in targets:
+                causes.setdefault(workplace, []).extend(claim.event_ids)
         return {w: tuple(dict.fromkeys(ids)) for w, ids in causes.items()}
 
     async def _mark_for_upskilling(self, workplaces: dict[str, tuple[str, ...]]) -> dict[tuple[str, str], int]:
-        async with self.pool.acquire() as conn:
-            return await mark_dirty(conn, {(UPSKILLING, w): ids for w, ids in workplaces.items()})
+        return await self.store.scopes.mark({(UPSKILLING, w): ids for w, ids in workplaces.items()})
 
     async def _issue(self, drafts: list[ProposalDraft]) -> int:
-        issued = 0
-        now = datetime.now(timezone.utc)
-        async with self.pool.acquire() as conn:
-            for draft in drafts:
-                async with conn.transaction():
-                    proposal_id = await issue_proposal(
-                        conn, kind=draft.kind, committee_id=draft.committee_id, scope=draft.scope,
-                        employee_ids=list(draft.employee_ids), summary_da=draft.summary_da,
-                        summary_en=draft.summary_en, explanation=draft.explanation, effect=draft.effect,
-                        fingerprint=draft.fingerprint, issued_at=now,
-                        source_events=list(draft.explanation.get("source_events", [])),
-                        items=[item.to_wire() for item in draft.items])
-                issued += proposal_id is not None
+        if not drafts:
+            return 0
+        issued = await self.store.proposals.issue(drafts, datetime.now(timezone.utc))
         if issued:
             self.on_published()
         return issued
 
-    async def _pending_rotation(self) -> list[tuple[str, str, str]]:
-        async with self.pool.acquire() as conn:
-            return [("rotation_placement", r["scope"], r["committee_id"]) for r in await conn.fetch(
-                "SELECT scope, committee_id FROM proposals WHERE kind = 'rotation_placement' AND status = 'pending'")]
-
-    async def _withdraw_missing(self, drafts: list[ProposalDraft], considered: list[tuple[str, str, str]]) -> None:
+    async def _withdraw_missing(self, drafts: list[ProposalDraft], considered: list[ProposalScope]) -> None:
         """Pending proposals of a scope the new round has nothing to say about are withdrawn."""
-        proposed = {(d.kind, d.scope, d.committee_id) for d in drafts}
-        now = datetime.now(timezone.utc)
-        withdrawn = []
-        async with self.pool.acquire() as conn:
-            for kind, scope, committee in considered:
-                if (kind, scope, committee) not in proposed:
-                    async with conn.transaction():
-                        withdrawn += await withdraw_pending(
-                            conn, kind=kind, scope=scope, committee_id=committee, at=now,
-                            reason="the current facts give no change to propose")
+        proposed = {ProposalScope(d.kind, d.scope, d.committee_id) for d in drafts}
+        missing = [scope for scope in considered if scope not in proposed]
+        if not missing:
+            return
+        withdrawn = await self.store.proposals.withdraw(missing, "the current facts give no change to propose",
+                                                        datetime.now(timezone.utc))
         if withdrawn:
             self.on_published()
 
-    async def _release(self, claims: list[Claim]) -> None:
-        """Forget scopes no new event touched meanwhile; the others stay dirty for the next round."""
-        async with self.pool.acquire() as conn:
-            await conn.executemany(
-                """DELETE FROM dirty_scopes WHERE scope_kind = $1 AND scope_id = $2 AND version = $3""",
-                [(c.kind, c.scope_id, c.version) for c in claims])
-            await conn.executemany(
-                """UPDATE dirty_scopes SET claimed_at = NULL, since = now()
-                   WHERE scope_kind = $1 AND scope_id = $2""", [(c.kind, c.scope_id) for c in claims])
-
 
 def _leon_inputs(snapshot: WorkplaceSnapshot, instance: dict):
-    """What the LEON proposal of a workplace depends on, for the cache."""
-    return instance, snapshot.freed, snapshot.committee_id
+    """What the LEON proposal of a workplace depends on, for the cache: the instance, and what the proposal
+    names besides (hours freed here, unstaffed hours elsewhere) and whom it goes to."""
+    return instance, snapshot.freed, snapshot.needed_elsewhere, snapshot.committee_id
+
+
+def _upskilling_inputs(snapshot: WorkplaceSnapshot, result: dict | None):
+    """What the upskilling proposal of a workplace depends on, for the cache: all but the causes, and the hours
+    needed elsewhere (only its LEON proposal names them; a change there re-allocates the workplace)."""
+    return replace(snapshot, source_events=(), needed_elsewhere=()), result

@@ -12,7 +12,7 @@ from tillid.competence.events.topics import TOPIC_OF_TYPE
 from tillid.store import tallies
 from tillid.store.db import migrate, migrations
 from tillid.store.projection.projector import Projector
-from tillid.streams import deadletter
+from tillid.store import deadletters
 from tillid.streams.deadletter import DeadLetter
 from tests.integration.store.scenario import employee, envelopes, event, everything_about, organisation
 
@@ -51,7 +51,7 @@ async def test_tallies_equal_the_rows_through_parking_release_duplicates_dead_le
     await projector.apply(db, envelopes([event("EmployeeErased", "erase-e4", employee_id="e4")]))  # e4's dropped
     await projector.apply(db, envelopes(everything_about("e6") + [waiting_for("e4", "late-e4")]))
     async with db.transaction():
-        await deadletter.record(db, [DeadLetter("t1.hr.competences", 0, 7, None, b"{", "not JSON"),
+        await deadletters.record(db, [DeadLetter("t1.hr.competences", 0, 7, None, b"{", "not JSON"),
                                      DeadLetter("t1.ops.tasks", 1, 9, None, b"[]", "not an object")],
                                 topic_prefix="t1.")
 

@@ -394,7 +394,7 @@ async def test_upskilling_uses_the_kept_snapshot_when_the_mark_gathered_this_wor
 
 async def test_upskilling_uses_the_kept_snapshot_when_the_mark_is_full_of_this_workers_causes(db, pool):
     """Under load nearly every mark holds MAX_CAUSES causes: that alone must not cost a fresh snapshot."""
-    from tillid.store.projection.projector import MAX_CAUSES
+    from tillid.store.scopes import MAX_CAUSES
 
     workplace = await settled_workplace_with_upskilling(db, pool)
     rematcher = Rematcher(pool, debounce_seconds=0)

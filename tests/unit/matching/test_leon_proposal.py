@@ -101,3 +101,17 @@ def test_covering_more_hours_at_a_higher_total_cost_costs_more_and_covers_more()
 def test_no_proposal_when_today_is_already_the_best_allocation():
     facts = snapshot([medicine(10.0)], [("a1", "task-medicin", 10.0)])
     assert propose(facts) is None
+
+
+def test_the_unstaffed_hours_a_proposal_names_elsewhere_are_part_of_its_substance():
+    """A proposal whose hours elsewhere changed is a new proposal (it supersedes the pending one), as a fresh
+    system would draft it."""
+    def drafted(needed):
+        return propose(snapshot([medicine(10.0)], [("n1", "task-medicin", 20.0)],
+                                freed=[FreedHours("chg-robot", "Dispensing robot", "task-medicin", 10.0)],
+                                needed=needed))
+
+    twelve = drafted([NeedElsewhere("wp-2", "Hjemmeplejen Nord", "task-medicin", 12.0)])
+    fourteen = drafted([NeedElsewhere("wp-2", "Hjemmeplejen Nord", "task-medicin", 14.0)])
+    assert twelve.fingerprint != fourteen.fingerprint
+    assert drafted([NeedElsewhere("wp-2", "Hjemmeplejen Nord", "task-medicin", 12.0)]).fingerprint == twelve.fingerprint

@@ -94,6 +94,9 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
                  "uncovered": round(result["uncovered_hours"], 2),
                  "unlocks": [(u["activity"], u["employees"]) for u in unlocks],
                  "freed": [(f["change_id"], f["task"], f["hours"]) for f in digitalisation]}
+    named = _needs_named(freed, digitalisation)
+    if named:  # left out when empty, so the fingerprints of proposals that name none stay as they were
+        substance["needed_elsewhere"] = named
     return ProposalDraft(kind="leon_allocation", committee_id=snapshot.committee_id, scope=snapshot.workplace_id,
                          employee_ids=tuple(changed), summary_da=da, summary_en=en, explanation=explanation,
                          effect=effect, fingerprint=fingerprint(substance), items=tuple(items))
@@ -328,6 +331,14 @@ def _freed_hours(snapshot: WorkplaceSnapshot) -> list[dict]:
                        "people": [{"employee": p, "profession": profession_of.get(p)} for p in people],
                        "needed_elsewhere": _needed_by(snapshot, professions)[:10], "rotation_slots": slots[:10]})
     return result
+
+
+def _needs_named(freed: dict[str, Any], digitalisation: list[dict]) -> list[tuple[str, str, float]]:
+    """The unstaffed hours elsewhere a proposal names (where the hours freed here are needed): part of what it
+    says, so a proposal whose facts elsewhere changed is a new one, as a fresh system would draft it."""
+    named = {(n["workplace"], n["task"], n["uncovered_hours"])
+             for part in (*freed["tasks"], *digitalisation) for n in part["needed_elsewhere"]}
+    return sorted(named)
 
 
 def _needed_by(snapshot: WorkplaceSnapshot, professions: set[str]) -> list[dict]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Sequence
 
 import asyncpg
 import orjson
@@ -20,6 +20,7 @@ from tillid.store.projection.context import BatchContext, Ref, SkillResolver, re
 from tillid.store.projection.erasure import erased_among, erasure_key
 from tillid.store.projection.handlers import PROJECTIONS, REFERENT_TABLES
 from tillid.store.projection.locks import lock_keys
+from tillid.store.scopes import mark_dirty
 from tillid.store.tallies import set_outcome
 
 
@@ -271,9 +272,6 @@ async def _park(conn, events: list[tuple[Any, Ref]], ctx: BatchContext) -> None:
     await set_outcome(conn, [e.event_id for e, _ in events], "parked", ctx.tally)
 
 
-MAX_CAUSES = 20
-
-
 async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
     """Mark touched scopes dirty, with the ids of the events that touched them (the latest few)."""
     causes: dict[tuple[str, str], set[str]] = {}
@@ -301,23 +299,3 @@ async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
     if ctx.rotation:
         add("rotation", "all", ctx.rotation)
     await mark_dirty(conn, causes)
-
-
-async def mark_dirty(conn, causes: Mapping[tuple[str, str], Iterable[str]]) -> dict[tuple[str, str], int]:
-    """Mark scopes (kind, id) dirty with the ids of events that touched them: a new cause bumps the
-    version (a re-matcher holding the scope keeps it dirty) and the latest MAX_CAUSES ids are kept.
-    Returns each scope's version now."""
-    if not causes:
-        return {}
-    rows = await conn.fetch(
-        """INSERT INTO dirty_scopes (scope_kind, scope_id, event_ids)
-           SELECT scope_kind, scope_id, ARRAY(SELECT json_array_elements_text(event_ids))
-           FROM json_to_recordset($1::json) AS r(scope_kind text, scope_id text, event_ids json)
-           ORDER BY scope_kind, scope_id
-           ON CONFLICT (scope_kind, scope_id) DO UPDATE SET version = dirty_scopes.version + 1,
-               event_ids = (dirty_scopes.event_ids || EXCLUDED.event_ids)[
-                   greatest(1, cardinality(dirty_scopes.event_ids || EXCLUDED.event_ids) - $2 + 1):]
-           RETURNING scope_kind, scope_id, version""",
-        orjson.dumps([{"scope_kind": kind, "scope_id": scope_id, "event_ids": sorted(ids)[:MAX_CAUSES]}
-                      for (kind, scope_id), ids in sorted(causes.items())]).decode(), MAX_CAUSES)
-    return {(r["scope_kind"], r["scope_id"]): r["version"] for r in rows}
