@@ -11,6 +11,16 @@ from tillid.matching.proposals.items import combined
 from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, SlotFacts
 
 
+SECTOR_NAMES = {"municipality": ("kommune", "municipality"), "region": ("region", "region"),
+                "state": ("stat", "state")}
+
+
+def sector_name(sector: str, lang: str) -> str:
+    """A sector as people say it in ``lang`` (an unknown one as it is)."""
+    names = SECTOR_NAMES.get(sector)
+    return sector if names is None else names[0 if lang == "da" else 1]
+
+
 def rotation_instance(snapshot: RotationSnapshot) -> dict[str, Any]:
     """Rankings keep only open slots the applicant can stay at long enough."""
     weeks = {s.slot_id: s.weeks for s in snapshot.slots}
@@ -45,9 +55,11 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
                 slot = slots[placed[employee]["slot"]]
                 per_employee[employee] = {
                     "profession": a.profession_id, "slot": slot.slot_id, "rank": placed[employee]["rank"],
-                    "summary_da": f"Rotationsforløb: {slot.title} ({slot.weeks} uger, {slot.sector}); "
+                    "summary_da": f"Rotationsforløb: {slot.title} ({slot.weeks} uger, "
+                                  f"{sector_name(slot.sector, 'da')}); "
                                   f"dit {placed[employee]['rank']}. ønske.",
-                    "summary_en": f"Rotation placement: {slot.title} ({slot.weeks} weeks, {slot.sector}); "
+                    "summary_en": f"Rotation placement: {slot.title} ({slot.weeks} weeks, "
+                                  f"{sector_name(slot.sector, 'en')}); "
                                   f"your choice no. {placed[employee]['rank']}.",
                     "teaches": dict(slot.teaches), "why": explanations.get(employee, {}),
                     "reason_en": explanations.get(employee, {}).get("summary", "")}

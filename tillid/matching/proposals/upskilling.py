@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from tillid.competence.labels import Kind
 from tillid.competence.model import ProposalItem, ProposalItemKind
 from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_da, hours_en, round2
 from tillid.matching.proposals.items import assumed_effect, combined
@@ -48,10 +49,10 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
                        if e.skills.get(s, 0) < lvl}
             if missing:
                 found.append(Need(e.employee_id, "change", task_id,
-                                  f"En digitaliseringsændring betyder, at {task.name_da} nu kræver "
-                                  f"{', '.join(sorted(missing))}.",
-                                  f"A digitalisation change means that {task.name_en} now requires "
-                                  f"{', '.join(sorted(missing))}.",
+                                  f"En digitaliseringsændring betyder, at {task.name_da or task_id} nu kræver "
+                                  f"{_skills(snapshot, missing, 'da')}.",
+                                  f"A digitalisation change means that {task.name_en or task.name_da or task_id} "
+                                  f"now requires {_skills(snapshot, missing, 'en')}.",
                                   tuple(sorted(open_target(e, task.requires).items()))))
     uncovered = {u["task"]: u["hours"] for u in (leon_result or {}).get("uncovered", [])}
     for task_id, hours in sorted(uncovered.items()):
@@ -64,8 +65,10 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
         candidates.sort(key=lambda e: (_gap(e, open_target(e, task.requires)), e.employee_id))
         for e in candidates[:MAX_COVERAGE_TRAINEES_PER_TASK]:
             found.append(Need(e.employee_id, "task", task_id,
-                              f"{task.name_da}: {hours_da(hours)} timer om ugen mangler kvalificerede hænder.",
-                              f"{task.name_en}: {hours_en(hours)} hours a week lack qualified staff.",
+                              f"{task.name_da or task_id}: {hours_da(hours)} timer om ugen mangler "
+                              f"kvalificerede hænder.",
+                              f"{task.name_en or task.name_da or task_id}: {hours_en(hours)} hours a week lack "
+                              f"qualified staff.",
                               tuple(sorted(open_target(e, task.requires).items()))))
     # Own wishes count where the work here needs the skill: development that serves real tasks.
     needed_here = {skill for t in snapshot.tasks for skill in t.requires}
@@ -81,6 +84,11 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
     skills = {e.employee_id: e.skills for e in snapshot.employees}
     wishes.sort(key=lambda n: (sum(lvl - skills[n.employee_id].get(s, 0) for s, lvl in n.target), n.employee_id))
     return found + wishes[:MAX_INTEREST_PATHS]
+
+
+def _skills(snapshot: WorkplaceSnapshot, levels: Mapping[str, int], lang: str) -> str:
+    """The skills by their labels in ``lang``, in the order of their ids (the same order in both languages)."""
+    return ", ".join(snapshot.labels.names(Kind.SKILL, sorted(levels), lang))
 
 
 def open_target(e: EmployeeFacts, target: Mapping[str, int]) -> dict[str, int]:

@@ -27,12 +27,14 @@ from tillid.review.pages.csrf import check_login_csrf, login_csrf_token, remembe
 from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, csrf_token, page_principal,
                                          remember_language, session_id, sign_in, sign_out, texts)
 from tillid.store import answers
+from tillid.store.labels import labels_of_records
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals.update(label=present.label, scalar=present.scalar, effect_items=present.effect_items,
                              summary=present.summary, plain_reason=present.plain_reason,
-                             audit_action=present.audit_action, skill_label=present.skill_label)
+                             audit_action=present.audit_action, skill_label=present.skill_label,
+                             tree_entries=present.tree_entries, name_of=present.name_of)
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 2000
 RANK_CHOICES = 3
@@ -139,6 +141,7 @@ async def committee_page(request: Request, committee_id: str, done: str | None =
                                 "GET /committee/{committee_id}")
         workplaces = await queries.workplaces_of_committee(conn, committee_id)
         acceptance = await answers.acceptance_rates(conn)
+        t = t.with_labels(await labels_of_records(conn, pending, decided, acceptance))
     message = t.fmt("decided", decision=t.get(f"decision_{done}", done)) if done in (
         "approved", "rejected", "amended") else None
     history = sorted(((d, p) for p in decided for d in p["decisions"]), key=lambda pair: pair[0]["decided_at"],
@@ -224,6 +227,7 @@ async def me_page(request: Request, answered: str | None = None, saved: str | No
         declined_needs = await answers.declined_needs_of(conn, employee_id, quiet_days)
         disputes = await answers.disputes_of(conn, employee_id)
         activities = await answers.activities_named(conn, _activity_ids(suggestions))
+        t = t.with_labels(await labels_of_records(conn, person, suggestions, held, declined_needs, disputes))
     message = None
     if answered in ("accepted", "declined"):
         message = t.fmt("answered", response=t.get(f"decision_{answered}"))
