@@ -126,3 +126,27 @@ def test_labels_fall_back_to_the_other_language_and_then_to_the_id():
     assert labels.knows("t1") is Kind.TASK and labels.knows("nobody") is None
     merged = labels.merged(labels_of(task={"t3": Label("Sårpleje", "Wound care")}))
     assert merged.name(Kind.TASK, "t3", "en") == "Wound care" and merged.name(Kind.TASK, "t1", "da") == "Øjendråber"
+
+
+def test_the_english_reason_is_that_of_the_need_the_path_answers():
+    """A person with a changed task and a wish of their own: the path answers the change (it comes first), so
+    the English reason and summary say the change, as the Danish ones do, not the wish."""
+    from tillid.matching import upskilling
+    from tillid.matching.proposals.upskilling import mentors_for, upskill_instances, upskilling_proposal
+
+    course = ActivityFacts("la-medicin", "course", "Medicinkursus", {"dk:digitalt-medicinmodul": 3}, {}, 7.0,
+                           2000.0, "Campus")
+    snapshot = WorkplaceSnapshot(
+        workplace_id="wp-1", name="Plejecenter Test", organisation_id="org-1", committee_id="med-1",
+        sector="municipality", professions=PROFESSIONS,
+        employees=(EmployeeFacts("a1", "assistant", 37.0, {"dk:digitalt-medicinmodul": 1},
+                                 learning_interests=("dk:digitalt-medicinmodul",)),),
+        tasks=(changed_task({"dk:digitalt-medicinmodul": 2}),), current=(("a1", "t-medicin", 10.0),),
+        activities={"la-medicin": course}, labels=SKILLS)
+    found = needs(snapshot, None)
+    assert [n.source for n in found] == ["change", "interest"]
+    results = [upskilling.solve(i) for i in upskill_instances(snapshot, found, mentors_for(snapshot, found))]
+    own = upskilling_proposal(snapshot, results, found).explanation["per_employee"]["a1"]
+    change = "A digitalisation change means that Medicine administration now requires digital medicine module."
+    assert own["reason_en"] == change and own["summary_en"].endswith(change)
+    assert own["summary_da"].endswith("nu kræver digitalt medicinmodul.")

@@ -177,7 +177,8 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
     for p in paths:
         for gap in p["explanation"]["gaps"]:
             people_per_skill[gap["skill"]] += 1
-    english = {n.employee_id: n.description_en for n in found}
+    # A person may have several needs; the path answers one of them (its explanation's need), so its English.
+    english = {(n.employee_id, n.source, n.need_id): n.description_en for n in found}
     per_employee = {}
     budgets_left: dict = {}  # one budget per fund, shared by everyone in the proposal, in employee order
     fundings: list[PathFunding] = []
@@ -186,6 +187,7 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
         steps_da = ", ".join(_title(snapshot, a) for a in p["steps"])
         steps = steps_da
         need = p["explanation"].get("need") or {}
+        need_en = english.get((p["employee"], need.get("source"), need.get("id")), "")
         profession = professions.get(p["employee"])
         funding = _path_funding(snapshot, p, profession, budgets_left)
         estimates = [effect_of(snapshot, a) for a in p["steps"]]
@@ -211,8 +213,8 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
             "summary_en": f"Suggested: {steps} ({hours_en(p['total_hours'])} hours, {dkk_en(p['total_cost'])} "
                           f"including cover; refunds {dkk_en(funding.refund_dkk)}, net {dkk_en(funding.net_dkk)}). "
                           f"Expected effect {_percent(probability)} ({source_en}). "
-                          f"{english.get(p['employee'], '')}",
-            "reason_en": english.get(p["employee"], ""),
+                          f"{need_en}",
+            "reason_en": need_en,
         }
     items = [_path_item(p, per_employee[p["employee"]]) for p in paths]
     all_estimates = [e for _, estimates in assumed for e in estimates]

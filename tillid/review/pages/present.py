@@ -236,7 +236,8 @@ def plain_reason(t: Texts, explanation: Mapping[str, Any],
     if effect_said:
         said = t.fmt("reason_effect", percent=t.number(100 * explanation["expected_effect"]), source=source)
         cost = f"{cost} {said}" if cost else said
-    return {"own": own, "need": t.fmt("reason_need", text=need_text) if need_text else None,
+    # The need in the reader's language (``reason_en``) says what the need's description says in Danish.
+    return {"own": own, "need": t.fmt("reason_need", text=need_text) if need_text and not own else None,
             "gaps": gaps, "steps": steps, "sessions": sessions, "cost": cost,
             "rest": {k: v for k, v in explanation.items()
                      if k not in ("need", "gaps", "steps", "activities", "fee_dkk", "cover_dkk", "summary_da",
