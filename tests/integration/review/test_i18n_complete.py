@@ -67,15 +67,13 @@ def token_in(token: str, text: str) -> bool:
 
 
 @pytest.fixture
-async def world(db, pool) -> dict[str, Any]:
-    """The demo (small) proposed in by the re-matcher; one proposal of each kind approved, so people have
-    suggestions; the committee with the most pending proposals and a person with an open suggestion."""
+async def committee(db, pool) -> str:
+    """The demo (small) proposed in by the re-matcher; the committee with proposals of the most kinds."""
     await load_demo(db, scale=0.02, seed=5)
     await settle(pool, db)
-    committee = await db.fetchval("""SELECT committee_id FROM proposals WHERE status = 'pending'
-                                     GROUP BY committee_id ORDER BY count(DISTINCT kind) DESC, count(*) DESC,
-                                     committee_id LIMIT 1""")
-    return {"committee": committee}
+    return await db.fetchval("""SELECT committee_id FROM proposals WHERE status = 'pending'
+                                GROUP BY committee_id ORDER BY count(DISTINCT kind) DESC, count(*) DESC,
+                                committee_id LIMIT 1""")
 
 
 @pytest.fixture
@@ -184,8 +182,7 @@ def problems_on(text: str, lang: str, ids: dict[str, set[str]], raw_keys: set[st
     return found
 
 
-async def test_every_page_names_things_by_their_labels_in_both_languages(client, db, world):
-    committee = world["committee"]
+async def test_every_page_names_things_by_their_labels_in_both_languages(app, client, db, committee):
     await approve_one_of_each_kind(client, db, committee)
     person = await db.fetchval("""SELECT employee_id FROM suggestions WHERE status = 'open'
                                   ORDER BY kind = 'upskilling_path' DESC, employee_id LIMIT 1""")
@@ -201,7 +198,7 @@ async def test_every_page_names_things_by_their_labels_in_both_languages(client,
     problems: list[str] = []
     shown: set[str] = set()
     for reader, token in [("nobody", None), *tokens.items()]:
-        async with httpx.AsyncClient(transport=client._transport, base_url="http://review") as reading:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://review") as reading:
             if token is not None:
                 await sign_in(reading, token)
             for lang in ("da", "en"):

@@ -66,3 +66,13 @@ def test_an_explanation_shows_this_languages_texts_and_labels_its_ids():
 def test_an_unknown_id_is_shown_as_it_is():
     assert present.scalar(texts("da"), "t-unknown") == "t-unknown"
     assert present.name_of(texts("en"), "e-000042") == "e-000042"  # pseudonymous employee ids stay
+
+
+def test_a_reason_names_the_need_once_in_the_readers_language():
+    explanation = {"need": {"source": "change", "description": "Medicinadministration nu kræver digitalt "
+                                                                 "medicinmodul."},
+                   "reason_en": "Medicine administration now requires digital medicine module."}
+    english = present.plain_reason(texts("en"), explanation)
+    assert english["own"] == explanation["reason_en"] and english["need"] is None
+    danish = present.plain_reason(texts("da"), explanation)
+    assert danish["own"] is None and danish["need"] == "Behov: Medicinadministration nu kræver digitalt medicinmodul."
