@@ -4,7 +4,8 @@ Every GET page of the pages' router is rendered in Danish and English, signed in
 and its visible text (not URLs, attributes or form values) must show no raw i18n key, no id of a skill,
 task, activity, provider, profession, workplace or fund, and on the Danish page no English leftover: no
 field name written out as a fallback ("training hours"), no text of the other language a proposal or
-suggestion carries (``summary_en`` on the Danish page, ``summary_da`` on the English one).
+suggestion carries (``summary_en`` on the Danish page, ``summary_da`` on the English one), and on the English
+page none of the Danish need texts it has shown before.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ ADMIN = "test-admin-token"
 # What the Danish page has shown in English before: field names and units nobody translated.
 KNOWN_ENGLISH_LEAKS = ("training hours", "fee dkk", "cover dkk", "weeks away", "hours per week", "source events",
                        "catalogue promise", "measured effect", "municipality", "employee(s)")
+# What the English page has shown in Danish before: the needs behind a suggestion, written in Danish only.
+KNOWN_DANISH_LEAKS = ("En digitaliseringsændring betyder", "mangler kvalificerede hænder", "Dit eget ønske")
 
 
 class VisibleText(HTMLParser):
@@ -179,6 +182,8 @@ def problems_on(text: str, lang: str, ids: dict[str, set[str]], raw_keys: set[st
         lowered = text.lower()
         found += [f"English leftover {leak!r}" for leak in KNOWN_ENGLISH_LEAKS if leak in lowered]
         found += [f"field name {n!r} written out" for n in names if token_in(n.replace("_", " "), text)]
+    else:
+        found += [f"Danish leftover {leak!r}" for leak in KNOWN_DANISH_LEAKS if leak in text]
     return found
 
 

@@ -150,3 +150,5 @@ def test_the_english_reason_is_that_of_the_need_the_path_answers():
     change = "A digitalisation change means that Medicine administration now requires digital medicine module."
     assert own["reason_en"] == change and own["summary_en"].endswith(change)
     assert own["summary_da"].endswith("nu kræver digitalt medicinmodul.")
+    assert own["need"]["description_en"] == change
+    assert own["need"]["description_da"].endswith("nu kræver digitalt medicinmodul.")

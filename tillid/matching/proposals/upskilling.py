@@ -197,6 +197,7 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
         source_da, source_en = _sources_text(estimates, "da"), _sources_text(estimates, "en")
         per_employee[p["employee"]] = {
             **p["explanation"],
+            "need": _need_in_both_languages(need, need_en),
             "steps": _annotated_steps(p["explanation"]["steps"], funding, estimates),
             "activities": p["steps"], "total_cost": p["total_cost"], "total_hours": p["total_hours"],
             "reaches": p["reaches"],
@@ -239,6 +240,14 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
                          employee_ids=tuple(p["employee"] for p in paths), summary_da=summary_da,
                          summary_en=summary_en, explanation=explanation, effect=effect,
                          fingerprint=fingerprint([(p["employee"], p["steps"]) for p in paths]), items=tuple(items))
+
+
+def _need_in_both_languages(need: Mapping[str, Any], english: str) -> dict[str, Any] | None:
+    """The need a path answers with its description in Danish and English (the solver echoes the Danish one)."""
+    if not need:
+        return None
+    return {"source": need.get("source"), "id": need.get("id"), "description_da": need.get("description", ""),
+            "description_en": english or need.get("description", "")}
 
 
 def _path_item(path: dict[str, Any], own: dict[str, Any]) -> ProposalItem:

@@ -205,7 +205,8 @@ def plain_reason(t: Texts, explanation: Mapping[str, Any],
     activities = activities or {}
     own = explanation.get(f"reason_{t.lang}") or explanation.get(f"why_{t.lang}")
     need = explanation.get("need")
-    need_text = need.get("description") if isinstance(need, Mapping) else need if isinstance(need, str) else None
+    need_text = (need.get(f"description_{t.lang}") or need.get("description") if isinstance(need, Mapping)
+                 else need if isinstance(need, str) else None)
     gaps = [t.fmt("reason_gap", skill=skill_label(t, g.get("skill")), current=g.get("current", 0),
                   target=g.get("target"))
             for g in explanation.get("gaps") or [] if isinstance(g, Mapping)]
