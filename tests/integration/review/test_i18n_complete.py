@@ -96,6 +96,7 @@ async def known_ids(db) -> dict[str, set[str]]:
         "workplace": "SELECT workplace_id, name, name FROM workplaces",
         "activity": "SELECT activity_id, title, title FROM learning_activities",
         "fund": "SELECT fund_id, name, name FROM funds",
+        "rotation slot": "SELECT slot_id, title, title FROM rotation_slots",
     }.items():
         rows = await db.fetch(statement)
         found[kind] = {r[0] for r in rows}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tillid.competence.labels import Kind, Label, Labels, labels_of
 from tillid.matching.proposals.leon import leon_instance, leon_items, leon_proposal
 from tillid.matching.proposals.leon_split import weekly_difference
-from tillid.matching.proposals.rotation import rotation_proposals
+from tillid.matching.proposals.rotation import placement_reason, rotation_proposals
 from tillid.matching.proposals.snapshot import (
     ActivityFacts,
     ApplicantFacts,
@@ -152,3 +152,20 @@ def test_the_english_reason_is_that_of_the_need_the_path_answers():
     assert own["summary_da"].endswith("nu kræver digitalt medicinmodul.")
     assert own["need"]["description_en"] == change
     assert own["need"]["description_da"].endswith("nu kræver digitalt medicinmodul.")
+
+
+def test_why_a_person_was_placed_is_said_in_both_languages_with_slot_titles():
+    slots = {"slot-1": SlotFacts("slot-1", "Udskrivning på sengeafsnit", "wp-h", "region", "org-2", 1, 8, {}, {}),
+             "slot-2": SlotFacts("slot-2", "Borgerservice", "wp-k", "state", "org-3", 1, 8, {}, {})}
+    first = {"applicant": "e1", "slot": "slot-1", "rank": 1, "choices_above": []}
+    assert placement_reason(first, slots, "da") == "Placeret på Udskrivning på sengeafsnit, dit 1. ønske."
+    assert placement_reason(first, slots, "en") == "Placed at Udskrivning på sengeafsnit, your first choice."
+    second = {"applicant": "e1", "slot": "slot-1", "rank": 2,
+              "choices_above": [{"slot": "slot-2", "rank": 1, "outcome": "full_with_higher_ranked"}]}
+    assert placement_reason(second, slots, "da") == (
+        "Placeret på Udskrivning på sengeafsnit, dit 2. ønske. Af den plads, du prioriterede højere: 1 fuld(e) "
+        "med ansøgere, som værten prioriterede højere.")
+    assert "slot-" not in placement_reason(second, slots, "en")
+    nowhere = {"applicant": "e1", "slot": None, "rank": None,
+               "choices_above": [{"slot": "slot-2", "rank": 1, "outcome": "not_acceptable"}]}
+    assert placement_reason(nowhere, slots, "en") == "Not placed. Of the slot you ranked: 1 not open to you."

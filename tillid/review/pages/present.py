@@ -66,8 +66,11 @@ def shown_in_language(t: Texts, key: Any) -> bool:
 
 
 def tree_entries(t: Texts, value: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """(label, value) pairs of an explanation's mapping for this page's language, by label."""
-    return sorted(((label(t, k), v) for k, v in value.items() if shown_in_language(t, k)),
+    """(label, value) pairs of an explanation's mapping for this page's language, by label. A solver's
+    English-only reasons are left out where the reason is given in the page's language (``reason_da``)."""
+    said = f"reason_{t.lang}" in value
+    return sorted(((label(t, k), v) for k, v in value.items()
+                   if shown_in_language(t, k) and not (said and k in ENGLISH_ONLY)),
                   key=lambda pair: pair[0].casefold())
 
 
