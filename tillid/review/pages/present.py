@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from tillid.competence.labels import Kind
 from tillid.review.i18n import Texts
 
 MONEY_KEYS = ("reallocation_dkk_per_week", "dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost",
@@ -27,7 +28,6 @@ ENGLISH_ONLY = frozenset({"why"})
 
 def skill_label(t: Texts, skill_id: Any) -> str:
     """A skill's name in the reader's language (the taxonomy's label), or its id when it is not known."""
-    from tillid.competence.labels import Kind
     from tillid.competence.taxonomy import default_taxonomy
 
     if t.labels.knows(str(skill_id)) is Kind.SKILL:
@@ -51,8 +51,7 @@ def label(t: Texts, key: Any) -> str:
     if t.labels.knows(key) is not None:
         return t.name(key)
     if "->" in key:
-        home, _, host = key.partition("->")
-        return f"{t.get('sector_' + home) or home} → {t.get('sector_' + host) or host}"
+        return _sector_pair(t, key)
     stem = key.removesuffix(f"_{t.lang}")
     return t.get(f"label_{stem}") or t.get(f"effect_{key}") or key.replace("_", " ")
 
@@ -132,13 +131,15 @@ def _unlock(t: Texts, unlock: Mapping[str, Any]) -> str:
                  saving=t.dkk(unlock.get("saving_per_week", 0.0)))
 
 
+def _sector_pair(t: Texts, pair: str) -> str:
+    """A home and a host sector ("municipality->region") in words: "kommune → region"."""
+    home, _, host = pair.partition("->")
+    return f"{t.get('sector_' + home) or home} → {t.get('sector_' + host) or host}"
+
+
 def _sector_pairs(t: Texts, pairs: Mapping[str, Any]) -> str:
     """Placements by home and host sector ("municipality->region": 2) in words: "kommune → region: 2"."""
-    shown = []
-    for pair, count in pairs.items():
-        home, _, host = str(pair).partition("->")
-        shown.append(f"{t.get('sector_' + home) or home} → {t.get('sector_' + host) or host}: {scalar(t, count)}")
-    return ", ".join(shown) or "–"
+    return ", ".join(f"{_sector_pair(t, str(pair))}: {scalar(t, count)}" for pair, count in pairs.items()) or "–"
 
 
 def effect_items(t: Texts, effect: Mapping[str, Any]) -> list[tuple[str, str]]:
