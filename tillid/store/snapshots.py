@@ -7,6 +7,7 @@ import json
 import math
 from collections import defaultdict
 
+from tillid.competence.labels import Kind, Labels
 from tillid.competence.model import AuthorisationRule, Fund, SkillRequirement, Task, effective_authorisation
 from tillid.matching.upskilling.effect_estimate import EffectEstimate
 from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR
@@ -24,6 +25,7 @@ from tillid.matching.proposals.snapshot import (
 )
 from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS, OPEN_DISPUTE, disputed_skills, quiet_needs
 from tillid.store.effects import EffectCache
+from tillid.store.labels import skill_labels
 
 # At most this share of a workplace's staff away on rotation at once (at least one person).
 MAX_AWAY_SHARE = 0.05
@@ -175,7 +177,12 @@ async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, 
         activities=facts.catalogue,
         freed=freed, needed_elsewhere=needed, open_slots=slots, source_events=tuple(source_events),
         effects=facts.effects, funds=facts.funds, jobrotation_dkk_per_hour=facts.jobrotation_dkk_per_hour,
-        completed_this_year=this_year)
+        completed_this_year=this_year, labels=_skills_named(tasks))
+
+
+def _skills_named(tasks: tuple[TaskFacts, ...]) -> Labels:
+    """The labels of the skills the tasks ask for: what the needs of an upskilling proposal name."""
+    return Labels({Kind.SKILL: skill_labels(sorted({skill for t in tasks for skill in t.requires}))})
 
 
 def _reported_beyond_demand(tasks: tuple[TaskFacts, ...], current: tuple[tuple[str, str, float], ...]) -> bool:

@@ -123,7 +123,7 @@ def leon_items(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result: di
                   deltas, profession_of, c.task, None if c.hours > 0 else c.profession,
                   c.profession if c.hours > 0 else None))
               for c in split.coverage.changes if round2(abs(c.hours)) > 0 or round2(c.cost) > 0]
-    items += [_unlock_item(u) for u in result.get("unlocks", [])]
+    items += [_unlock_item(snapshot, u) for u in result.get("unlocks", [])]
     return items
 
 
@@ -163,9 +163,9 @@ def _move_item(snapshot: WorkplaceSnapshot, facts: TaskFacts | None, task: str, 
     money_en = f"saves {dkk_en(saving)} a week" if saving >= 0 else f"costs {dkk_en(-saving)} more a week"
     return ProposalItem(
         item_id=f"move:{task}:{source}:{target}", kind=ProposalItemKind.MOVE, employee_ids=people,
-        summary_da=f"{facts.name_da if facts else task}: {hours_da(hours)} timer/uge fra "
+        summary_da=f"{_task_name(facts, task, 'da')}: {hours_da(hours)} timer/uge fra "
                    f"{_title(names, source, 'da')} til {_title(names, target, 'da')}, {money_da}.",
-        summary_en=f"{facts.name_en if facts else task}: {hours_en(hours)} hours/week from "
+        summary_en=f"{_task_name(facts, task, 'en')}: {hours_en(hours)} hours/week from "
                    f"{_title(names, source, 'en')} to {_title(names, target, 'en')}, {money_en}.",
         effect=leon_item_effect(hours_moved=round2(hours), reallocation_dkk_per_week=round2(saving),
                                 dkk_per_week=round2(saving), moves=[move]))
@@ -174,8 +174,7 @@ def _move_item(snapshot: WorkplaceSnapshot, facts: TaskFacts | None, task: str, 
 def _coverage_item(snapshot: WorkplaceSnapshot, facts: TaskFacts | None, change: CoverageChange,
                    people: tuple[str, ...]) -> ProposalItem:
     hours, cost = round2(abs(change.hours)), round2(change.cost)
-    task_da = facts.name_da if facts else change.task
-    task_en = facts.name_en if facts else change.task
+    task_da, task_en = _task_name(facts, change.task, "da"), _task_name(facts, change.task, "en")
     da, en = _title(snapshot.professions, change.profession, "da"), _title(snapshot.professions, change.profession, "en")
     if change.hours > 0:
         return ProposalItem(
@@ -198,24 +197,41 @@ def _coverage_item(snapshot: WorkplaceSnapshot, facts: TaskFacts | None, change:
                                 dkk_per_week=cost, hours_covered_more=-hours))
 
 
-def _unlock_item(unlock: dict[str, Any]) -> ProposalItem:
+def _unlock_item(snapshot: WorkplaceSnapshot, unlock: dict[str, Any]) -> ProposalItem:
     people = tuple(sorted(unlock["employees"]))
+    title = _activity_title(snapshot, unlock["activity"])
     return ProposalItem(
         item_id=f"unlock:{unlock['activity']}", kind=ProposalItemKind.UNLOCK, employee_ids=people,
-        summary_da=f"Uddannelse ({unlock['activity']}) af {len(people)} medarbejder(e) for "
+        summary_da=f"Uddannelse ({title}) af {len(people)} medarbejder(e) for "
                    f"{dkk_da(unlock['training_cost'])} sparer {dkk_da(unlock['saving_per_week'])} om ugen; "
                    f"tilbagebetalt på {unlock['payback_weeks']} uger.",
-        summary_en=f"Training ({unlock['activity']}) for {len(people)} employee(s) at "
+        summary_en=f"Training ({title}) for {len(people)} employee(s) at "
                    f"{dkk_en(unlock['training_cost'])} saves {dkk_en(unlock['saving_per_week'])} a week; paid back "
                    f"in {unlock['payback_weeks']} weeks.",
         effect=leon_item_effect(training=[dict(unlock)], training_cost_dkk=round2(unlock["training_cost"])))
 
 
 def _title(professions, profession_id: str, lang: str) -> str:
+    """A profession's title in ``lang``, the other language's, or its id."""
     facts = professions.get(profession_id)
     if facts is None:
         return profession_id
-    return facts.title_da if lang == "da" else facts.title_en
+    first, second = (facts.title_da, facts.title_en) if lang == "da" else (facts.title_en, facts.title_da)
+    return first or second or profession_id
+
+
+def _task_name(facts: TaskFacts | None, task_id: str, lang: str) -> str:
+    """A task's name in ``lang``, the other language's, or its id."""
+    if facts is None:
+        return task_id
+    first, second = (facts.name_da, facts.name_en) if lang == "da" else (facts.name_en, facts.name_da)
+    return first or second or task_id
+
+
+def _activity_title(snapshot: WorkplaceSnapshot, activity_id: str) -> str:
+    """A learning activity's title (the catalogue gives one, in its own language), or its id."""
+    activity = snapshot.activities.get(activity_id)
+    return activity.title if activity is not None and activity.title else activity_id
 
 
 def _freed_dkk_in_ore(result: dict[str, Any], split: WeeklyDifference, reallocation: float,
@@ -371,9 +387,10 @@ def _summaries(snapshot: WorkplaceSnapshot, effect: dict[str, Any], digitalisati
     unlocks = effect["training"]
     if unlocks:
         best = unlocks[0]
-        da.append(f"Uddannelse ({best['activity']}) af {len(best['employees'])} medarbejder(e) sparer yderligere "
+        title = _activity_title(snapshot, best["activity"])
+        da.append(f"Uddannelse ({title}) af {len(best['employees'])} medarbejder(e) sparer yderligere "
                   f"{dkk_da(best['saving_per_week'])} om ugen; tilbagebetalt på {best['payback_weeks']} uger.")
-        en.append(f"Training ({best['activity']}) for {len(best['employees'])} employee(s) saves another "
+        en.append(f"Training ({title}) for {len(best['employees'])} employee(s) saves another "
                   f"{dkk_en(best['saving_per_week'])} a week; paid back in {best['payback_weeks']} weeks.")
     uncovered = effect["uncovered_hours"]
     if uncovered > 1e-6:

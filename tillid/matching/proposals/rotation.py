@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from tillid.competence.model import ProposalItem, ProposalItemKind
 from tillid.matching.proposals.common import fingerprint
 from tillid.matching.proposals.items import combined
 from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, SlotFacts
+
+
+SECTOR_NAMES = {"municipality": ("kommune", "municipality"), "region": ("region", "region"),
+                "state": ("stat", "state")}
+
+
+def sector_name(sector: str, lang: str) -> str:
+    """A sector as people say it in ``lang`` (an unknown one as it is)."""
+    names = SECTOR_NAMES.get(sector)
+    return sector if names is None else names[0 if lang == "da" else 1]
 
 
 def rotation_instance(snapshot: RotationSnapshot) -> dict[str, Any]:
@@ -45,19 +55,21 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
                 slot = slots[placed[employee]["slot"]]
                 per_employee[employee] = {
                     "profession": a.profession_id, "slot": slot.slot_id, "rank": placed[employee]["rank"],
-                    "summary_da": f"Rotationsforløb: {slot.title} ({slot.weeks} uger, {slot.sector}); "
+                    "summary_da": f"Rotationsforløb: {slot.title} ({slot.weeks} uger, "
+                                  f"{sector_name(slot.sector, 'da')}); "
                                   f"dit {placed[employee]['rank']}. ønske.",
-                    "summary_en": f"Rotation placement: {slot.title} ({slot.weeks} weeks, {slot.sector}); "
+                    "summary_en": f"Rotation placement: {slot.title} ({slot.weeks} weeks, "
+                                  f"{sector_name(slot.sector, 'en')}); "
                                   f"your choice no. {placed[employee]['rank']}.",
                     "teaches": dict(slot.teaches), "why": explanations.get(employee, {}),
-                    "reason_en": explanations.get(employee, {}).get("summary", "")}
+                    **_reasons(explanations.get(employee, {}), slots)}
             elif employee in suggestions and suggestions[employee]:
                 titles = [slots[s["slot"]].title for s in suggestions[employee] if s["slot"] in slots]
                 per_employee[employee] = {
                     "profession": a.profession_id, "suggested_slots": suggestions[employee],
                     "summary_da": "Forslag til rotationspladser, du kan prioritere: " + "; ".join(titles),
                     "summary_en": "Rotation slots suggested for you to rank: " + "; ".join(titles),
-                    "why": explanations.get(employee, {})}
+                    "why": explanations.get(employee, {}), **_reasons(explanations.get(employee, {}), slots)}
         if not per_employee:
             continue
         items = [_placement_item(e, per_employee[e], applicants[e].sector,
@@ -79,6 +91,52 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
                                            for e in per_employee)),
             items=tuple(items)))
     return drafts
+
+
+# What became of a slot ranked above the placement, by the solver's outcome code: (Danish, English), {n} slots.
+OUTCOME_WORDS = {
+    "full_with_higher_ranked": ("{n} fuld(e) med ansøgere, som værten prioriterede højere",
+                                "{n} full with applicants their hosts ranked higher"),
+    "not_acceptable": ("{n} ikke åben(e) for dig", "{n} not open to you"),
+    "no_capacity": ("{n} uden pladser", "{n} without places"),
+    "home_workplace_at_cap": ("{n} uden for rækkevidde, fordi så mange fra din arbejdsplads allerede er væk",
+                              "{n} out of reach because your home workplace is at its away-cap"),
+    "could_block": ("{n} som stadig kunne tage dig", "{n} that could still take you"),
+}
+
+
+def _reasons(why: dict[str, Any], slots: dict[str, SlotFacts]) -> dict[str, str]:
+    """``reason_da`` and ``reason_en``: why a person got their placement or none, with slot titles."""
+    if not why:
+        return {}
+    return {f"reason_{lang}": placement_reason(why, slots, lang) for lang in ("da", "en")}
+
+
+def placement_reason(why: dict[str, Any], slots: dict[str, SlotFacts], lang: str) -> str:
+    """The rotation solver's explanation of one applicant (its outcome codes, not its English text) in
+    ``lang``, naming slots by their titles."""
+    da = lang == "da"
+    slot, rank, above = why.get("slot"), why.get("rank"), why.get("choices_above") or []
+    title = slots[slot].title if slot in slots else slot
+    if slot is None and not above:
+        return ("Ikke placeret: du har ikke prioriteret nogen pladser. Se dine forslag; du placeres kun på "
+                "pladser, du selv prioriterer." if da else
+                "Not placed: you ranked no slots. See your suggestions; you are placed only at slots you rank "
+                "yourself.")
+    if rank == 1:
+        return f"Placeret på {title}, dit 1. ønske." if da else f"Placed at {title}, your first choice."
+    counts = Counter(choice.get("outcome") for choice in above)
+    detail = "; ".join(words[0 if da else 1].format(n=counts[code])
+                       for code, words in OUTCOME_WORDS.items() if counts[code])
+    if da:
+        ranked = "den plads, du prioriterede" if len(above) == 1 else f"de {len(above)} pladser, du prioriterede"
+        if slot is None:
+            return f"Ikke placeret. Af {ranked}: {detail}."
+        return f"Placeret på {title}, dit {rank}. ønske. Af {ranked} højere: {detail}."
+    ranked = "the slot you ranked" if len(above) == 1 else f"the {len(above)} slots you ranked"
+    if slot is None:
+        return f"Not placed. Of {ranked}: {detail}."
+    return f"Placed at {title}, your choice no. {rank}. Of {ranked} higher: {detail}."
 
 
 # The item id's slot part for an applicant who is not placed and gets slots to rank instead.

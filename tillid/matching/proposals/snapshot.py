@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from tillid.competence.labels import NO_LABELS, Labels
 from tillid.competence.model import ProposalItem
 from tillid.matching.upskilling.effect_estimate import EffectEstimate
 from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR, Fund
@@ -113,6 +114,8 @@ class WorkplaceSnapshot:
     jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR
     completed_this_year: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per employee, the activities they passed this calendar year, in order: what funds already paid for."""
+    labels: Labels = NO_LABELS
+    """The labels of the skills the snapshot names (tasks, activities and professions carry their own)."""
 
 
 @dataclass(frozen=True)

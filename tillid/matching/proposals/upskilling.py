@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from tillid.competence.labels import Kind
 from tillid.competence.model import ProposalItem, ProposalItemKind
 from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_da, hours_en, round2
 from tillid.matching.proposals.items import assumed_effect, combined
@@ -48,10 +49,10 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
                        if e.skills.get(s, 0) < lvl}
             if missing:
                 found.append(Need(e.employee_id, "change", task_id,
-                                  f"En digitaliseringsændring betyder, at {task.name_da} nu kræver "
-                                  f"{', '.join(sorted(missing))}.",
-                                  f"A digitalisation change means that {task.name_en} now requires "
-                                  f"{', '.join(sorted(missing))}.",
+                                  f"En digitaliseringsændring betyder, at {task.name_da or task_id} nu kræver "
+                                  f"{_skills(snapshot, missing, 'da')}.",
+                                  f"A digitalisation change means that {task.name_en or task.name_da or task_id} "
+                                  f"now requires {_skills(snapshot, missing, 'en')}.",
                                   tuple(sorted(open_target(e, task.requires).items()))))
     uncovered = {u["task"]: u["hours"] for u in (leon_result or {}).get("uncovered", [])}
     for task_id, hours in sorted(uncovered.items()):
@@ -64,8 +65,10 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
         candidates.sort(key=lambda e: (_gap(e, open_target(e, task.requires)), e.employee_id))
         for e in candidates[:MAX_COVERAGE_TRAINEES_PER_TASK]:
             found.append(Need(e.employee_id, "task", task_id,
-                              f"{task.name_da}: {hours_da(hours)} timer om ugen mangler kvalificerede hænder.",
-                              f"{task.name_en}: {hours_en(hours)} hours a week lack qualified staff.",
+                              f"{task.name_da or task_id}: {hours_da(hours)} timer om ugen mangler "
+                              f"kvalificerede hænder.",
+                              f"{task.name_en or task.name_da or task_id}: {hours_en(hours)} hours a week lack "
+                              f"qualified staff.",
                               tuple(sorted(open_target(e, task.requires).items()))))
     # Own wishes count where the work here needs the skill: development that serves real tasks.
     needed_here = {skill for t in snapshot.tasks for skill in t.requires}
@@ -81,6 +84,11 @@ def needs(snapshot: WorkplaceSnapshot, leon_result: dict[str, Any] | None) -> li
     skills = {e.employee_id: e.skills for e in snapshot.employees}
     wishes.sort(key=lambda n: (sum(lvl - skills[n.employee_id].get(s, 0) for s, lvl in n.target), n.employee_id))
     return found + wishes[:MAX_INTEREST_PATHS]
+
+
+def _skills(snapshot: WorkplaceSnapshot, levels: Mapping[str, int], lang: str) -> str:
+    """The skills by their labels in ``lang``, in the order of their ids (the same order in both languages)."""
+    return ", ".join(snapshot.labels.names(Kind.SKILL, sorted(levels), lang))
 
 
 def open_target(e: EmployeeFacts, target: Mapping[str, int]) -> dict[str, int]:
@@ -169,7 +177,8 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
     for p in paths:
         for gap in p["explanation"]["gaps"]:
             people_per_skill[gap["skill"]] += 1
-    english = {n.employee_id: n.description_en for n in found}
+    # A person may have several needs; the path answers one of them (its explanation's need), so its English.
+    english = {(n.employee_id, n.source, n.need_id): n.description_en for n in found}
     per_employee = {}
     budgets_left: dict = {}  # one budget per fund, shared by everyone in the proposal, in employee order
     fundings: list[PathFunding] = []
@@ -178,6 +187,7 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
         steps_da = ", ".join(_title(snapshot, a) for a in p["steps"])
         steps = steps_da
         need = p["explanation"].get("need") or {}
+        need_en = english.get((p["employee"], need.get("source"), need.get("id")), "")
         profession = professions.get(p["employee"])
         funding = _path_funding(snapshot, p, profession, budgets_left)
         estimates = [effect_of(snapshot, a) for a in p["steps"]]
@@ -187,6 +197,7 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
         source_da, source_en = _sources_text(estimates, "da"), _sources_text(estimates, "en")
         per_employee[p["employee"]] = {
             **p["explanation"],
+            "need": _need_in_both_languages(need, need_en),
             "steps": _annotated_steps(p["explanation"]["steps"], funding, estimates),
             "activities": p["steps"], "total_cost": p["total_cost"], "total_hours": p["total_hours"],
             "reaches": p["reaches"],
@@ -203,8 +214,8 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
             "summary_en": f"Suggested: {steps} ({hours_en(p['total_hours'])} hours, {dkk_en(p['total_cost'])} "
                           f"including cover; refunds {dkk_en(funding.refund_dkk)}, net {dkk_en(funding.net_dkk)}). "
                           f"Expected effect {_percent(probability)} ({source_en}). "
-                          f"{english.get(p['employee'], '')}",
-            "reason_en": english.get(p["employee"], ""),
+                          f"{need_en}",
+            "reason_en": need_en,
         }
     items = [_path_item(p, per_employee[p["employee"]]) for p in paths]
     all_estimates = [e for _, estimates in assumed for e in estimates]
@@ -229,6 +240,14 @@ def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any
                          employee_ids=tuple(p["employee"] for p in paths), summary_da=summary_da,
                          summary_en=summary_en, explanation=explanation, effect=effect,
                          fingerprint=fingerprint([(p["employee"], p["steps"]) for p in paths]), items=tuple(items))
+
+
+def _need_in_both_languages(need: Mapping[str, Any], english: str) -> dict[str, Any] | None:
+    """The need a path answers with its description in Danish and English (the solver echoes the Danish one)."""
+    if not need:
+        return None
+    return {"source": need.get("source"), "id": need.get("id"), "description_da": need.get("description", ""),
+            "description_en": english or need.get("description", "")}
 
 
 def _path_item(path: dict[str, Any], own: dict[str, Any]) -> ProposalItem:

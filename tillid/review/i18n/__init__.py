@@ -11,6 +11,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from tillid.competence.labels import NO_LABELS, Labels
+
 LANGUAGES = ("da", "en")
 DEFAULT = "da"
 COOKIE = "tillid_lang"
@@ -22,11 +24,22 @@ def _load(lang: str) -> dict[str, str]:
 
 
 class Texts:
-    """The texts of one language: ``t["key"]``, ``t.key`` or ``t.fmt("key", name=value)``."""
+    """The texts of one language: ``t["key"]``, ``t.key`` or ``t.fmt("key", name=value)``; and the labels of
+    the things a page names (``t.name(id)``), so whatever is given ``t`` writes words, not ids."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, labels: Labels = NO_LABELS) -> None:
         self.lang = lang if lang in LANGUAGES else DEFAULT
         self._texts = _load(self.lang)
+        self.labels = labels
+
+    def with_labels(self, labels: Labels) -> Texts:
+        """These texts, naming the things ``labels`` knows by their labels."""
+        return Texts(self.lang, self.labels.merged(labels))
+
+    def name(self, thing_id: Any) -> str:
+        """The label of a skill, task, activity, profession, workplace, organisation, fund or slot id in this
+        language; anything else (an employee's pseudonymous id, a free text) as it is."""
+        return self.labels.any_name(str(thing_id), self.lang)
 
     def __getitem__(self, key: str) -> str:
         return self._texts[key]

@@ -28,6 +28,7 @@ from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, c
                                          remember_language, session_id, sign_in, sign_out, texts)
 from tillid.store import answers
 from tillid.store import queue as store_queue
+from tillid.store.labels import labels_of_records
 from tillid.store.queue import QUEUE_KINDS, QUEUE_SORTS, QUEUE_STATUSES
 
 HERE = Path(__file__).parent
@@ -36,7 +37,8 @@ templates.env.globals.update(label=present.label, scalar=present.scalar, effect_
                              summary=present.summary, plain_reason=present.plain_reason,
                              audit_action=present.audit_action, skill_label=present.skill_label,
                              headline=queue.headline, age_days=queue.age_days, tree_html=present.tree_html,
-                             effect_figures=queue.effect_figures)
+                             effect_figures=queue.effect_figures, tree_entries=present.tree_entries,
+                             name_of=present.name_of)
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 2000
 RANK_CHOICES = 3
@@ -154,6 +156,7 @@ async def committee_page(request: Request, committee_id: str, done: str | None =
         history = await store_queue.recent_decisions(conn, committee_id, HISTORY_LENGTH)
         scopes = await store_queue.scopes_of_committee(conn, committee_id)
         acceptance = await answers.acceptance_rates(conn)
+        t = t.with_labels(await labels_of_records(conn, shown, history, scopes, acceptance))
     message = t.fmt("decided", decision=t.get(f"decision_{done}", done)) if done in (
         "approved", "rejected", "amended") else None
     return render(request, "committee.html", t=t, principal=principal, committee_id=committee_id,
@@ -177,6 +180,7 @@ async def proposal_page(request: Request, committee_id: str, proposal_id: str):
                                 "GET /committee/{committee_id}/proposals/{proposal_id}")
         professions = await queries.professions_of(conn, proposal["employee_ids"])
         scope_label = await store_queue.scope_label(conn, proposal["scope"])
+        t = t.with_labels(await labels_of_records(conn, proposal, professions))
     return render(request, "proposal.html", t=t, principal=principal, committee_id=committee_id, p=proposal,
                   professions=professions, scope_label=scope_label, quoted=quote(committee_id, safe=""),
                   decidable=proposal["status"] in queries.DECIDABLE_STATUSES, many_people=MANY_PEOPLE)
@@ -196,6 +200,7 @@ async def agenda_page(request: Request, committee_id: str, kind: str = "", workp
         await audited_proposals(conn, principal, agenda, "viewed in committee agenda",
                                 "GET /committee/{committee_id}/agenda")
         professions = await queries.professions_of(conn, sorted({e for p in agenda for e in p["employee_ids"]}))
+        t = t.with_labels(await labels_of_records(conn, agenda, professions))
     return render(request, "agenda.html", t=t, principal=principal, committee_id=committee_id, totals=totals,
                   agenda=agenda, professions=professions, quoted=quote(committee_id, safe=""),
                   today=dt.date.today())
@@ -291,6 +296,7 @@ async def me_page(request: Request, answered: str | None = None, saved: str | No
         declined_needs = await answers.declined_needs_of(conn, employee_id, quiet_days)
         disputes = await answers.disputes_of(conn, employee_id)
         activities = await answers.activities_named(conn, _activity_ids(suggestions))
+        t = t.with_labels(await labels_of_records(conn, person, suggestions, held, declined_needs, disputes))
     message = None
     if answered in ("accepted", "declined"):
         message = t.fmt("answered", response=t.get(f"decision_{answered}"))

@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from markupsafe import Markup, escape
 
+from tillid.competence.labels import Kind
 from tillid.review.i18n import Texts
 
 MONEY_KEYS = ("reallocation_dkk_per_week", "dkk_per_week", "saving_per_week", "training_cost_dkk", "training_cost",
@@ -23,17 +24,55 @@ SHOWN_IN_REASON = ("gross_cost_dkk", "refund_dkk", "net_cost_dkk", "refunds", "e
                    *EFFECT_SOURCE_KEYS)
 
 
+# Solver texts written in English only (a rotation placement's reasons): not shown on a page in another language.
+ENGLISH_ONLY = frozenset({"why"})
+
+
 def skill_label(t: Texts, skill_id: Any) -> str:
     """A skill's name in the reader's language (the taxonomy's label), or its id when it is not known."""
     from tillid.competence.taxonomy import default_taxonomy
 
+    if t.labels.knows(str(skill_id)) is Kind.SKILL:
+        return t.name(skill_id)
     found = default_taxonomy().find(str(skill_id))
     return found.label(t.lang) if found is not None else str(skill_id)
 
 
+def name_of(t: Texts, thing_id: Any) -> str:
+    """The label of whatever the id names (see ``Texts.name``), for the templates."""
+    return "–" if thing_id is None else t.name(thing_id)
+
+
 def label(t: Texts, key: Any) -> str:
+    """A field's name in the reader's language: its text, the label of the id it is (an explanation keyed by
+    task or profession), the text of its stem (``name_da`` on the Danish page: "name"), or the field written out."""
     key = str(key)
-    return t.get(f"label_{key}") or key.replace("_", " ")
+    found = t.get(f"label_{key}")
+    if found:
+        return found
+    if t.labels.knows(key) is not None:
+        return t.name(key)
+    if "->" in key:
+        return _sector_pair(t, key)
+    stem = key.removesuffix(f"_{t.lang}")
+    return t.get(f"label_{stem}") or t.get(f"effect_{key}") or key.replace("_", " ")
+
+
+def shown_in_language(t: Texts, key: Any) -> bool:
+    """Whether a field of an explanation is for this page: not a text of the other language (``summary_en``
+    on the Danish page), nor a solver's English-only text on a page in another language."""
+    key = str(key)
+    other = "en" if t.lang == "da" else "da"
+    return not key.endswith(f"_{other}") and not (t.lang != "en" and key in ENGLISH_ONLY)
+
+
+def tree_entries(t: Texts, value: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(label, value) pairs of an explanation's mapping for this page's language, by label. A solver's
+    English-only reasons are left out where the reason is given in the page's language (``reason_da``)."""
+    said = f"reason_{t.lang}" in value
+    return sorted(((label(t, k), v) for k, v in value.items()
+                   if shown_in_language(t, k) and not (said and k in ENGLISH_ONLY)),
+                  key=lambda pair: pair[0].casefold())
 
 
 def scalar(t: Texts, value: Any) -> str:
@@ -43,7 +82,18 @@ def scalar(t: Texts, value: Any) -> str:
         return t.number(value, 0 if value.is_integer() or abs(value) >= 100 else 2)
     if isinstance(value, int):
         return t.number(value)
-    return "–" if value is None else str(value)
+    return "–" if value is None else words(t, str(value))
+
+
+def words(t: Texts, text: str) -> str:
+    """A string of an explanation as people read it: an id by its label, a comma-separated list of ids by
+    theirs, a known value ("digitalisation", "e_learning") in the reader's language, anything else as it is."""
+    named = t.name(text)
+    if named != text:
+        return named
+    if "," in text and all(t.labels.knows(part) for part in text.split(",")):
+        return ", ".join(t.name(part) for part in text.split(","))
+    return t.get(f"value_{text}") or text
 
 
 def _competence(t: Texts, value: Any) -> str:
@@ -57,10 +107,41 @@ def _competence(t: Texts, value: Any) -> str:
                 level = item.get("to_level", item.get("level", item.get("to")))
                 parts.append(f"{skill_label(t, item['skill'])} → {t.fmt('level', level=level)}"
                              if level is not None else skill_label(t, item["skill"]))
+            elif isinstance(item, Mapping):
+                parts.append(fields(t, item))
             else:
-                parts.append(str(item))
+                parts.append(scalar(t, item))
         return ", ".join(parts)
     return scalar(t, value)
+
+
+def fields(t: Texts, value: Mapping[str, Any]) -> str:
+    """An object in one line, each field by its name in the reader's language: "opgave: Øjendråber; timer: 6"."""
+    return "; ".join(f"{label(t, k)}: {scalar(t, v) if not isinstance(v, (Mapping, list)) else _competence(t, v)}"
+                     for k, v in value.items() if shown_in_language(t, k))
+
+
+def _move(t: Texts, move: Mapping[str, Any]) -> str:
+    return t.fmt("effect_move", task=name_of(t, move.get("task")), hours=t.number(move.get("hours", 0.0), 1),
+                 source=name_of(t, move.get("from_profession")), target=name_of(t, move.get("to_profession")),
+                 saving=t.dkk(move.get("saving_per_week", 0.0)))
+
+
+def _unlock(t: Texts, unlock: Mapping[str, Any]) -> str:
+    return t.fmt("effect_unlock", activity=name_of(t, unlock.get("activity")),
+                 people=len(unlock.get("employees") or ()), cost=t.dkk(unlock.get("training_cost", 0.0)),
+                 saving=t.dkk(unlock.get("saving_per_week", 0.0)))
+
+
+def _sector_pair(t: Texts, pair: str) -> str:
+    """A home and a host sector ("municipality->region") in words: "kommune → region"."""
+    home, _, host = pair.partition("->")
+    return f"{t.get('sector_' + home) or home} → {t.get('sector_' + host) or host}"
+
+
+def _sector_pairs(t: Texts, pairs: Mapping[str, Any]) -> str:
+    """Placements by home and host sector ("municipality->region": 2) in words: "kommune → region: 2"."""
+    return ", ".join(f"{_sector_pair(t, str(pair))}: {scalar(t, count)}" for pair, count in pairs.items()) or "–"
 
 
 def effect_items(t: Texts, effect: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -77,8 +158,14 @@ def effect_items(t: Texts, effect: Mapping[str, Any]) -> list[tuple[str, str]]:
         if key == "expected_effect" and isinstance(value, (int, float)):
             text = f"{t.number(100 * value)} %"
         elif key == "refunds" and isinstance(value, Mapping):
-            text = ", ".join(f"{t.get('fund_' + str(source)) or source}: {t.dkk(amount)}"
+            text = ", ".join(f"{t.get('fund_' + str(source)) or t.name(source)}: {t.dkk(amount)}"
                              for source, amount in value.items()) or "–"
+        elif key == "moves" and isinstance(value, list):
+            text = "; ".join(_move(t, m) for m in value if isinstance(m, Mapping)) or "–"
+        elif key == "training" and isinstance(value, list):
+            text = "; ".join(_unlock(t, u) for u in value if isinstance(u, Mapping)) or "–"
+        elif key == "by_sector_pair" and isinstance(value, Mapping):
+            text = _sector_pairs(t, value)
         elif key in MONEY_KEYS and isinstance(value, (int, float)):
             text = t.dkk(value)
         elif key == "payback_weeks" and isinstance(value, (int, float)):
@@ -124,7 +211,8 @@ def plain_reason(t: Texts, explanation: Mapping[str, Any],
     activities = activities or {}
     own = explanation.get(f"reason_{t.lang}") or explanation.get(f"why_{t.lang}")
     need = explanation.get("need")
-    need_text = need.get("description") if isinstance(need, Mapping) else need if isinstance(need, str) else None
+    need_text = (need.get(f"description_{t.lang}") or need.get("description") if isinstance(need, Mapping)
+                 else need if isinstance(need, str) else None)
     gaps = [t.fmt("reason_gap", skill=skill_label(t, g.get("skill")), current=g.get("current", 0),
                   target=g.get("target"))
             for g in explanation.get("gaps") or [] if isinstance(g, Mapping)]
@@ -155,7 +243,8 @@ def plain_reason(t: Texts, explanation: Mapping[str, Any],
     if effect_said:
         said = t.fmt("reason_effect", percent=t.number(100 * explanation["expected_effect"]), source=source)
         cost = f"{cost} {said}" if cost else said
-    return {"own": own, "need": t.fmt("reason_need", text=need_text) if need_text else None,
+    # The need in the reader's language (``reason_en``) says what the need's description says in Danish.
+    return {"own": own, "need": t.fmt("reason_need", text=need_text) if need_text and not own else None,
             "gaps": gaps, "steps": steps, "sessions": sessions, "cost": cost,
             "rest": {k: v for k, v in explanation.items()
                      if k not in ("need", "gaps", "steps", "activities", "fee_dkk", "cover_dkk", "summary_da",
@@ -188,7 +277,8 @@ def audit_action(t: Texts, action: str) -> str:
 
 
 def tree_html(t: Texts, value: Any) -> Markup:
-    """A proposal's explanation as nested lists, like the ``tree`` macro of _macros.html, built in Python:
+    """A proposal's explanation as nested lists, like the ``tree`` macro of _macros.html (the same entries,
+    ``tree_entries``, in the page's language), built in Python:
     the largest LEON explanations have thousands of nodes, and a recursive Jinja macro costs a call each."""
     parts: list[str] = []
     _tree(t, value, parts)
@@ -198,8 +288,8 @@ def tree_html(t: Texts, value: Any) -> Markup:
 def _tree(t: Texts, value: Any, parts: list[str]) -> None:
     if isinstance(value, Mapping):
         parts.append('<dl class="tree">')
-        for key, item in sorted(value.items(), key=lambda pair: str(pair[0]).lower()):
-            parts.append(f"<dt>{escape(label(t, key))}</dt><dd>")
+        for name, item in tree_entries(t, value):
+            parts.append(f"<dt>{escape(name)}</dt><dd>")
             _tree(t, item, parts)
             parts.append("</dd>")
         parts.append("</dl>")
