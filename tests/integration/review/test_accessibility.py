@@ -96,6 +96,7 @@ async def open_signed_in(browser, base: str, lang: str, viewport: dict, token: s
 
 
 async def check(page, axe_script: Path) -> list[Violation]:
+    """The serious and critical violations on the page with every <details> unfolded."""
     await page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     return blocking(await violations(page, axe_script))
 
@@ -115,6 +116,27 @@ async def test_pages_have_no_serious_or_critical_violations(site, axe_script):
                 report += [f"{spec.name} ({lang}, {width}) {v.line()}" for v in found]
                 await context.close()
     assert not report, f"{len(report)} serious or critical accessibility violations:\n" + "\n".join(report)
+
+
+async def test_axe_runs_under_the_pages_policy_and_reports_what_is_broken(settings, chromium, axe_script):
+    """The harness is not blind: on the real login page, under its CSP, a nameless button and an image
+    without alt text are reported as critical, with the element."""
+    with serving(settings) as base:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
+            try:
+                context, page = await open_signed_in(browser, base, "da", VIEWPORTS["phone"], None)
+                assert "script-src 'self'" in (await page.evaluate(
+                    "fetch('/login').then(r => r.headers.get('content-security-policy'))"))
+                assert await check(page, axe_script) == []
+                await page.evaluate("""() => {
+                    const form = document.querySelector('form');
+                    form.insertAdjacentHTML('beforeend', '<button id="nameless"></button><img id="bare" src="/x.png">');
+                }""")
+                found = {(v.rule, v.target) for v in await check(page, axe_script)}
+                assert {("button-name", "#nameless"), ("image-alt", "#bare")} <= found, found
+            finally:
+                await browser.close()
 
 
 async def focus_of(page) -> dict:
