@@ -95,20 +95,23 @@ class MappedSkill:
 
 
 class _InvertedIndex:
-    """TF-IDF rows (sublinear tf, L2-normalised) with a scoring path that skips the vectorizer.
+    """TF-IDF rows (sublinear tf, L2-normalised) with scoring paths that skip the vectorizer.
 
-    ``scores(text)`` computes the query's weights from the fitted vocabulary
+    ``scores_of(text, rows)`` scores the given rows only. ``scores(text)`` computes the query's weights from the fitted vocabulary
     and idf and accumulates them over the transposed matrix (one row of
     postings per feature) with one ``np.bincount``; it equals
     ``vectorizer.transform([text]) @ matrix.T`` (tests check it).
     """
 
-    def __init__(self, texts: Sequence[str], **vectorizer_params) -> None:
+    def __init__(self, texts: Sequence[str], postings: bool = True, **vectorizer_params) -> None:
         self.vectorizer = TfidfVectorizer(lowercase=False, sublinear_tf=True, dtype=np.float64,
                                           **vectorizer_params)
         self.matrix = self.vectorizer.fit_transform(texts).tocsr()
-        self.index = self.matrix.T.tocsr()
-        self.index.sort_indices()
+        # Only ``scores`` needs the transposed matrix; an index scored through
+        # ``scores_of`` alone (postings=False) saves its memory.
+        self.index = self.matrix.T.tocsr() if postings else None
+        if self.index is not None:
+            self.index.sort_indices()
         self.vocabulary: Mapping[str, int] = dict(self.vectorizer.vocabulary_)
         self.idf = self.vectorizer.idf_.copy()
         self.analyzer = self.vectorizer.build_analyzer()
@@ -256,9 +259,10 @@ class SkillMapper:
             raise InvalidInput("names", str(error)) from None
         documents = self._documents(ordered, descriptions, position)
         max_df = self.document_max_df if len(documents) > 2 else 1.0
-        self.documents_index_ = _InvertedIndex(documents, analyzer="char_wb", ngram_range=self.ngram_range,
-                                               max_df=max_df)
-        self.words_index_ = _InvertedIndex(documents, analyzer="word", token_pattern=r"\w+", max_df=max_df)
+        self.documents_index_ = _InvertedIndex(documents, postings=False, analyzer="char_wb",
+                                               ngram_range=self.ngram_range, max_df=max_df)
+        self.words_index_ = _InvertedIndex(documents, postings=False, analyzer="word", token_pattern=r"\w+",
+                                           max_df=max_df)
         self.skill_weights_ = np.array(
             [1.0 if skill_id.startswith(LOCAL_PREFIX) else self.esco_weight for skill_id in self.skills_])
 
