@@ -26,6 +26,8 @@ TF-IDF weights from the fitted vocabulary and idf directly and scores it
 against an inverted index (the transposed, L2-normalised name matrix), which
 takes a fraction of a millisecond where ``TfidfVectorizer.transform`` plus a
 sparse product costs several. ``tests`` check both paths give the same scores.
+The two document signals are computed only for the skills with the nearest
+names (``candidate_count``), row-wise.
 """
 
 from __future__ import annotations
@@ -97,9 +99,10 @@ class MappedSkill:
 class _InvertedIndex:
     """TF-IDF rows (sublinear tf, L2-normalised) with scoring paths that skip the vectorizer.
 
-    ``scores_of(text, rows)`` scores the given rows only. ``scores(text)`` computes the query's weights from the fitted vocabulary
-    and idf and accumulates them over the transposed matrix (one row of
-    postings per feature) with one ``np.bincount``; it equals
+    ``scores_of(text, rows)`` scores the given rows only. ``scores(text)``
+    computes the query's weights from the fitted vocabulary and idf and
+    accumulates them over the transposed matrix (one row of postings per
+    feature) with one ``np.bincount``; it equals
     ``vectorizer.transform([text]) @ matrix.T`` (tests check it).
     """
 
@@ -342,8 +345,8 @@ class SkillMapper:
         The ``candidate_count`` skills with the nearest names; the two document
         signals are computed for them alone, since their long posting lists
         would otherwise be most of the work (on the tuning sample, ranking
-        every skill instead changed top-1 by 0.001). No candidates when no
-        n-gram of the name is indexed.
+        every skill instead changed the share right by 0.001). No candidates
+        when no n-gram of the name is indexed.
         """
         text = normalise(name)
         skills, nearest = self._nearest_skills(self.names_index_.scores(text))
@@ -456,7 +459,7 @@ class SkillMapper:
 def default_mapper() -> SkillMapper:
     """The mapper over the shipped taxonomy, built once per process.
 
-    Building takes about 5 s on two shared cores and holds about 46 MiB
-    (docs/benchmarks.md, "Skill mapping").
+    Building takes about 14-17 s on two shared, loaded cores and holds
+    about 114 MiB (docs/benchmarks.md, "Skill mapping").
     """
     return SkillMapper.from_taxonomy(default_taxonomy())
