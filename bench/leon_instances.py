@@ -1,6 +1,6 @@
 """Seeded generator of LEON benchmark instances (contract format, realistic figures).
 
-Professions and hourly costs follow shared/reference/public-sector-facts.md.
+Professions and hourly costs follow docs/reference/public-sector-facts.md.
 Tasks belong to an area (care, day care, hospital, social work, administration);
 each is authorised for one to three professions of its area, requires one or
 two of the area's skills at level 1-3, and about a third can be delegated to one

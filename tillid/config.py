@@ -30,6 +30,10 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
         "erased person's events stay in Kafka",
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
+    "TILLID_DECLINE_QUIET_DAYS":
+        "days a need an employee declined is not proposed to them again (unless they ask or the facts change)",
+    "TILLID_JOBROTATION_DKK_PER_HOUR":
+        "job-rotation refund per hour of a hired substitute's cover (DKK), counted in upskilling plans' net cost",
     "TILLID_LOG_LEVEL": "log level of the worker: debug, info, warning, error or critical",
     "TILLID_TOKEN_TTL_DAYS": "days a token from `POST /api/tokens` stays valid (the admin token does not expire)",
     "TILLID_PUBLIC_URL": "the address people reach the review service at; `https://...` marks the session cookie Secure",
@@ -43,6 +47,10 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_KAFKA_SASL_PASSWORD": "SASL password (with SASL_SSL)",
     "TILLID_KAFKA_CA_FILE":
         "PEM file of the certificate authorities that sign the brokers' certificates (SSL, SASL_SSL)",
+    "TILLID_DRAIN_SECONDS":
+        "how long `tillid up`, when stopped, waits for what was accepted to be applied before it stops the parts",
+    "TILLID_READY_MAX_LAG":
+        "records the worker may be behind on its topics while the review service's /readyz still answers 200",
 }
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
@@ -66,6 +74,8 @@ class Settings:
     partitions: int = 8
     topic_retention_days: int = 30
     rematch_debounce_seconds: float = 0.25
+    decline_quiet_days: int = 180
+    jobrotation_dkk_per_hour: float = 189.51
     log_level: str = "warning"
     token_ttl_days: int = 90
     public_url: str | None = None
@@ -76,6 +86,8 @@ class Settings:
     kafka_sasl_username: str | None = None
     kafka_sasl_password: str | None = field(default=None, repr=False)
     kafka_ca_file: Path | None = None
+    drain_seconds: float = 60.0
+    ready_max_lag: int = 10_000
 
     @property
     def embedded(self) -> bool:
@@ -110,11 +122,15 @@ class Settings:
             "TILLID_PARTITIONS": str(self.partitions),
             "TILLID_TOPIC_RETENTION_DAYS": str(self.topic_retention_days),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
+            "TILLID_DECLINE_QUIET_DAYS": str(self.decline_quiet_days),
+            "TILLID_JOBROTATION_DKK_PER_HOUR": str(self.jobrotation_dkk_per_hour),
             "TILLID_LOG_LEVEL": self.log_level,
             "TILLID_TOKEN_TTL_DAYS": str(self.token_ttl_days),
             "TILLID_PUBLIC_URL": self.public_url or "",
             "TILLID_FORWARDED_ALLOW_IPS": self.forwarded_allow_ips,
             "TILLID_KAFKA_SECURITY_PROTOCOL": self.kafka_security_protocol,
+            "TILLID_DRAIN_SECONDS": str(self.drain_seconds),
+            "TILLID_READY_MAX_LAG": str(self.ready_max_lag),
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
                            ("TILLID_ADMIN_TOKEN", self.admin_token),
@@ -148,16 +164,17 @@ class Settings:
                 raise ConfigError(f"{name}={raw!r} must be {limits}")
             return value
 
-        def seconds(name: str, default: float) -> float:
+        def non_negative(name: str, default: float, unit: str) -> float:
+            """A finite number, 0 or more, of ``unit`` (seconds, kroner)."""
             raw = text(name)
             if raw is None:
                 return default
             try:
                 value = float(raw)
             except ValueError:
-                raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+                raise ConfigError(f"{name}={raw!r} is not a number of {unit}") from None
             if not math.isfinite(value) or value < 0:
-                raise ConfigError(f"{name}={raw!r} must be a finite number of seconds, 0 or more")
+                raise ConfigError(f"{name}={raw!r} must be a finite number of {unit}, 0 or more")
             return value
 
         database_url = text("TILLID_DATABASE_URL")
@@ -185,13 +202,19 @@ class Settings:
             app_id=text("TILLID_APP_ID") or cls.app_id,
             partitions=integer("TILLID_PARTITIONS", cls.partitions, 1),
             topic_retention_days=integer("TILLID_TOPIC_RETENTION_DAYS", cls.topic_retention_days, 1),
-            rematch_debounce_seconds=seconds("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds),
+            rematch_debounce_seconds=non_negative("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds,
+                                                  "seconds"),
+            decline_quiet_days=integer("TILLID_DECLINE_QUIET_DAYS", cls.decline_quiet_days, 0),
+            jobrotation_dkk_per_hour=non_negative("TILLID_JOBROTATION_DKK_PER_HOUR", cls.jobrotation_dkk_per_hour,
+                                                  "kroner"),
             log_level=log_level,
             token_ttl_days=integer("TILLID_TOKEN_TTL_DAYS", cls.token_ttl_days, 1, 3650),
             public_url=_public_url(text("TILLID_PUBLIC_URL")),
             forwarded_allow_ips=_forwarded_allow_ips(text("TILLID_FORWARDED_ALLOW_IPS") or cls.forwarded_allow_ips),
             event_signing_key=signing_key,
             **security,
+            drain_seconds=non_negative("TILLID_DRAIN_SECONDS", cls.drain_seconds, "seconds"),
+            ready_max_lag=integer("TILLID_READY_MAX_LAG", cls.ready_max_lag, 1),
         )
 
 

@@ -1,4 +1,4 @@
-"""Builds the JSON Schema files of the event contract (shared/contracts/events.md).
+"""Builds the JSON Schema files of the event contract (docs/contracts/events.md).
 
 The shipped files in ``tillid/competence/events/schemas/`` are the contract the
 project validates against and hands to producers. Each ``<Type>.v1.json`` is
@@ -115,6 +115,17 @@ def record(description: str, required: dict[str, Schema], optional: dict[str, Sc
         "required": list(required),
         "properties": {**required, **(optional or {})},
     }
+
+
+def proposal_item() -> Schema:
+    return record("A part of a proposal a committee can keep or drop.", {
+        "item_id": identifier("stable for the proposal, e.g. path:EMPLOYEE or move:TASK:FROM:TO"),
+        "kind": enum("what the part is", "path", "move", "placement", "unlock"),
+        "employee_ids": id_list("pseudonymous ids of the employees the part concerns"),
+        "summary_da": text("summary in Danish"),
+        "summary_en": text("summary in English"),
+        "effect": {"type": "object", "description": "its part of the proposal's effect (the same keys)"},
+    })
 
 
 # --- payloads, in the order of events.md -----------------------------------
@@ -248,9 +259,40 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
         "duration_hours": {"type": "number", "minimum": 0, "description": "working hours away from tasks"},
         "cost_dkk": money("fee"),
         "provider": text("who offers it"),
+    }, {
+        "sessions": {"type": "array", "description": "when and where a course is held, when the catalogue "
+                                                     "says (absent or empty: not given)", "items": record(
+            "One session of the activity.", {"starts_on": date("first day")},
+            {"place": nullable(text("where, e.g. a town or an address"))})},
     })),
     "LearningActivityWithdrawn": ("learning.catalog", record("A learning activity is no longer offered.", {
         "activity_id": identifier("learning activity id"),
+    })),
+    "FundPublished": ("learning.catalog", record(
+        "A competence fund and what it pays for: a share of the costs it covers, up to a yearly cap per "
+        "employee, while its budget lasts.", {
+            "fund_id": identifier("fund id"),
+            "name": text("name of the fund"),
+            "sectors": {"type": "array", "minItems": 1, "uniqueItems": True, "description":
+                        "sectors whose workplaces it pays for",
+                        "items": {"type": "string", "enum": ["municipality", "region", "state"]}},
+            "covers": {"type": "array", "minItems": 1, "uniqueItems": True, "description":
+                       "costs it refunds a share of: the fee, and/or the cover (substitute) for the hours away",
+                       "items": {"type": "string", "enum": ["fee", "cover"]}},
+            "share": {"type": "number", "minimum": 0, "maximum": 1,
+                      "description": "share of the covered costs it refunds (0 to 1)"},
+            "cap_dkk_per_employee_year": money("most it refunds per employee per calendar year"),
+        }, {
+            "kinds": {"type": "array", "uniqueItems": True, "description":
+                      "kinds of activity it pays for (absent: all)",
+                      "items": {"type": "string", "enum": ["course", "e_learning", "peer_training"]}},
+            "budget_dkk": money("what the fund has left (absent: no limit)"),
+            "professions": id_list("profession ids it pays for (absent: all)"),
+        })),
+    "FundBalanceReported": ("learning.catalog", record("What a competence fund has left, as of a day.", {
+        "fund_id": identifier("fund id"),
+        "remaining_dkk": money("what is left"),
+        "as_of": date("the day of the balance"),
     })),
     "RotationSlotOffered": ("rotation", record("A rotation placement offered by a host workplace.", {
         "slot_id": identifier("slot id"),
@@ -283,8 +325,11 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
         "summary_da": text("summary in Danish"),
         "summary_en": text("summary in English"),
         "explanation": {"type": "object", "description": "the facts and rules that led to it"},
-        "effect": {"type": "object", "description": "hours moved, DKK per week, competence gained, cost"},
+        "effect": {"type": "object", "description": "hours moved, DKK per week, competence gained, cost: the sum "
+                                                    "of its items' effects (docs/proposals.md)"},
         "supersedes": nullable(identifier("proposal id this one replaces")),
+        "items": {"type": "array", "items": proposal_item(),
+                  "description": "the parts a committee can keep or drop (an amendment keeps some)"},
     })),
     "ProposalWithdrawn": ("proposals", record("A proposal is withdrawn.", {
         "proposal_id": identifier("proposal id"),
@@ -304,6 +349,8 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
                             "holder": nullable(text("holder the token was issued to, e.g. a pseudonymous "
                                                     "staff number")),
                         }),
+        "keep": {**id_list("with an amendment: the item ids of the proposal the committee keeps (absent in "
+                           "older events and with other decisions)", min_items=1), "uniqueItems": True},
     })),
     "SuggestionIssued": ("suggestions", record("A suggestion to one employee, for notification systems.", {
         "suggestion_id": identifier("suggestion id"),
@@ -320,7 +367,18 @@ PAYLOADS: dict[str, tuple[str, Schema]] = {
         "response": enum("the answer", "accepted", "declined"),
         "comment": nullable(text("comment (null or empty when none)")),
         "answered_at": date_time("when answered"),
+    }, {
+        "reason": nullable(enum("why declined (only with response declined; absent or null: not said)",
+                                "not_interested", "no_time", "already_have")),
     })),
+    "CompetenceDisputed": ("feedback", record(
+        "An employee says a competence Tillid holds about them is wrong; for HR systems to assess again. "
+        "Tillid leaves the entry out of matching until a new CompetenceAssessed of the skill arrives.", {
+            "employee_id": identifier("pseudonymous employee id"),
+            "skill": identifier("skill id (ESCO URI or local code) of the disputed entry"),
+            "level": level("the level Tillid holds for the skill, which the employee disputes (0: none held)"),
+            "comment": text("the employee's own words (may be empty)"),
+        })),
 }
 
 

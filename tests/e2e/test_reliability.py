@@ -129,7 +129,7 @@ async def test_the_same_events_delivered_twice_change_nothing(settings, small_st
         publish(settings, small_stream.messages + small_stream.late)
         again = len(small_stream.messages) + len(small_stream.late)
         duplicates = await wait_until(settings.database_url,
-                                      "SELECT value FROM event_counters WHERE name = 'duplicate'",
+                                      "SELECT coalesce(sum(events), 0)::bigint FROM event_tallies WHERE outcome = 'duplicate'",
                                       lambda n: n >= again, APPLY_TIMEOUT)
         assert duplicates == again, worker.log()[-3000:]
     finally:
@@ -188,7 +188,7 @@ async def test_malformed_events_are_dead_lettered_and_the_rest_applied(settings,
         applied = await wait_until(settings.database_url, PROCESSED, lambda n: n >= len(valid) + 1, APPLY_TIMEOUT)
         letters = consume(settings, "tillid.deadletter", len(bad))
         counted = await wait_until(settings.database_url,
-                                   "SELECT value FROM event_counters WHERE name = 'deadlettered'",
+                                   "SELECT coalesce(sum(events), 0)::bigint FROM event_tallies WHERE outcome = 'deadlettered'",
                                    lambda n: n >= len(bad), 10)
     finally:
         worker.stop()

@@ -1,4 +1,4 @@
-"""The `tillid` command offers every subcommand of contracts/cli.md, and refuses bad input in one line."""
+"""The `tillid` command offers every subcommand of docs/contracts/cli.md, and refuses bad input in one line."""
 
 import pytest
 

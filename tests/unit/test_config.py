@@ -29,10 +29,24 @@ def test_prefix_and_services_from_env():
     ({"TILLID_PARTITIONS": "0"}, "TILLID_PARTITIONS"),
     ({"TILLID_TOPIC_RETENTION_DAYS": "0"}, "TILLID_TOPIC_RETENTION_DAYS"),
     ({"TILLID_TOPIC_RETENTION_DAYS": "a month"}, "TILLID_TOPIC_RETENTION_DAYS"),
+    ({"TILLID_DRAIN_SECONDS": "-1"}, "TILLID_DRAIN_SECONDS"),
+    ({"TILLID_DRAIN_SECONDS": "a minute"}, "TILLID_DRAIN_SECONDS"),
+    ({"TILLID_READY_MAX_LAG": "0"}, "TILLID_READY_MAX_LAG"),
+    ({"TILLID_READY_MAX_LAG": "many"}, "TILLID_READY_MAX_LAG"),
 ])
 def test_bad_values_name_the_variable(env, word):
     with pytest.raises(ConfigError, match=word):
         Settings.from_env(env)
+
+
+def test_drain_seconds():
+    assert Settings.from_env({}).drain_seconds == 60
+    assert Settings.from_env({"TILLID_DRAIN_SECONDS": "2.5"}).drain_seconds == 2.5
+
+
+def test_ready_max_lag():
+    assert Settings.from_env({}).ready_max_lag == 10_000
+    assert Settings.from_env({"TILLID_READY_MAX_LAG": "500"}).ready_max_lag == 500
 
 
 def test_as_env_round_trips():
@@ -164,3 +178,26 @@ def test_bad_kafka_security_settings_name_the_variable(env, message):
 def test_topic_retention_is_days_in_milliseconds():
     assert Settings.from_env({}).topic_configs() == {"retention.ms": str(30 * 24 * 3600 * 1000)}
     assert Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7"}).topic_configs() == {"retention.ms": "604800000"}
+
+
+def test_decline_quiet_days_defaults_to_180_and_takes_zero():
+    assert Settings.from_env({}).decline_quiet_days == 180
+    assert Settings.from_env({"TILLID_DECLINE_QUIET_DAYS": "0"}).decline_quiet_days == 0
+    assert Settings.from_env({"TILLID_DECLINE_QUIET_DAYS": "30"}).as_env()["TILLID_DECLINE_QUIET_DAYS"] == "30"
+
+
+@pytest.mark.parametrize("raw", ["-1", "soon", "1.5"])
+def test_bad_decline_quiet_days_name_the_variable(raw):
+    with pytest.raises(ConfigError, match="TILLID_DECLINE_QUIET_DAYS"):
+        Settings.from_env({"TILLID_DECLINE_QUIET_DAYS": raw})
+
+
+def test_jobrotation_rate_defaults_to_the_reference_figure_and_is_read():
+    assert Settings.from_env({}).jobrotation_dkk_per_hour == 189.51
+    assert Settings.from_env({"TILLID_JOBROTATION_DKK_PER_HOUR": "200"}).jobrotation_dkk_per_hour == 200.0
+
+
+@pytest.mark.parametrize("bad", ["-1", "nan", "a lot"])
+def test_a_bad_jobrotation_rate_names_the_variable(bad):
+    with pytest.raises(ConfigError, match="TILLID_JOBROTATION_DKK_PER_HOUR"):
+        Settings.from_env({"TILLID_JOBROTATION_DKK_PER_HOUR": bad})

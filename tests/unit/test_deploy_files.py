@@ -217,11 +217,44 @@ def test_api_probes_and_service(manifests):
     config = kind(manifests, "ConfigMap", "tillid-config")["data"]
     [port] = container["ports"]
     assert port["containerPort"] == int(config["TILLID_API_PORT"])
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"] == {"path": "/healthz", "port": port["name"]}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": port["name"]}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": port["name"]}
     service = kind(manifests, "Service", "tillid-api")
     assert service["spec"]["selector"].items() <= api["spec"]["template"]["metadata"]["labels"].items()
     assert service["spec"]["ports"][0]["targetPort"] == port["name"]
+
+
+def test_the_probes_and_the_scrape_ask_for_routes_the_service_has():
+    from tillid.config import Settings as AnySettings
+    from tillid.review.app import create_app
+
+    paths = {getattr(route, "path", None) for route in create_app(
+        AnySettings(event_signing_key="k" * 32)).routes}
+    assert {"/readyz", "/healthz", "/metrics"} <= paths
+
+
+def test_api_pods_are_scraped_by_annotation(manifests):
+    api = kind(manifests, "Deployment", "tillid-api")
+    template = api["spec"]["template"]
+    [container] = template["spec"]["containers"]
+    annotations = template["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true" and annotations["prometheus.io/path"] == "/metrics"
+    assert int(annotations["prometheus.io/port"]) == container["ports"][0]["containerPort"]
+
+
+def test_monitoring_examples_scrape_metrics_of_the_api(manifests):
+    [monitor] = load(DEPLOY / "monitoring" / "servicemonitor.yaml")
+    service = kind(manifests, "Service", "tillid-api")
+    assert monitor["kind"] == "ServiceMonitor"
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    assert [(e["port"], e["path"]) for e in monitor["spec"]["endpoints"]] == [(service["spec"]["ports"][0]["name"],
+                                                                               "/metrics")]
+    [prometheus] = load(DEPLOY / "monitoring" / "prometheus.yaml")
+    jobs = {job["job_name"]: job for job in prometheus["scrape_configs"]}
+    assert all(job["metrics_path"] == "/metrics" for job in jobs.values())
+    keep = jobs["tillid-api"]["relabel_configs"][0]
+    assert keep["source_labels"] == ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"]
+    assert jobs["tillid-api-compose"]["static_configs"][0]["targets"] == ["api:8000"]
 
 
 def test_migration_job(manifests):

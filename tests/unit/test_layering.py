@@ -21,7 +21,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "matching": frozenset({"competence", "errors"}),
     "store": frozenset({"competence", "matching", "errors", "config"}),
     "streams": frozenset({"competence", "matching", "store", "runtime", "errors", "config", "kafka_security"}),
-    "review": frozenset({"competence", "matching", "store", "errors", "config", "kafka_security"}),
+    "review": frozenset({"competence", "matching", "store", "runtime", "errors", "config", "kafka_security"}),
     "runtime": frozenset({"errors", "config"}),
 }
 PURE = ("competence", "matching")

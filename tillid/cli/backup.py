@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from dataclasses import replace
 from pathlib import Path
 
-from tillid.config import Settings
+from tillid.cli.arguments import settings_with_data_dir
 from tillid.errors import ConfigError
 from tillid.runtime.backup import client_tool, pg_dump, store_database
 
@@ -30,8 +29,7 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    settings = replace(settings, data_dir=args.data_dir or settings.data_dir)
+    settings = settings_with_data_dir(args.data_dir)
     if args.file.exists():
         raise ConfigError(f"{args.file} exists; choose a new file name, so no backup is overwritten")
     tool = client_tool("pg_dump")

@@ -18,8 +18,12 @@ SHOWN_ERRORS = 50
 def register(sub) -> argparse.ArgumentParser:
     parser = sub.add_parser("publish", help="validate and publish JSON events",
                             description="Read events (one JSON object per line, or one JSON list), validate "
-                                        "every one, and publish them keyed by organisation. With any invalid "
-                                        "event nothing is published, unless --skip-invalid.")
+                                        "every one, and publish them keyed by organisation straight to Kafka "
+                                        "(TILLID_KAFKA), as an HR integration with a Kafka client does. With "
+                                        "any invalid event nothing is published, unless --skip-invalid. Kafka "
+                                        "alone keeps what it acknowledged: the embedded broker of `tillid up` "
+                                        "keeps nothing across a restart; events posted to POST /api/events "
+                                        "are stored in PostgreSQL first and never lost.")
     parser.add_argument("file", metavar="FILE|-", help="events file, or - for standard input")
     parser.add_argument("--skip-invalid", action="store_true", help="publish the valid events, skip the rest")
     return parser

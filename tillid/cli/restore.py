@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import tarfile
-from dataclasses import replace
 from pathlib import Path
 
-from tillid.config import Settings
+from tillid.cli.arguments import settings_with_data_dir
 from tillid.errors import ConfigError
 from tillid.runtime.backup import client_tool, pg_restore, store_database, written_by_pg_dump
 
@@ -26,8 +25,7 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    settings = replace(settings, data_dir=args.data_dir or settings.data_dir)
+    settings = settings_with_data_dir(args.data_dir)
     by_pg_dump = written_by_pg_dump(args.file)
     if not by_pg_dump and not tarfile.is_tarfile(args.file):
         raise ConfigError(f"{args.file} is not a backup of `tillid backup`")

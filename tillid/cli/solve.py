@@ -1,4 +1,4 @@
-"""`tillid solve KIND`: the solvers of contracts/solvers.md, JSON in and JSON out."""
+"""`tillid solve KIND`: the solvers of docs/contracts/solvers.md, JSON in and JSON out."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ SOLVERS: dict[str, tuple[str, str]] = {
 def register(sub) -> argparse.ArgumentParser:
     parser = sub.add_parser("solve", help="run a matching solver on one JSON instance",
                             description="Read one JSON instance and write one JSON result "
-                                        "(contracts/solvers.md).")
+                                        "(docs/contracts/solvers.md).")
     parser.add_argument("kind", choices=sorted(SOLVERS), help="which solver")
     parser.add_argument("--input", metavar="FILE", help="instance file (default: standard input)")
     parser.add_argument("--output", metavar="FILE", help="result file (default: standard output)")

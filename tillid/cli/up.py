@@ -12,11 +12,13 @@ from pathlib import Path
 
 from tillid.cli.arguments import port_number
 from tillid.cli.demo_data import scale_factor
+from tillid.cli.drain import drain
 from tillid.config import Settings
 from tillid.errors import ConfigError
 from tillid.runtime.embedded import port_is_free
+from tillid.runtime.drain import DrainFlag
 from tillid.runtime.services import running_services
-from tillid.runtime.supervisor import Child, wait_until
+from tillid.runtime.supervisor import BrokerPart, Child, Supervisor, wait_until
 
 DEMO_SEED = 42
 
@@ -44,38 +46,105 @@ def run(args: argparse.Namespace) -> int:
                        admin_token=settings.admin_token or secrets.token_urlsafe(24))
     if not port_is_free(settings.api_port, settings.api_host):
         raise ConfigError(f"port {settings.api_port} on {settings.api_host} is in use; choose another with --api-port")
-    stop_requested = _install_stop_handlers()
+    stops = _install_stop_handlers()
     with running_services(settings) as services:
         settings = services.settings
         embedded_postgres = "postgresql" in services.embedded
         from tillid.streams.topics import ensure_topics
 
+        flag = DrainFlag(settings.data_dir)
+        flag.lower()
         asyncio.run(_migrate(settings.database_url))
         ensure_topics(settings)
+        if services.broker is not None:
+            _send_again_what_the_broker_lost(settings)
         log_dir = settings.data_dir.resolve() / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **settings.as_env()}
-        children = [Child("worker", ["worker"], env, log_dir), Child("api", ["api"], env, log_dir)]
+        worker = Child("worker", ["worker"], env, log_dir).start()
+        api = Child("api", ["api"], env, log_dir).start()
+        supervisor = _supervisor(settings, services.broker, worker, api)
         try:
             base = f"http://{settings.api_host}:{settings.api_port}"
-            if wait_until(lambda: _healthy(base), 90, "the review service", children, stop_requested):
+            if wait_until(lambda: _healthy(base), 90, "the review service", supervisor, lambda: stops() > 0):
                 demo = _load_demo(settings, args) if not args.no_demo else "not loaded (--no-demo)"
                 _print_banner(settings, services.embedded, base, demo)
-            while not stop_requested():
-                for child in children:
-                    if not child.alive():
-                        raise ConfigError(child.failure())
+            while not stops():
+                supervisor.check()
                 time.sleep(0.5)
-            print("Stopping ...", flush=True)
+            print("Stopping: accepting nothing more, applying what was accepted (Ctrl-C again stops at once) ...",
+                  flush=True)
+            flag.raise_()
+            _drain(settings, supervisor, stops)
         finally:
-            for child in reversed(children):
-                child.stop()
+            worker.stop()
+            api.stop()
+            flag.lower()
     kept = f" PostgreSQL data is kept in {settings.data_dir}." if embedded_postgres else ""
     print(f"Stopped.{kept}", flush=True)
     return 0
 
 
+def _supervisor(settings: Settings, broker, worker: Child, api: Child) -> Supervisor:
+    """The worker and the review service supervised, and the embedded broker when there is one: after
+    it restarts, the topics are created again, what it lost is sent again, and the worker starts afresh
+    (a new consumer on the new broker)."""
+    from tillid.streams.topics import ensure_topics
+
+    say = lambda line: print(line, flush=True)  # noqa: E731
+    if broker is None:
+        return Supervisor([worker, api], say=say)
+
+    def after_broker_start() -> None:
+        ensure_topics(settings)
+        _send_again_what_the_broker_lost(settings)
+
+    broker_part = BrokerPart(broker)
+    supervisor = Supervisor([broker_part, worker, api], say=say)
+    supervisor.depends(worker, on=broker_part, after_start=after_broker_start)
+    return supervisor
+
+
+def _send_again_what_the_broker_lost(settings: Settings) -> None:
+    """The embedded broker starts empty: every accepted event the store has not applied yet is marked to be
+    relayed again (docs/streams.md, "The intake")."""
+    import asyncio
+
+    count = asyncio.run(_resend_unapplied(settings.database_url))
+    if count:
+        print(f"{count} accepted events not applied yet are sent to the broker again.", flush=True)
+
+
+async def _resend_unapplied(url: str) -> int:
+    from tillid.store.db import connect
+    from tillid.store.intake import resend_unapplied
+
+    conn = await connect(url)
+    try:
+        return await resend_unapplied(conn)
+    finally:
+        await conn.close()
+
+
+def _drain(settings: Settings, supervisor: Supervisor, stops) -> None:
+    def supervise() -> None:
+        if stops() > 1:
+            raise _StopAtOnce
+        supervisor.check()
+
+    try:
+        drain(settings, settings.drain_seconds, supervise, say=lambda line: print(line, flush=True))
+    except _StopAtOnce:
+        print("Stopping at once: events posted through the API that are not applied yet stay in the intake "
+              "and are applied after the next start.", flush=True)
+
+
+class _StopAtOnce(Exception):
+    """A second Ctrl-C or SIGTERM during the drain."""
+
+
 def _install_stop_handlers():
+    """Count Ctrl-C and SIGTERM: the first starts an orderly stop, a second cuts the drain short."""
     requested = []
 
     def stop(signum, frame):
@@ -83,7 +152,7 @@ def _install_stop_handlers():
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    return lambda: bool(requested)
+    return lambda: len(requested)
 
 
 async def _migrate(url: str) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Union
 
-from tillid.competence.frozen import FrozenDict, freeze
+from tillid.competence.frozen import FrozenDict, freeze, thaw
 
 MIN_LEVEL = 0
 MAX_LEVEL = 5
@@ -67,6 +67,16 @@ class ProposalKind(StrEnum):
     ROTATION_PLACEMENT = "rotation_placement"
 
 
+class ProposalItemKind(StrEnum):
+    """What a committee can keep or drop of a proposal: one person's upskilling path, one LEON move of
+    hours for one task, one rotation placement, one training that unlocks a cheaper allocation."""
+
+    PATH = "path"
+    MOVE = "move"
+    PLACEMENT = "placement"
+    UNLOCK = "unlock"
+
+
 class ProposalStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -99,6 +109,12 @@ class SuggestionKind(StrEnum):
 class SuggestionResponse(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
+
+
+class DeclineReason(StrEnum):
+    NOT_INTERESTED = "not_interested"
+    NO_TIME = "no_time"
+    ALREADY_HAVE = "already_have"
 
 
 # --- organisation -----------------------------------------------------------------
@@ -336,6 +352,14 @@ def effective_authorisation(task: Task, rules_for_org: Iterable[AuthorisationRul
 # --- learning and rotation --------------------------------------------------------
 
 @dataclass(frozen=True)
+class CourseSession:
+    """When (and where, when the catalogue says) a course is held."""
+
+    starts_on: dt.date
+    place: str | None = None
+
+
+@dataclass(frozen=True)
 class LearningActivity:
     """A course, e-learning or peer training (sidemandsoplæring)."""
 
@@ -347,6 +371,7 @@ class LearningActivity:
     duration_hours: float
     cost_dkk: float
     provider: str
+    sessions: tuple[CourseSession, ...] = ()
 
     def __post_init__(self) -> None:
         _check_non_negative(self.duration_hours, "duration_hours")
@@ -356,6 +381,38 @@ class LearningActivity:
 @dataclass(frozen=True)
 class LearningActivityWithdrawn:
     activity_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fund:
+    """A competence fund: ``share`` of the costs it ``covers`` (fee, cover), up to a yearly cap per employee,
+    for workplaces of its ``sectors``; ``kinds``/``professions`` None: all; ``budget_dkk`` None: no limit."""
+
+    fund_id: str
+    name: str
+    sectors: tuple[str, ...]
+    covers: tuple[str, ...]
+    share: float
+    cap_dkk_per_employee_year: float
+    kinds: tuple[str, ...] | None = None
+    budget_dkk: float | None = None
+    professions: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        _check_non_negative(self.cap_dkk_per_employee_year, "cap_dkk_per_employee_year")
+        if not 0.0 <= self.share <= 1.0:
+            raise ValueError("share must be between 0 and 1")
+
+    def pays_for(self, sector: str, profession: str, kind: str) -> bool:
+        return (sector in self.sectors and (self.kinds is None or kind in self.kinds)
+                and (self.professions is None or profession in self.professions))
+
+
+@dataclass(frozen=True)
+class FundBalance:
+    fund_id: str
+    remaining_dkk: float
+    as_of: dt.date
 
 
 @dataclass(frozen=True)
@@ -461,6 +518,27 @@ def _frozen_mapping(value: Mapping[str, Any]) -> FrozenDict:
 
 
 @dataclass(frozen=True)
+class ProposalItem:
+    """A part of a proposal a committee can keep or drop; ``item_id`` is stable for the proposal (derived
+    from what the item says, not from its place in the list), ``effect`` has the proposal effect's keys."""
+
+    item_id: str
+    kind: ProposalItemKind
+    employee_ids: tuple[str, ...]
+    summary_da: str
+    summary_en: str
+    effect: Mapping[str, Any] = field(default_factory=FrozenDict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "effect", _frozen_mapping(self.effect))
+
+    def to_wire(self) -> dict[str, Any]:
+        """The item as JSON (events, the store, the API)."""
+        return {"item_id": self.item_id, "kind": str(self.kind), "employee_ids": list(self.employee_ids),
+                "summary_da": self.summary_da, "summary_en": self.summary_en, "effect": thaw(self.effect)}
+
+
+@dataclass(frozen=True)
 class Proposal:
     """A proposal for a MED/SU committee; ``explanation`` and ``effect`` are read-only JSON objects."""
 
@@ -475,6 +553,7 @@ class Proposal:
     effect: Mapping[str, Any] = field(default_factory=FrozenDict)
     supersedes: str | None = None
     status: ProposalStatus = ProposalStatus.PENDING
+    items: tuple[ProposalItem, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "explanation", _frozen_mapping(self.explanation))
@@ -499,6 +578,7 @@ class Decision:
     decision: DecisionOutcome
     comment: str | None
     decided_at: dt.datetime
+    keep: tuple[str, ...] | None = None  # the item ids an amendment keeps
 
 
 @dataclass(frozen=True)
@@ -521,3 +601,14 @@ class SuggestionAnswer:
     response: SuggestionResponse
     comment: str | None
     answered_at: dt.datetime
+    reason: DeclineReason | None = None
+
+
+@dataclass(frozen=True)
+class CompetenceDispute:
+    """An employee says the competence Tillid holds about them (``level``, 0: none) is wrong."""
+
+    employee_id: str
+    skill: str
+    level: int
+    comment: str

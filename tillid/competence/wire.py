@@ -21,6 +21,8 @@ AuthorisationRuleChanged    AuthorisationRule
 DigitalisationChange        DigitalisationChange
 LearningActivityPublished   LearningActivity
 LearningActivityWithdrawn   LearningActivityWithdrawn
+FundPublished               Fund
+FundBalanceReported         FundBalance
 RotationSlotOffered         RotationSlot
 RotationSlotWithdrawn       RotationSlotWithdrawn
 RotationInterestExpressed   RotationInterest
@@ -30,6 +32,7 @@ ProposalWithdrawn           ProposalWithdrawn
 ProposalDecided             Decision
 SuggestionIssued            Suggestion
 SuggestionAnswered          SuggestionAnswer
+CompetenceDisputed          CompetenceDispute
 =========================== =============================
 """
 
@@ -142,7 +145,8 @@ def digitalisation_change(p: Payload) -> m.DigitalisationChange:
 def learning_activity(p: Payload) -> m.LearningActivity:
     return m.LearningActivity(p["activity_id"], m.ActivityKind(p["kind"]), p["title"], targets(p["teaches"]),
                               requirements(p["prerequisites"]), float(p["duration_hours"]), float(p["cost_dkk"]),
-                              p["provider"])
+                              p["provider"], tuple(m.CourseSession(_date(x["starts_on"]), x.get("place"))
+                                                   for x in p.get("sessions") or ()))
 
 
 def rotation_slot(p: Payload) -> m.RotationSlot:
@@ -153,6 +157,15 @@ def rotation_slot(p: Payload) -> m.RotationSlot:
 def rotation_interest(p: Payload) -> m.RotationInterest:
     return m.RotationInterest(p["employee_id"], tuple(p["ranked_slot_ids"]), _date(p["available_from"]),
                               int(p["max_weeks"]))
+
+
+def fund(p: Payload) -> m.Fund:
+    def optional(key: str) -> tuple[str, ...] | None:
+        return None if p.get(key) is None else tuple(p[key])
+
+    return m.Fund(p["fund_id"], p["name"], tuple(p["sectors"]), tuple(p["covers"]), float(p["share"]),
+                  float(p["cap_dkk_per_employee_year"]), optional("kinds"),
+                  None if p.get("budget_dkk") is None else float(p["budget_dkk"]), optional("professions"))
 
 
 def proposal(p: Payload) -> m.Proposal:
@@ -167,12 +180,19 @@ def proposal(p: Payload) -> m.Proposal:
         explanation=p["explanation"],
         effect=p["effect"],
         supersedes=p["supersedes"],
+        items=tuple(proposal_item(i) for i in p.get("items") or ()),
     )
 
 
+def proposal_item(i: Payload) -> m.ProposalItem:
+    return m.ProposalItem(i["item_id"], m.ProposalItemKind(i["kind"]), tuple(i["employee_ids"]), i["summary_da"],
+                          i["summary_en"], i["effect"])
+
+
 def decision(p: Payload) -> m.Decision:
+    keep = p.get("keep")
     return m.Decision(p["proposal_id"], m.DecidedBy(p["by"]), m.DecisionOutcome(p["decision"]), p["comment"],
-                      _date_time(p["decided_at"]))
+                      _date_time(p["decided_at"]), tuple(keep) if keep is not None else None)
 
 
 def suggestion(p: Payload) -> m.Suggestion:
@@ -182,7 +202,8 @@ def suggestion(p: Payload) -> m.Suggestion:
 
 def suggestion_answer(p: Payload) -> m.SuggestionAnswer:
     return m.SuggestionAnswer(p["suggestion_id"], p["employee_id"], m.SuggestionResponse(p["response"]),
-                              p["comment"], _date_time(p["answered_at"]))
+                              p["comment"], _date_time(p["answered_at"]),
+                              m.DeclineReason(p["reason"]) if p.get("reason") else None)
 
 
 _CONVERTERS: dict[str, Callable[[Payload], Any]] = {
@@ -202,6 +223,8 @@ _CONVERTERS: dict[str, Callable[[Payload], Any]] = {
     "DigitalisationChange": digitalisation_change,
     "LearningActivityPublished": learning_activity,
     "LearningActivityWithdrawn": lambda p: m.LearningActivityWithdrawn(p["activity_id"]),
+    "FundPublished": fund,
+    "FundBalanceReported": lambda p: m.FundBalance(p["fund_id"], float(p["remaining_dkk"]), _date(p["as_of"])),
     "RotationSlotOffered": rotation_slot,
     "RotationSlotWithdrawn": lambda p: m.RotationSlotWithdrawn(p["slot_id"]),
     "RotationInterestExpressed": rotation_interest,
@@ -211,4 +234,5 @@ _CONVERTERS: dict[str, Callable[[Payload], Any]] = {
     "ProposalDecided": decision,
     "SuggestionIssued": suggestion,
     "SuggestionAnswered": suggestion_answer,
+    "CompetenceDisputed": lambda p: m.CompetenceDispute(p["employee_id"], p["skill"], int(p["level"]), p["comment"]),
 }

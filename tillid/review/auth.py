@@ -1,6 +1,6 @@
 """Tokens and roles: who is asking, and may they.
 
-A token maps to one role (contracts/api.md): ``admin``, ``committee:ID``,
+A token maps to one role (docs/contracts/api.md): ``admin``, ``committee:ID``,
 ``employee:ID`` or ``hr:SOURCE``. The admin token comes from the settings
 and does not expire; every other token is stored only as its SHA-256 in
 ``api_tokens``, so a copy of the database does not give anyone access, with

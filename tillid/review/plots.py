@@ -1,8 +1,10 @@
 """Plots for the committee page, rendered by the server (matplotlib, Agg, PNG) and cached briefly.
 
-- Effect of learning activities by kind and provider: the share of
-  completions followed within ``EFFECT_DAYS`` days by an assessment of a skill
-  the activity teaches, at or above the level it promises. Groups with fewer
+- Effect of learning activities by kind and provider: the effect estimator's
+  figure (tillid/matching/upskilling/effect_estimate.py, the same one the
+  upskilling paths assume): the share of participants brought to the promised
+  level within ``EFFECT_DAYS`` days who would not have reached it anyway,
+  shrunk toward the catalogue's promise when there are few. Groups with fewer
   than ``MIN_COMPLETIONS`` completions are left out: a share of two is noise.
 - Development spread over professions, workplaces and age bands of the
   committee's workplaces: course completions and accepted rotations per
@@ -18,9 +20,11 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from tillid.matching.upskilling.effect_estimate import WINDOW_DAYS
 from tillid.review.i18n import Texts
+from tillid.store import effects
 
-EFFECT_DAYS = 180
+EFFECT_DAYS = WINDOW_DAYS
 MIN_COMPLETIONS = 5
 MIN_PEOPLE = 3
 CACHE_SECONDS = 60.0
@@ -38,11 +42,11 @@ class EffectGroup:
     kind: str
     provider: str
     completions: int
-    effective: int
+    effect: float
 
     @property
     def share(self) -> float:
-        return self.effective / self.completions if self.completions else 0.0
+        return self.effect
 
 
 @dataclass(frozen=True)
@@ -53,17 +57,9 @@ class SpreadGroup:
     rotations: int
 
 
-async def effect_groups(conn, days: int = EFFECT_DAYS) -> list[EffectGroup]:
-    rows = await conn.fetch(
-        """SELECT a.kind, a.provider, count(*) AS completions,
-                  count(*) FILTER (WHERE EXISTS (
-                      SELECT 1 FROM jsonb_each_text(a.teaches) AS t(skill, to_level)
-                      JOIN competence_assessments s ON s.skill_id = t.skill AND s.level >= t.to_level::int
-                      WHERE s.employee_id = c.employee_id
-                        AND s.assessed_on BETWEEN c.completed_on AND c.completed_on + $1::int)) AS effective
-           FROM course_completions c JOIN learning_activities a USING (activity_id)
-           GROUP BY a.kind, a.provider ORDER BY a.kind, a.provider""", days)
-    return [EffectGroup(r["kind"], r["provider"], r["completions"], r["effective"]) for r in rows]
+async def effect_groups(conn) -> list[EffectGroup]:
+    """Per kind and provider, the estimated effect and the number of completions it rests on."""
+    return [EffectGroup(g.kind, g.provider, g.participants, g.effect) for g in await effects.group_effects(conn)]
 
 
 async def spread_groups(conn, committee_id: str, t: Texts) -> dict[str, list[SpreadGroup]]:

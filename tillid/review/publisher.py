@@ -1,9 +1,11 @@
-"""Publishing events posted to POST /api/events, and the decisions and answers made here (the review
-service's outbox relay, ``tillid/review/relay.py``): an aiokafka producer owned by the app.
+"""The review service's producer: it relays the decisions and answers made here (``tillid/review/relay.py``)
+and the events POST /api/events accepted into the intake (``tillid/review/intake_relay.py``); an aiokafka
+producer owned by the app.
 
 The producer is started in the app's lifespan when Kafka is there, and
-started on first use otherwise, so the service runs (and reports the broker
-in /healthz) while Kafka is away; a publish then answers 503.
+started on first use otherwise, so the service runs, accepts events into the
+intake and reports the broker in /healthz while Kafka is away; the events
+wait in the intake meanwhile.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import asyncio
 import logging
 from typing import Sequence
 
-from tillid.competence.events import Envelope, Keyer, encode
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
 from tillid.kafka_security import aiokafka_options
@@ -58,24 +59,8 @@ class EventPublisher:
             self._producer = producer
             return producer
 
-    async def publish(self, envelopes: Sequence[Envelope], keyer: Keyer) -> int:
-        """Send validated envelopes to their topics and wait until Kafka has every one."""
-        producer = await self._ensure_started()
-        from aiokafka.errors import KafkaError
-
-        try:
-            async with asyncio.timeout(self.timeout * 2):
-                pending = [await producer.send(self.settings.topic(e.topic), value=encode(e),
-                                               key=keyer.key(e).encode("utf-8")) for e in envelopes]
-                await asyncio.gather(*pending)
-        except (KafkaError, OSError, asyncio.TimeoutError) as error:
-            raise BrokerUnavailable(f"publishing to Kafka failed: {type(error).__name__}: {error}; "
-                                    "posting the same events again is safe (their event ids make it "
-                                    "idempotent)") from None
-        return len(envelopes)
-
     async def publish_all(self, messages: Sequence[tuple[str, bytes, bytes]]) -> None:
-        """Send (topic, key, value) messages as they are (the outbox relay) and wait for every acknowledgement."""
+        """Send (topic, key, value) messages as they are (the outbox and intake relays); wait for every acknowledgement."""
         producer = await self._ensure_started()
         from aiokafka.errors import KafkaError
 
@@ -84,6 +69,9 @@ class EventPublisher:
                 await asyncio.gather(*[await producer.send(topic, value=value, key=key)
                                        for topic, key, value in messages])
         except (KafkaError, OSError, asyncio.TimeoutError) as error:
+            # A producer that lost its broker may never find it again (aiokafka keeps asking the node it
+            # knew): the next try starts afresh from the bootstrap servers.
+            await self.stop()
             raise BrokerUnavailable(f"publishing to Kafka failed: {type(error).__name__}: {error}") from None
 
     async def stop(self) -> None:

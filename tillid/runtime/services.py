@@ -24,6 +24,7 @@ KAFKA_CONNECT_TIMEOUT_SECONDS = 5.0
 class Services:
     settings: Settings
     embedded: list[str] = field(default_factory=list)
+    broker: EmbeddedBroker | None = None  # the embedded broker, when started here (`tillid up` supervises it)
 
 
 def prepare_data_dir(data_dir: Path) -> Path:
@@ -80,6 +81,7 @@ def running_services(settings: Settings) -> Iterator[Services]:
                 broker = EmbeddedBroker(data_dir)
                 kafka = broker.start()
                 started.append(broker)
+                services.broker = broker
                 services.embedded.append("broker")
             else:
                 require_reachable_kafka(kafka)

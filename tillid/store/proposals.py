@@ -6,9 +6,11 @@ import json
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from tillid.competence.events import new_envelope
+from tillid.competence.wire import proposal_item
+from tillid.matching.proposals.items import kept_effect
 from tillid.errors import ConfigError
 from tillid.store.projection.erasure import ERASED, WITHDRAWN_FINGERPRINT_PREFIX, erased_among
 
@@ -36,31 +38,59 @@ def envelope(event_type: str, payload: Mapping[str, Any], *, event_id: str, occu
 
 async def record_decision(conn, event_id: str, payload: Mapping[str, Any]) -> None:
     """Apply ProposalDecided: store the decision (and who decided, when the event says), move the
-    proposal, issue suggestions on approval."""
+    proposal, and on approval issue suggestions. An amendment that keeps some items (``keep``) cuts the
+    proposal down to them: ``kept_items``, the effect of the kept items (the effect as proposed stays in
+    ``proposed_effect``), and suggestions only to the people of the kept items."""
     decided_at = datetime.fromisoformat(payload["decided_at"].replace("Z", "+00:00"))
     actor = payload.get("actor") or {}
+    keep = payload.get("keep")
     inserted = await conn.fetchval(
         """INSERT INTO decisions (event_id, proposal_id, by, decision, comment, decided_at, decided_by_role,
-                                  decided_by_holder)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING RETURNING event_id""",
+                                  decided_by_holder, keep)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (event_id) DO NOTHING
+           RETURNING event_id""",
         event_id, payload["proposal_id"], payload["by"], payload["decision"], payload.get("comment") or "",
-        decided_at, actor.get("role"), actor.get("holder"))
+        decided_at, actor.get("role"), actor.get("holder"), None if keep is None else json.dumps(list(keep)))
     if inserted is None or payload["by"] != "committee":
         return
     proposal = await conn.fetchrow(
         """UPDATE proposals SET status = $2 WHERE proposal_id = $1 AND status IN ('pending', 'amended')
-           RETURNING proposal_id, kind, employee_ids, summary_da, summary_en, explanation""",
+           RETURNING proposal_id, kind, employee_ids, summary_da, summary_en, explanation, items,
+                     coalesce(proposed_effect, effect) AS proposed_effect""",
         payload["proposal_id"], payload["decision"])
-    if proposal is not None and payload["decision"] in ("approved", "amended") and proposal["kind"] in PERSONAL_KINDS:
-        await issue_suggestions(conn, proposal, decided_at)
+    if proposal is None or payload["decision"] not in ("approved", "amended"):
+        return
+    people = list(proposal["employee_ids"])
+    if payload["decision"] == "amended" and keep is not None:
+        people = await _keep_items(conn, proposal, keep)
+    if proposal["kind"] in PERSONAL_KINDS:
+        await issue_suggestions(conn, proposal, decided_at, people)
 
 
-async def issue_suggestions(conn, proposal, decided_at: datetime) -> None:
-    explanation = json.loads(proposal["explanation"]) if isinstance(proposal["explanation"], str) \
-        else proposal["explanation"]
+async def _keep_items(conn, proposal, keep: list[str]) -> list[str]:
+    """Cut a proposal down to the kept items (unknown ids are passed over); returns their people."""
+    items = [proposal_item(i) for i in _json(proposal["items"])]
+    wanted = set(keep)
+    kept = [i for i in items if i.item_id in wanted]
+    proposed = _json(proposal["proposed_effect"])
+    effect = kept_effect(proposal["kind"], proposed, items, wanted)
+    await conn.execute(
+        """UPDATE proposals SET kept_items = $2::jsonb, proposed_effect = $3::jsonb, effect = $4::jsonb
+           WHERE proposal_id = $1""",
+        proposal["proposal_id"], json.dumps([i.item_id for i in kept]), json.dumps(proposed), json.dumps(effect))
+    return sorted({person for i in kept for person in i.employee_ids})
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def issue_suggestions(conn, proposal, decided_at: datetime, employee_ids: list[str]) -> None:
+    """A suggestion to each of ``employee_ids`` (the proposal's people, or those of the kept items)."""
+    explanation = _json(proposal["explanation"])
     per_person = explanation.get("per_employee", {}) if isinstance(explanation, dict) else {}
     respond_by = (decided_at + timedelta(days=RESPONSE_DAYS)).date()
-    for employee_id in await _not_erased(conn, proposal["employee_ids"]):
+    for employee_id in await _not_erased(conn, employee_ids):
         own = per_person.get(employee_id, {})
         suggestion_id = derived_id("suggestion", proposal["proposal_id"], employee_id)
         summary_da = own.get("summary_da", proposal["summary_da"])
@@ -111,25 +141,27 @@ def _words(value: Any) -> set[str]:
 async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, employee_ids: list[str],
                          summary_da: str, summary_en: str, explanation: Mapping[str, Any],
                          effect: Mapping[str, Any], fingerprint: str, issued_at: datetime,
-                         source_events: list[str] | None = None) -> str | None:
+                         source_events: list[str] | None = None,
+                         items: Sequence[Mapping[str, Any]] = ()) -> str | None:
     """Store a proposal and its ProposalIssued event, unless it says nothing new.
 
     Nothing is issued when a proposal for the same scope, kind and committee with the same
     substance (``fingerprint``) is pending or was decided: committees are not
-    asked twice. A pending proposal that differs in substance is superseded;
+    asked twice. One that was superseded or withdrawn (the facts gave nothing to
+    propose for a while) comes back when the facts propose it again. A pending proposal that differs in substance is superseded;
     decided proposals are never replaced. Returns the new proposal id or None.
 
     Nor is a proposal that names a person erased since it was drafted (the re-matcher reads a
     snapshot, solves, then issues): the erasure marked its scope dirty, so the next round proposes
     again without them.
     """
-    if await erased_among(conn, _words([employee_ids, summary_da, summary_en, explanation, effect])):
+    if await erased_among(conn, _words([employee_ids, summary_da, summary_en, explanation, effect, items])):
         return None
     earlier = await conn.fetchrow(
-        """SELECT coalesce(bool_or(fingerprint = $4), false) AS seen,
+        """SELECT coalesce(bool_or(fingerprint = $4 AND status NOT IN ('superseded', 'withdrawn')), false) AS seen,
                   count(*) FILTER (WHERE fingerprint = $5) AS withdrawn_at_erasure
            FROM proposals WHERE scope = $1 AND kind = $2 AND committee_id = $3
-           AND fingerprint IN ($4, $5) AND status <> 'superseded'""",
+           AND fingerprint IN ($4, $5)""",
         scope, kind, committee_id, fingerprint, WITHDRAWN_FINGERPRINT_PREFIX + fingerprint)
     if earlier["seen"]:
         return None
@@ -143,17 +175,21 @@ async def issue_proposal(conn, *, kind: str, committee_id: str, scope: str, empl
            RETURNING proposal_id""", scope, kind, committee_id)
     await conn.execute(
         """INSERT INTO proposals (proposal_id, kind, committee_id, scope, employee_ids, summary_da, summary_en,
-                                 explanation, effect, supersedes, status, fingerprint, created_at, source_events)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'pending', $11, $12, $13)
+                                 explanation, effect, supersedes, status, fingerprint, created_at, source_events,
+                                 items)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, 'pending', $11, $12, $13, $14::jsonb)
            ON CONFLICT (proposal_id) DO UPDATE SET status = 'pending', supersedes = EXCLUDED.supersedes,
                employee_ids = EXCLUDED.employee_ids, summary_da = EXCLUDED.summary_da,
                summary_en = EXCLUDED.summary_en, explanation = EXCLUDED.explanation, effect = EXCLUDED.effect,
-               source_events = EXCLUDED.source_events""",
+               source_events = EXCLUDED.source_events, items = EXCLUDED.items, kept_items = NULL,
+               proposed_effect = NULL""",
         proposal_id, kind, committee_id, scope, list(employee_ids), summary_da, summary_en,
-        json.dumps(explanation), json.dumps(effect), superseded, fingerprint, issued_at, list(source_events or []))
+        json.dumps(explanation), json.dumps(effect), superseded, fingerprint, issued_at, list(source_events or []),
+        json.dumps([dict(i) for i in items]))
     payload = {"proposal_id": proposal_id, "kind": kind, "committee_id": committee_id, "scope": scope,
                "employee_ids": list(employee_ids), "summary_da": summary_da, "summary_en": summary_en,
-               "explanation": dict(explanation), "effect": dict(effect), "supersedes": superseded}
+               "explanation": dict(explanation), "effect": dict(effect), "supersedes": superseded,
+               "items": [dict(i) for i in items]}
     await enqueue(conn, "proposals", committee_id, envelope(
         "ProposalIssued", payload, event_id=derived_id("ProposalIssued", proposal_id, superseded or ""),
         occurred_at=issued_at))

@@ -7,7 +7,9 @@ import json
 import math
 from collections import defaultdict
 
-from tillid.competence.model import AuthorisationRule, SkillRequirement, Task, effective_authorisation
+from tillid.competence.model import AuthorisationRule, Fund, SkillRequirement, Task, effective_authorisation
+from tillid.matching.upskilling.effect_estimate import EffectEstimate
+from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR
 from tillid.matching.proposals.snapshot import (
     ActivityFacts,
     ApplicantFacts,
@@ -20,6 +22,8 @@ from tillid.matching.proposals.snapshot import (
     TaskFacts,
     WorkplaceSnapshot,
 )
+from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS, OPEN_DISPUTE, disputed_skills, quiet_needs
+from tillid.store.effects import EffectCache
 
 # At most this share of a workplace's staff away on rotation at once (at least one person).
 MAX_AWAY_SHARE = 0.05
@@ -45,10 +49,33 @@ async def activities(conn) -> dict[str, ActivityFacts]:
             for r in await conn.fetch("SELECT * FROM learning_activities WHERE NOT withdrawn ORDER BY activity_id")}
 
 
+async def funds(conn) -> tuple[Fund, ...]:
+    """The published funds, with what each has left (the latest balance reported, or its budget)."""
+    return tuple(Fund(r["fund_id"], r["name"], tuple(r["sectors"]), tuple(r["covers"]), r["share"],
+                      r["cap_dkk_per_employee_year"], None if r["kinds"] is None else tuple(r["kinds"]),
+                      r["remaining_dkk"], None if r["professions"] is None else tuple(r["professions"]))
+                 for r in await conn.fetch("SELECT * FROM funds ORDER BY fund_id"))
+
+
+async def completed_this_year(conn, employee_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """Per employee, the activities passed since 1 January (what funds already refunded), oldest first."""
+    completed: dict[str, list[str]] = defaultdict(list)
+    for r in await conn.fetch("""SELECT employee_id, activity_id FROM course_completions
+                                 WHERE passed AND employee_id = ANY($1::text[])
+                                   AND completed_on >= date_trunc('year', current_date)::date
+                                 ORDER BY employee_id, completed_on, activity_id, event_id""", employee_ids):
+        completed[r["employee_id"]].append(r["activity_id"])
+    return {employee: tuple(ids) for employee, ids in completed.items()}
+
+
 async def skills_of(conn, employee_ids: list[str]) -> dict[str, dict[str, int]]:
+    """The competences matching may use: an entry the person disputes is left out until it is assessed again."""
     skills: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in await conn.fetch("""SELECT employee_id, skill_id, level FROM competences
-                                 WHERE employee_id = ANY($1::text[]) ORDER BY employee_id, skill_id""", employee_ids):
+    for r in await conn.fetch(f"""SELECT c.employee_id, c.skill_id, c.level FROM competences c
+                                  WHERE c.employee_id = ANY($1::text[]) AND NOT EXISTS (
+                                      SELECT 1 FROM competence_disputes d WHERE d.employee_id = c.employee_id
+                                      AND d.skill_id = c.skill_id AND {OPEN_DISPUTE})
+                                  ORDER BY c.employee_id, c.skill_id""", employee_ids):
         skills[r["employee_id"]][r["skill_id"]] = r["level"]
     return skills
 
@@ -58,16 +85,25 @@ class RoundFacts:
     professions, the open slots, and each organisation's unstaffed hours (one aggregate over all its
     workplaces' assignments, the costliest read of a snapshot when repeated per workplace)."""
 
-    def __init__(self, catalogue: dict[str, ActivityFacts], known_professions: dict[str, ProfessionFacts]) -> None:
+    def __init__(self, catalogue: dict[str, ActivityFacts], known_professions: dict[str, ProfessionFacts],
+                 effects: dict[str, EffectEstimate] | None = None, known_funds: tuple[Fund, ...] = (),
+                 jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> None:
         self.catalogue = catalogue
         self.professions = known_professions
+        self.effects = effects or {}
+        self.funds = known_funds
+        self.jobrotation_dkk_per_hour = jobrotation_dkk_per_hour
         self._open_hours: dict[str, tuple[NeedElsewhere, ...]] = {}
         self._slots: tuple[SlotFacts, ...] | None = None
         self._reading = asyncio.Lock()  # snapshots taken concurrently share one read
 
     @classmethod
-    async def read(cls, conn) -> RoundFacts:
-        return cls(await activities(conn), await professions(conn))
+    async def read(cls, conn, effects: EffectCache | None = None,
+                   jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> RoundFacts:
+        """The round's shared facts; effect estimates from ``effects`` (read afresh without one)."""
+        estimates = await (effects or EffectCache()).get(conn)
+        return cls(await activities(conn), await professions(conn), estimates, await funds(conn),
+                   jobrotation_dkk_per_hour)
 
     async def needed_elsewhere(self, conn, organisation: str, workplace_id: str) -> tuple[NeedElsewhere, ...]:
         """Task hours at the organisation's other workplaces that nobody is assigned to today, most first."""
@@ -85,7 +121,8 @@ class RoundFacts:
 
 
 async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, ...] = (),
-                             facts: RoundFacts | None = None) -> WorkplaceSnapshot | None:
+                             facts: RoundFacts | None = None, *,
+                             decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS) -> WorkplaceSnapshot | None:
     facts = facts if facts is not None else await RoundFacts.read(conn)
     place = await conn.fetchrow("SELECT * FROM workplaces WHERE workplace_id = $1", workplace_id)
     if place is None:
@@ -99,9 +136,15 @@ async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, 
     for r in await conn.fetch("""SELECT DISTINCT employee_id, activity_id FROM course_completions
                                  WHERE passed AND employee_id = ANY($1::text[]) ORDER BY 1, 2""", ids):
         completed[r["employee_id"]].append(r["activity_id"])
+    quiet = await quiet_needs(conn, ids, decline_quiet_days)
+    disputed = await disputed_skills(conn, ids)
+    this_year = await completed_this_year(conn, ids)
     employees = tuple(EmployeeFacts(r["employee_id"], r["profession_id"], r["weekly_hours"],
                                     skills.get(r["employee_id"], {}), tuple(completed.get(r["employee_id"], [])),
-                                    tuple(r["learning_interests"]), r["age_band"]) for r in staff)
+                                    tuple(r["learning_interests"]), r["age_band"],
+                                    quiet=dict(quiet.get(r["employee_id"], {})),
+                                    disputed=tuple(sorted(disputed.get(r["employee_id"], ()))))
+                      for r in staff)
     tasks = await _tasks(conn, workplace_id, organisation)
     current = tuple((r["employee_id"], r["task_id"], r["hours_per_week"]) for r in await conn.fetch(
         """SELECT a.employee_id, a.task_id, a.hours_per_week FROM task_assignments a
@@ -121,7 +164,9 @@ async def workplace_snapshot(conn, workplace_id: str, source_events: tuple[str, 
         professions=facts.professions,
         employees=employees, tasks=tasks, current=current,
         activities=facts.catalogue,
-        freed=freed, needed_elsewhere=needed, open_slots=slots, source_events=tuple(source_events))
+        freed=freed, needed_elsewhere=needed, open_slots=slots, source_events=tuple(source_events),
+        effects=facts.effects, funds=facts.funds, jobrotation_dkk_per_hour=facts.jobrotation_dkk_per_hour,
+        completed_this_year=this_year)
 
 
 def _reported_beyond_demand(tasks: tuple[TaskFacts, ...], current: tuple[tuple[str, str, float], ...]) -> bool:

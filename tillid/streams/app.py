@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 
 import faust
 from faust.app import BootStrategy
@@ -34,11 +35,14 @@ from tillid.kafka_security import faust_credentials
 from tillid.streams.rematcher import Rematcher
 from tillid.store.outbox import relay_once
 from tillid.streams.wakeup import Wakeup
+from tillid.store import worker_rounds
 
 log = logging.getLogger("tillid.worker")
 
 # Connections: two ingest lanes, the relay, the re-matcher's concurrent allocations, and one to spare.
 POOL_SIZE = 7
+# How often the re-matcher's round durations are written to the store, where /metrics reads them.
+ROUND_TIMES_SECONDS = 5.0
 # The relay looks at the outbox this often even unrung. It sends proposals; the review service relays
 # the decisions and answers its transactions queue (tillid/review/relay.py).
 RELAY_INTERVAL_SECONDS = 0.2
@@ -67,6 +71,9 @@ class WorkerServices:
         self.rematch_due = Wakeup()
         self.relay_due = Wakeup()
         self.consumer: BatchConsumer | None = None
+        self.rematcher: Rematcher | None = None
+        # This process among the workers, in /metrics' ``worker`` label.
+        self.worker_id = f"{socket.gethostname()}-{os.getpid()}"
 
     def ingest_catching_up(self) -> bool:
         return self.consumer is not None and self.consumer.catching_up
@@ -155,10 +162,31 @@ def _add_rematcher(app: faust.App, services: WorkerServices) -> None:
     async def rematch():
         await services.ready()
         rematcher = Rematcher(services.pool, services.settings.rematch_debounce_seconds,
-                              on_published=services.relay_due.ring)
+                              on_published=services.relay_due.ring,
+                              decline_quiet_days=services.settings.decline_quiet_days,
+                              jobrotation_dkk_per_hour=services.settings.jobrotation_dkk_per_hour)
+        services.rematcher = rematcher
         await rematcher.run(services.rematch_due, catching_up=services.ingest_catching_up)
 
+    async def report_round_times():
+        await services.ready()
+        while True:
+            await asyncio.sleep(ROUND_TIMES_SECONDS)
+            if services.rematcher is not None:
+                await _write_round_times(services)
+
     app.task(rematch)
+    app.task(report_round_times)
+
+
+async def _write_round_times(services: WorkerServices) -> None:
+    """Best effort: a database away now means the next write carries these rounds too."""
+    try:
+        async with transient_as_unavailable():
+            async with services.pool.acquire() as conn:
+                await worker_rounds.write(conn, services.worker_id, services.rematcher.round_times)
+    except Exception as error:  # metrics must never stop the worker
+        log.warning("could not write the re-matcher's round times (%s); trying again", error)
 
 
 def _crash(doing: str) -> None:

@@ -6,6 +6,8 @@ import base64
 import json
 from dataclasses import dataclass
 
+from tillid.store.tallies import Tally
+
 
 @dataclass(frozen=True)
 class DeadLetter:
@@ -39,11 +41,15 @@ class DeadLetter:
                 ("tillid-offset", str(self.offset).encode())]
 
 
-async def record(conn, letters: list[DeadLetter]) -> None:
-    """Keep dead letters in the store too, for the stats and for people to look at."""
+async def record(conn, letters: list[DeadLetter], topic_prefix: str = "") -> None:
+    """Keep dead letters in the store too, for people to look at, and count them per topic (without
+    ``topic_prefix``) for the stats."""
     if not letters:
         return
     await conn.executemany(
         """INSERT INTO deadletters (topic, partition, "offset", reason, raw) VALUES ($1, $2, $3, $4, $5)""",
         [(d.topic, d.partition, d.offset, d.reason, d.raw) for d in letters])
-    await conn.execute("UPDATE event_counters SET value = value + $1 WHERE name = 'deadlettered'", len(letters))
+    tally = Tally()
+    for letter in letters:
+        tally.add(letter.topic.removeprefix(topic_prefix), "deadlettered")
+    await tally.write(conn)

@@ -70,8 +70,10 @@ class Ingestor:
             async with transient_as_unavailable():
                 async with self.pool.acquire() as conn:
                     async with conn.transaction():
-                        await deadletter.record(conn, prepared.letters)
-                        return await self.projector.apply_in_transaction(conn, prepared.envelopes)
+                        # Dead letters last: their counts' rows are then locked only until the commit.
+                        result = await self.projector.apply_in_transaction(conn, prepared.envelopes)
+                        await deadletter.record(conn, prepared.letters, self.prefix)
+                        return result
 
         return await retry_while_unavailable(apply, on_retry=_log_retry)
 

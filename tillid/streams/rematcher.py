@@ -3,7 +3,7 @@
 Scopes are claimed with row locks (several workers share the work), solved
 off the event loop, and released only if no new event touched them while
 they were being solved. Solving calls the same ``solve`` functions as
-`tillid solve` (contracts/solvers.md).
+`tillid solve` (docs/contracts/solvers.md).
 
 A round has two parts. Allocations first: every ripe workplace, organisation
 and rotation scope, oldest first, LEON solved and issued a few workplaces at
@@ -32,10 +32,14 @@ from tillid.matching.proposals.rotation import rotation_instance, rotation_propo
 from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, WorkplaceSnapshot
 from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_instances, upskilling_proposal
 from tillid.errors import PoisonError
+from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR
 from tillid.store import snapshots
+from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS
+from tillid.store.effects import EffectCache
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
 from tillid.store.projection.projector import MAX_CAUSES, mark_dirty
 from tillid.store.proposals import issue_proposal, withdraw_pending
+from tillid.store.worker_rounds import RoundTimes
 from tillid.streams.wakeup import Wakeup
 
 log = logging.getLogger("tillid.rematcher")
@@ -124,9 +128,16 @@ def _digest(inputs) -> bytes:
 
 class Rematcher:
     def __init__(self, pool: asyncpg.Pool, debounce_seconds: float = 1.0,
-                 on_published: Callable[[], None] = lambda: None) -> None:
+                 on_published: Callable[[], None] = lambda: None, *,
+                 decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS,
+                 jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> None:
         self.pool = pool
         self.debounce = debounce_seconds
+        # How long a declined need stays out of upskilling proposals (TILLID_DECLINE_QUIET_DAYS).
+        self.decline_quiet_days = decline_quiet_days
+        self.jobrotation_dkk_per_hour = jobrotation_dkk_per_hour
+        # The activities' measured effects, read again every few minutes (outcomes change slowly).
+        self.effects = EffectCache()
         # Called after proposal events were written to the outbox, so the relay sends them at once.
         self.on_published = on_published
         # Per workplace and kind: the digest of the last solver input and its outcome. An event that
@@ -135,6 +146,8 @@ class Rematcher:
         # Per workplace: the snapshot and LEON result of its latest allocation, kept for its upskilling,
         # and the causes this worker has put into the workplace's upskilling mark (see ``_upskill``).
         self._allocated: dict[str, tuple[WorkplaceSnapshot, dict | None, tuple[str, ...]]] = {}
+        # How long the rounds of ``run`` took; the worker writes it to the store for /metrics.
+        self.round_times = RoundTimes()
 
     async def run(self, wakeup: Wakeup, catching_up: Callable[[], bool] = lambda: False) -> None:
         """Re-match for as long as the worker runs: a round as soon as there is work, otherwise sleep
@@ -160,7 +173,9 @@ class Rematcher:
                 if wait is None or wait > 0:
                     await wakeup.wait(IDLE_SECONDS if wait is None else min(wait, IDLE_SECONDS))
                     continue
+                started = clock()
                 done = await retry_while_unavailable(self.round)
+                self.round_times.observe(clock() - started)
                 deferring_since = None
                 if done.issued:
                     log.info("issued %d proposals", done.issued)
@@ -194,13 +209,19 @@ class Rematcher:
                     self.debounce, STALE_CLAIM_SECONDS, UPSKILLING)
 
     async def _cached(self, kind: str, workplace: str, inputs, propose, arguments, nothing):
+        """The outcome for ``inputs``, whether it is the one last issued for them, and their digest.
+
+        Only what was issued is remembered (``_issued``, after the issue's transactions): when issuing
+        fails (the database went away), the scope stays dirty, and the next round issues the outcome
+        instead of taking it for the one already issued."""
         digest = _digest(inputs)
         last = self._last.get((kind, workplace))
         if last is not None and last[0] == digest:
-            return last[1], True
-        outcome = await _solved(propose, arguments, workplace, nothing)
+            return last[1], True, digest
+        return await _solved(propose, arguments, workplace, nothing), False, digest
+
+    def _issued(self, kind: str, workplace: str, digest: bytes, outcome) -> None:
         self._last[(kind, workplace)] = (digest, outcome)
-        return outcome, False
 
     async def _allocation_round(self) -> Round:
         claims = await self._claim()
@@ -208,7 +229,7 @@ class Rematcher:
             return Round()
         workplaces = await self._workplaces_of(claims)
         async with self.pool.acquire() as conn:
-            facts = await snapshots.RoundFacts.read(conn)
+            facts = await self._round_facts(conn)
         # A few workplaces at a time, in claim order: one's snapshot and issue wait on PostgreSQL while
         # another's solve has the CPU. Each workplace's own steps stay in order.
         gate = asyncio.Semaphore(ALLOCATION_CONCURRENCY)
@@ -242,16 +263,18 @@ class Rematcher:
         """The LEON proposal of one workplace, issued when it differs from the last one; returns the proposals
         issued, and the snapshot and LEON result (None if the workplace is gone)."""
         async with self.pool.acquire() as conn:
-            snapshot = await snapshots.workplace_snapshot(conn, workplace, causes, facts)
+            snapshot = await snapshots.workplace_snapshot(conn, workplace, causes, facts,
+                                                          decline_quiet_days=self.decline_quiet_days)
         if snapshot is None:
             return 0, None
         instance = leon_instance(snapshot)
-        (drafts, result), unchanged = await self._cached(
+        (drafts, result), unchanged, digest = await self._cached(
             "leon", workplace, _leon_inputs(snapshot, instance), propose_leon, (snapshot, instance), ([], None))
         if unchanged:
             return 0, (snapshot, result)
         issued = await self._issue(drafts)
         await self._withdraw_missing(drafts, [("leon_allocation", workplace, snapshot.committee_id)])
+        self._issued("leon", workplace, digest, (drafts, result))
         return issued, (snapshot, result)
 
     async def _upskilling_round(self) -> Round:
@@ -287,20 +310,23 @@ class Rematcher:
         if allocated is None:
             return 0
         snapshot, result = allocated
-        drafts, unchanged = await self._cached(
+        drafts, unchanged, digest = await self._cached(
             "upskilling", snapshot.workplace_id, (replace(snapshot, source_events=()), result),
             propose_upskilling, (snapshot, result), [])
         if unchanged:
             return 0
         issued = await self._issue(drafts)
         await self._withdraw_missing(drafts, [("upskilling_path", snapshot.workplace_id, snapshot.committee_id)])
+        self._issued("upskilling", snapshot.workplace_id, digest, drafts)
         return issued
 
     async def _allocation_of(self, claim: Claim) -> tuple[WorkplaceSnapshot, dict | None] | None:
         """The allocation a workplace's upskilling builds on when this process has not solved it itself (another
         worker did, or this one restarted). Solving it here issues nothing: that is the allocation round's part."""
         async with self.pool.acquire() as conn:
-            snapshot = await snapshots.workplace_snapshot(conn, claim.scope_id, claim.event_ids)
+            snapshot = await snapshots.workplace_snapshot(conn, claim.scope_id, claim.event_ids,
+                                                          await self._round_facts(conn),
+                                                          decline_quiet_days=self.decline_quiet_days)
         if snapshot is None:
             return None
         instance = leon_instance(snapshot)
@@ -309,6 +335,9 @@ class Rematcher:
             return snapshot, last[1][1]
         _, result = await _solved(propose_leon, (snapshot, instance), claim.scope_id, ([], None))
         return snapshot, result
+
+    async def _round_facts(self, conn) -> snapshots.RoundFacts:
+        return await snapshots.RoundFacts.read(conn, self.effects, self.jobrotation_dkk_per_hour)
 
     async def _claim(self) -> list[Claim]:
         """Ripe allocation scopes (dirty for at least the debounce time), oldest first."""
@@ -374,7 +403,8 @@ class Rematcher:
                         employee_ids=list(draft.employee_ids), summary_da=draft.summary_da,
                         summary_en=draft.summary_en, explanation=draft.explanation, effect=draft.effect,
                         fingerprint=draft.fingerprint, issued_at=now,
-                        source_events=list(draft.explanation.get("source_events", [])))
+                        source_events=list(draft.explanation.get("source_events", [])),
+                        items=[item.to_wire() for item in draft.items])
                 issued += proposal_id is not None
         if issued:
             self.on_published()

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 
 from tillid.competence.events import DEADLETTER_TOPIC, INPUT_TOPICS, OUTPUT_TOPICS
+from tillid.competence.events.topics import CONSUMED_TOPICS
 from tillid.config import Settings
 from tillid.errors import BrokerUnavailable
 from tillid.kafka_security import kafka_python_options
 
 log = logging.getLogger(__name__)
 
-# Topics the worker consumes: everything producers write, and decisions made in the review service.
-CONSUMED_TOPICS: tuple[str, ...] = tuple(INPUT_TOPICS) + ("decisions", "suggestions")
+__all__ = ["ALL_TOPICS", "CONSUMED_TOPICS", "ensure_topics"]
+
 ALL_TOPICS: tuple[str, ...] = tuple(dict.fromkeys(tuple(INPUT_TOPICS) + tuple(OUTPUT_TOPICS) + (DEADLETTER_TOPIC,)))
 
 

@@ -1,4 +1,4 @@
-"""The HTTP API of contracts/api.md against the real store: every endpoint, every role, the refusals."""
+"""The HTTP API of docs/contracts/api.md against the real store: every endpoint, every role, the refusals."""
 
 from __future__ import annotations
 
@@ -120,7 +120,8 @@ async def test_committee_approves_a_proposal_once_and_suggestions_follow(client,
     validate(decision_event)
     verify(decision_event, SIGNING_KEY.encode())  # the worker applies it only signed
     assert await db.fetchval("SELECT key FROM outbox WHERE topic = 'decisions'") == "org-a"
-    again = await client.post(path, json={"decision": "rejected"}, headers=auth(tokens["committee:med-a"]))
+    again = await client.post(path, json={"decision": "rejected", "comment": "Nej"},
+                              headers=auth(tokens["committee:med-a"]))
     assert again.status_code == 409
     subjects = {r["subject"] for r in await db.fetch("SELECT subject FROM audit_log WHERE action LIKE 'decided%'")}
     assert subjects == {"e1", "e2"}
@@ -143,7 +144,8 @@ async def test_decision_refusals(client, tokens, proposals, db):
     assert (await client.post("/api/proposals/nope/decision", json={"decision": "approved"},
                               headers=auth(tokens["admin"]))).status_code == 404
     assert await db.fetchval("SELECT count(*) FROM decisions") == 0
-    amended = await client.post(path, json={"decision": "amended", "comment": "Kun 5 timer", "note": "ignored"},
+    amended = await client.post(path, json={"decision": "amended", "comment": "Kun 5 timer", "note": "ignored",
+                                            "keep": ["move:oejendraaber:sygeplejerske:sosu-assistent"]},
                                 headers=auth(tokens["admin"]))
     assert amended.status_code == 200 and amended.json()["status"] == "amended"
     assert amended.json()["decisions"][0]["comment"] == "Kun 5 timer"
@@ -295,6 +297,6 @@ async def test_two_simultaneous_decisions_one_wins(client, tokens, proposals, db
     path = f"/api/proposals/{proposals['leon']}/decision"
     answers = await asyncio.gather(
         client.post(path, json={"decision": "approved"}, headers=auth(tokens["committee:med-a"])),
-        client.post(path, json={"decision": "rejected"}, headers=auth(tokens["admin"])))
+        client.post(path, json={"decision": "rejected", "comment": "Nej"}, headers=auth(tokens["admin"])))
     assert sorted(a.status_code for a in answers) == [200, 409]
     assert await db.fetchval("SELECT count(*) FROM decisions WHERE proposal_id = $1", proposals["leon"]) == 1

@@ -127,6 +127,12 @@ PAGE_CELLS: list[tuple[str, str, str, dict | None, dict[str, int]]] = [
     ("GET", "/me", "/me", None, {"anonymous": 303, "employee:e1": 200, "employee:e2": 200}),
     ("POST", "/me/suggestions/{suggestion_id}/response", "/me/suggestions/{suggestion}/response",
      {"response": "declined", "comment": "matrix"}, {"anonymous": 303, "employee:e2": 404, "employee:e1": 303}),
+    ("POST", "/me/suggestions/{suggestion_id}/ask-again", "/me/suggestions/{suggestion}/ask-again", {},
+     {"anonymous": 303, "employee:e2": 404, "employee:e1": 303}),
+    # Only one's own: the form names a skill, never a person; e1 and e2 both hold this one.
+    ("POST", "/me/competences/dispute", "/me/competences/dispute",
+     {"skill": "dk:oejendraabebehandling", "comment": "matrix"},
+     {"anonymous": 303, "employee:e1": 303, "employee:e2": 303}),
     ("POST", "/me/rotation", "/me/rotation", {"suggest": "1", "available_from": "2027-01-01", "max_weeks": "8"},
      {"anonymous": 303, "employee:e1": 303, "employee:e2": 303}),
 ]

@@ -140,3 +140,39 @@ async def test_pages_and_api_docs_work_under_the_content_security_policy(live, c
             assert refused == []
         finally:
             await browser.close()
+
+
+async def test_employee_declines_with_a_reason_and_disputes_a_competence(live, db, chromium):
+    """The reason, the dispute form and its state work in a browser under the CSP (no inline script)."""
+    from tillid.review import actions
+    from tests.services import SIGNING_KEY
+
+    base, tokens = live
+    proposal_id = await db.fetchval("SELECT proposal_id FROM proposals WHERE kind = 'upskilling_path'")
+    async with db.transaction():
+        await actions.decide_proposal(db, parse_role("admin"), proposal_id, "approved", "", "test",
+                                      signing_key=SIGNING_KEY.encode())
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
+        try:
+            context, page = await signed_in(browser, base, tokens["employee:e1"], PHONE)
+            refused: list[str] = []
+            page.on("console", lambda message: refused.append(message.text)
+                    if "Content Security Policy" in message.text else None)
+            card = page.locator("article.suggestion").first
+            await card.locator("select[name=reason]").select_option("no_time")
+            await card.locator("button[value=declined]").click()
+            await page.wait_for_url("**?answered=declined")
+            await expect(page.locator(".answered li").first).to_contain_text("Begrundelse: Ikke tid nu")
+            competence = page.locator("ul.competences li[data-skill='dk:oejendraabebehandling']")
+            await competence.locator("summary").click()
+            await competence.locator("input[name=comment]").fill("Jeg er på niveau 4")
+            await competence.locator("button[type=submit]").click()
+            await page.wait_for_url("**?done=disputed")
+            await expect(page.locator("ul.competences li[data-skill='dk:oejendraabebehandling']")).to_contain_text(
+                "gjort indsigelse, venter på HR")
+            overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0 and refused == []
+            await context.close()
+        finally:
+            await browser.close()

@@ -75,7 +75,7 @@ async def test_committee_decides_by_form_with_csrf(client, tokens, proposals, db
     assert "Beslutningen er registreret: godkendt." in after
     queue = after.split('id="plots"')[0]
     assert proposals["leon"] not in queue and "Fint" in after
-    again = await client.post(path, data={"decision": "rejected", "csrf": csrf_of(html)})
+    again = await client.post(path, data={"decision": "rejected", "comment": "Nej", "csrf": csrf_of(html)})
     assert again.status_code == 409
     other = await client.post(f"/committee/med-a/proposals/{proposals['other']}/decision",
                               data={"decision": "approved", "csrf": csrf_of(html)})

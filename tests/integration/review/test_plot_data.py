@@ -5,6 +5,7 @@ import pytest
 from tillid.competence.events import validate
 from tillid.review import plots
 from tillid.review.i18n import Texts
+from tillid.store.effects import group_effects
 from tillid.store.projection.projector import Projector
 from tests.integration.review import world
 from tests.integration.store.scenario import employee, event
@@ -25,10 +26,17 @@ def history() -> list[dict]:
     return events
 
 
-async def test_effect_counts_only_assessments_at_the_promised_level_within_the_window(db):
+async def test_effect_is_the_estimators_and_counts_only_the_promised_level_within_the_window(db):
     await world.build(db)
     await Projector().apply(db, [validate(e) for e in history()])
-    assert await plots.effect_groups(db) == [plots.EffectGroup("course", "AMU Vest", completions=4, effective=1)]
+    # One of four reached level 3 within 180 days (e2 stayed at 2, e3 was assessed too late, e4 not at all),
+    # shrunk toward the catalogue's promise: (1 + 10 x 0.8) / (4 + 10); nobody reaches it without the course.
+    (group,) = await plots.effect_groups(db)
+    assert (group.kind, group.provider, group.completions) == ("course", "AMU Vest", 4)
+    assert group.share == pytest.approx(9 / 14, abs=1e-6)
+    estimated = await group_effects(db)
+    assert [(g.kind, g.provider, g.participants, g.effect) for g in estimated] == [
+        ("course", "AMU Vest", 4, group.effect)]
 
 
 async def test_spread_keeps_erased_people_anonymously(db):

@@ -15,6 +15,7 @@ from tillid.store.projection.projector import Projector
 from tillid.store.proposals import issue_proposal, record_and_publish
 
 from tests.integration.store.scenario import employee, envelopes, event, everything_about, organisation
+from tests.services import SIGNING_KEY
 
 pytestmark = pytest.mark.services
 
@@ -59,7 +60,11 @@ def rotation(applicants: list[str], blocking: list[list[str]]) -> dict:
                              "blocking_pairs": blocking, "unplaced": []},
                 effect={"placed": len(applicants)},
                 # A digest, as proposals.common.fingerprint makes it: it holds no id in clear text.
-                fingerprint=hashlib.sha256(repr(sorted(applicants)).encode()).hexdigest())
+                fingerprint=hashlib.sha256(repr(sorted(applicants)).encode()).hexdigest(),
+                # Item ids name the applicant (last, as the builder writes them).
+                items=[{"item_id": f"placement:slot-1:{a}", "kind": "placement", "employee_ids": [a],
+                        "summary_da": f"Plads til {a}", "summary_en": f"A slot for {a}", "effect": {"placed": 1}}
+                       for a in sorted(applicants)])
 
 
 async def issue(db, draft: dict) -> str:
@@ -69,12 +74,13 @@ async def issue(db, draft: dict) -> str:
     return proposal_id
 
 
-async def decide(db, proposal_id: str, verdict: str, name: str, comment: str = "ok") -> None:
+async def decide(db, proposal_id: str, verdict: str, name: str, comment: str = "ok", keep=None) -> None:
     decided = new_envelope("ProposalDecided", {"proposal_id": proposal_id, "by": "committee", "decision": verdict,
-                                               "comment": comment, "decided_at": "2026-11-24T09:00:00Z"},
+                                               "comment": comment, "decided_at": "2026-11-24T09:00:00Z",
+                                               **({"keep": keep} if keep is not None else {})},
                            source="tillid-review", occurred_at="2026-11-24T09:00:00Z", event_id_name=name)
     async with db.transaction():
-        assert await record_and_publish(db, decided, key="org-a")
+        assert await record_and_publish(db, decided, key="org-a", signing_key=SIGNING_KEY.encode())
 
 
 async def erase(db, employee_id: str) -> None:
@@ -97,6 +103,9 @@ async def world_naming_the_person(db) -> dict[str, str]:
     ids = {"approved": await issue(db, upskilling(TRAINEE, GONE, "up-approved"))}
     await decide(db, ids["approved"], "approved", "decide-approved", comment=f"Fint, {GONE} har tid")
     ids["pending_mentor"] = await issue(db, upskilling(TRAINEE, GONE, "up-pending"))
+    # Amended to the person's placement: kept_items and the decision's keep name them in an item id.
+    ids["amended"] = await issue(db, dict(rotation([GONE, TRAINEE], []), fingerprint="rot-amended"))
+    await decide(db, ids["amended"], "amended", "decide-amended", keep=[f"placement:slot-1:{GONE}"])
     ids["pending_rotation"] = await issue(db, rotation([GONE, APPLICANT], [[APPLICANT, "slot-1", GONE]]))
     ids["untouched"] = await issue(db, dict(upskilling(APPLICANT, TRAINEE, "up-other"), committee_id="med-b",
                                             scope="wp-b"))
@@ -106,7 +115,9 @@ async def world_naming_the_person(db) -> dict[str, str]:
            ('employee:' || $1, $1, 'answer suggestion', '/api/suggestions/s-1/response', 'own data'),
            ('committee:med-a', $2, 'read employee', '/api/employees/' || $2, 'committee review')""",
         GONE, TRAINEE)
-    await db.execute("INSERT INTO api_tokens (token_sha256, role) VALUES ('abc', 'employee:' || $1)", GONE)
+    await db.execute("INSERT INTO api_tokens (token_sha256, role, token_id, expires_at, holder) "
+                     "VALUES ('abc', 'employee:' || $1, 'tok-gone', now() + interval '1 day', NULL), "
+                     "('def', 'committee:med-a', 'tok-held', now() + interval '1 day', $1)", GONE)
     await db.execute("INSERT INTO deadletters (topic, reason, raw) VALUES ('hr.competences', 'bad level', $1)",
                      json.dumps({"employee_id": GONE, "level": 9}).encode())
     await db.execute("UPDATE outbox SET published_at = now() WHERE id = (SELECT min(id) FROM outbox)")
@@ -128,6 +139,10 @@ async def test_after_an_erasure_no_table_holds_the_id(db):
     assert await db.fetchval("SELECT status FROM proposals WHERE proposal_id = $1", ids["approved"]) == "approved"
     assert await db.fetchval("SELECT count(*) FROM parked_events WHERE employee_id = $1", TRAINEE) == 1
     assert await db.fetchval("SELECT status FROM proposals WHERE proposal_id = $1", ids["untouched"]) == "pending"
+    kept = await db.fetchrow("SELECT kept_items, items FROM proposals WHERE proposal_id = $1", ids["amended"])
+    assert json.loads(kept["kept_items"]) == ["placement:slot-1:erased"]
+    assert [i["item_id"] for i in json.loads(kept["items"])] == ["placement:slot-1:erased",
+                                                                 f"placement:slot-1:{TRAINEE}"]
 
 
 async def test_pending_proposals_naming_the_person_are_withdrawn_and_their_scopes_matched_again(db):

@@ -248,7 +248,7 @@ async def test_the_demo_stream_ends_the_same_with_every_demand_read_after_the_di
         for start in range(0, len(order), 500):
             await Projector().apply(db, order[start:start + 500])
         contents = await table_contents(db)
-        for bookkeeping in ("dirty_scopes", "processed_events", "event_counters"):
+        for bookkeeping in ("dirty_scopes", "processed_events", "event_tallies"):
             contents.pop(bookkeeping)
         stores.append(contents)
     assert stores[0]["freed_hours"] and stores[0]["hours_factors"]

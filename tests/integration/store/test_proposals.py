@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tillid.competence.events import new_envelope
-from tillid.store.proposals import issue_proposal, record_and_publish
+from tillid.store.proposals import issue_proposal, record_and_publish, withdraw_pending
 from tests.services import SIGNING_KEY
 
 KEY = SIGNING_KEY.encode()
@@ -50,6 +50,19 @@ async def test_decided_proposals_are_never_replaced(db):
     second = await propose(db, "f2")
     statuses = dict(await db.fetch("SELECT proposal_id, status FROM proposals"))
     assert statuses == {first: "rejected", second: "pending"}
+
+
+async def test_a_withdrawn_proposal_comes_back_when_the_facts_propose_it_again(db):
+    """Withdrawn (the facts gave nothing to propose), then another draft, then the first again: the first
+    is pending again and the other superseded, as a fresh system would end (found by the soak)."""
+    first = await propose(db, "f1")
+    async with db.transaction():
+        await withdraw_pending(db, kind="upskilling_path", scope="wp-a", committee_id="med-a",
+                               reason="the current facts give no change to propose", at=AT)
+    second = await propose(db, "f2")
+    assert await propose(db, "f1") == first
+    statuses = dict(await db.fetch("SELECT proposal_id, status FROM proposals"))
+    assert statuses == {first: "pending", second: "superseded"}
 
 
 async def test_approval_becomes_suggestions_once(db):

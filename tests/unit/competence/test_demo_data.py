@@ -16,11 +16,12 @@ from tillid.competence.demo.organisations import plan
 
 SMALL = 0.05
 
-# The input topics' event types of contracts/events.md.
+# The input topics' event types of docs/contracts/events.md.
 INPUT_TYPES = {
     "WorkplaceUpserted", "ProfessionUpserted", "EmployeeUpserted", "EmployeeLeft", "EmployeeErased",
     "CompetenceAssessed", "CourseCompleted", "TaskDefined", "TaskDemandChanged", "TaskAssignmentReported",
     "AuthorisationRuleChanged", "DigitalisationChange", "LearningActivityPublished", "LearningActivityWithdrawn",
+    "FundPublished", "FundBalanceReported",
     "RotationSlotOffered", "RotationSlotWithdrawn", "RotationInterestExpressed", "RotationInterestWithdrawn",
 }
 
@@ -37,14 +38,15 @@ BRIEF_SKILLS = {
     ).split()
 }
 
-SOURCES = {"sd-loen", "kmd-opus", "silkeborg-data", "nexus", "ep-sundhedsplatform", "kompetencehub", "campus"}
+SOURCES = {"sd-loen", "kmd-opus", "silkeborg-data", "nexus", "ep-sundhedsplatform", "kompetencehub", "campus",
+           "kompetencefonde"}
 FACTS_COST = {"sosu_hjaelper": 255, "sosu_assistent": 285, "sygeplejerske": 345, "ergoterapeut": 335,
               "fysioterapeut": 335, "paedagogmedhjaelper": 245, "paedagog": 320, "hk_admin": 290,
               "akademiker": 410, "laege": 620, "laegesekretaer": 300, "socialraadgiver": 350, "leder": 480}
 
 NUM, STR, INT, BOOL, LIST, DATE = "number", "string", "integer", "boolean", "list", "date"
 
-# type -> (required fields, optional fields), each field -> kind, as in contracts/events.md
+# type -> (required fields, optional fields), each field -> kind, as in docs/contracts/events.md
 PAYLOADS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "WorkplaceUpserted": ({"workplace_id": STR, "name": STR, "sector": STR, "organisation_id": STR,
                            "organisation_name": STR, "committee_id": STR}, {}),
@@ -67,8 +69,11 @@ PAYLOADS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
                               "effects": LIST}, {"workplace_ids": LIST}),
     "LearningActivityPublished": ({"activity_id": STR, "kind": STR, "title": STR, "teaches": LIST,
                                    "prerequisites": LIST, "duration_hours": NUM, "cost_dkk": NUM,
-                                   "provider": STR}, {}),
+                                   "provider": STR}, {"sessions": LIST}),
     "LearningActivityWithdrawn": ({"activity_id": STR}, {}),
+    "FundPublished": ({"fund_id": STR, "name": STR, "sectors": LIST, "covers": LIST, "share": NUM,
+                       "cap_dkk_per_employee_year": NUM}, {"kinds": LIST, "budget_dkk": NUM, "professions": LIST}),
+    "FundBalanceReported": ({"fund_id": STR, "remaining_dkk": NUM, "as_of": DATE}, {}),
     "RotationSlotOffered": ({"slot_id": STR, "host_workplace_id": STR, "title": STR, "teaches": LIST,
                              "requires": LIST, "weeks": INT, "capacity": INT, "starts_on": DATE}, {}),
     "RotationSlotWithdrawn": ({"slot_id": STR}, {}),

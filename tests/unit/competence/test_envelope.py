@@ -34,8 +34,8 @@ def test_topics_cover_every_type_once():
     assert not set(INPUT_TOPICS) & set(OUTPUT_TOPICS)
     assert INPUT_TOPICS == ("org.structure", "hr.employees", "hr.competences", "ops.tasks",
                             "ops.digitalisation", "learning.catalog", "rotation")
-    assert OUTPUT_TOPICS == ("proposals", "decisions", "suggestions")
-    assert sum(len(types) for types in TOPICS.values()) == len(TOPIC_OF_TYPE) == 23
+    assert OUTPUT_TOPICS == ("proposals", "decisions", "suggestions", "feedback")
+    assert sum(len(types) for types in TOPICS.values()) == len(TOPIC_OF_TYPE) == 26
     assert TOPIC_OF_TYPE["CompetenceAssessed"] == "hr.competences"
     assert TOPIC_OF_TYPE["ProposalDecided"] == "decisions"
     assert DEADLETTER_TOPIC == "tillid.deadletter"

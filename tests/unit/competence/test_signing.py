@@ -19,8 +19,8 @@ def decision(comment: str = "Godkendt – ærligt talt") -> dict:
                         source="tillid-review", occurred_at="2026-11-23T10:00:00Z", event_id="e-1")
 
 
-def test_signed_types_are_the_decisions_and_answers_people_make():
-    assert SIGNED_TYPES == {"ProposalDecided", "SuggestionAnswered"}
+def test_signed_types_are_the_decisions_answers_and_disputes_people_make():
+    assert SIGNED_TYPES == {"ProposalDecided", "SuggestionAnswered", "CompetenceDisputed"}
 
 
 def test_the_signature_is_hmac_sha256_hex_of_the_canonical_json_without_it():

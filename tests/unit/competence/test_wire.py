@@ -18,11 +18,12 @@ EXPECTED_TYPES = {
     "CourseCompleted": m.CourseCompleted, "TaskDefined": m.Task, "TaskDemandChanged": m.TaskDemand,
     "TaskAssignmentReported": m.TaskAssignment, "AuthorisationRuleChanged": m.AuthorisationRule,
     "DigitalisationChange": m.DigitalisationChange, "LearningActivityPublished": m.LearningActivity,
-    "LearningActivityWithdrawn": m.LearningActivityWithdrawn, "RotationSlotOffered": m.RotationSlot,
+    "LearningActivityWithdrawn": m.LearningActivityWithdrawn, "FundPublished": m.Fund,
+    "FundBalanceReported": m.FundBalance, "RotationSlotOffered": m.RotationSlot,
     "RotationSlotWithdrawn": m.RotationSlotWithdrawn, "RotationInterestExpressed": m.RotationInterest,
     "RotationInterestWithdrawn": m.RotationInterestWithdrawn, "ProposalIssued": m.Proposal,
     "ProposalWithdrawn": m.ProposalWithdrawn, "ProposalDecided": m.Decision, "SuggestionIssued": m.Suggestion,
-    "SuggestionAnswered": m.SuggestionAnswer,
+    "SuggestionAnswered": m.SuggestionAnswer, "CompetenceDisputed": m.CompetenceDispute,
 }
 
 
@@ -115,8 +116,15 @@ def test_proposal_decision_suggestion():
     assert proposal.effect["hours_moved"] == 6
     with pytest.raises(TypeError):
         proposal.effect["hours_moved"] = 7  # type: ignore[index]
+    (item,) = proposal.items
+    assert (item.item_id, item.kind, item.employee_ids) == (
+        "move:task-medicine-dispensing:sygeplejerske:sosu-assistent", m.ProposalItemKind.MOVE, ("emp-7f3a9c",))
+    assert item.to_wire()["effect"] == {"hours_moved": 6, "dkk_per_week": 420.0, "cost_dkk": 0}
     decision = domain("ProposalDecided")
     assert decision.by is m.DecidedBy.COMMITTEE and decision.decision is m.DecisionOutcome.APPROVED
+    assert decision.keep is None
+    amended = domain("ProposalDecided", lambda p: p.update(decision="amended", keep=[item.item_id]))
+    assert amended.keep == (item.item_id,)
     assert decision.decided_at == dt.datetime(2026, 11, 23, 13, 30, tzinfo=dt.timezone.utc)
     suggestion = domain("SuggestionIssued")
     assert suggestion.respond_by == dt.date(2026, 12, 14)
@@ -137,3 +145,19 @@ def test_domain_types_reject_impossible_values():
         m.TaskDemand("wp", "t", -1)
     with pytest.raises(ValueError, match="factor"):
         m.HoursFactor("t", 0)
+
+
+def test_a_decline_reason_and_course_sessions_are_typed_and_optional():
+    assert domain("SuggestionAnswered").reason is None
+    declined = domain("SuggestionAnswered", lambda p: p.update(response="declined", reason="no_time"))
+    assert declined.reason is m.DeclineReason.NO_TIME
+    assert domain("LearningActivityPublished").sessions == ()
+    held = domain("LearningActivityPublished", lambda p: p.update(
+        sessions=[{"starts_on": "2027-03-01", "place": "Vejle"}, {"starts_on": "2027-06-07"}]))
+    assert held.sessions == (m.CourseSession(dt.date(2027, 3, 1), "Vejle"), m.CourseSession(dt.date(2027, 6, 7)))
+
+
+def test_a_dispute_names_the_entry_and_the_persons_words():
+    value = domain("CompetenceDisputed")
+    assert (value.employee_id, value.skill, value.level) == ("emp-7f3a9c", "esco:wound-care", 3)
+    assert value.comment.startswith("Jeg har")

@@ -7,9 +7,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_effect_share_and_small_groups_left_out():
-    group = plots.EffectGroup("course", "AMU Vest", completions=8, effective=6)
+    group = plots.EffectGroup("course", "AMU Vest", completions=8, effect=0.75)
     assert group.share == 0.75
-    tiny = [plots.EffectGroup("course", "Lille", completions=plots.MIN_COMPLETIONS - 1, effective=1)]
+    tiny = [plots.EffectGroup("course", "Lille", completions=plots.MIN_COMPLETIONS - 1, effect=0.2)]
     message = plots.render_effect(tiny, Texts("da"))
     full = plots.render_effect([group] + tiny, Texts("da"))
     assert message.startswith(PNG) and full.startswith(PNG) and message != full
@@ -43,7 +43,7 @@ def texts_of(figure) -> list:
 
 
 def test_names_with_dollar_and_backslash_are_drawn_as_written():
-    effect = [plots.EffectGroup("course", name, completions=8, effective=4) for name in NAMES]
+    effect = [plots.EffectGroup("course", name, completions=8, effect=0.5) for name in NAMES]
     spread = {"plot_spread_workplace": [plots.SpreadGroup(name, 5, 3, 1) for name in NAMES],
               "plot_spread_profession": [plots.SpreadGroup(NAMES[0], 4, 1, 0)]}
     for lang in ("da", "en"):

@@ -101,3 +101,30 @@ def test_skill_names_from_the_taxonomy_in_the_readers_language():
     assert present.skill_label(Texts("da"), "dk:saarbehandling") == "sårbehandling"
     assert present.skill_label(Texts("en"), "dk:saarbehandling") == "wound care"
     assert present.skill_label(Texts("en"), "dk:no-such-skill") == "dk:no-such-skill"
+
+
+def test_plain_reason_names_refunds_net_cost_and_where_the_effect_comes_from():
+    explanation = {"steps": [{"activity": "a1", "title": "Sårkursus", "kind": "course", "hours": 14.0,
+                              "provider": "AMU Vest", "expected_effect": 0.62,
+                              "effect_source_da": "målt blandt 40 deltagere",
+                              "effect_source_en": "measured among 40 participants"}],
+                   "fee_dkk": 3500.0, "cover_dkk": 4200.0, "refund_dkk": 5453.14, "net_cost_dkk": 2246.86,
+                   "refunds": [{"source": "fund-kommunal", "amount_dkk": 2800.0}], "expected_effect": 0.62,
+                   "effect_source_da": "målt blandt 40 deltagere", "effect_source_en": "measured among 40 participants"}
+    reason = present.plain_reason(Texts("da"), explanation)
+    assert "refunderer 5.453 kr." in reason["cost"] and "betaler 2.247 kr. netto" in reason["cost"]
+    assert "62 % (målt blandt 40 deltagere)" in reason["cost"]
+    assert "målt blandt 40 deltagere" in reason["steps"][0]
+    assert reason["rest"] == {}
+
+
+def test_effect_items_show_refunds_net_cost_and_the_readers_effect_source():
+    effect = {"training_cost_dkk": 7700.0, "refund_dkk": 5453.14, "net_cost_dkk": 2246.86,
+              "refunds": {"fund-kommunal": 2800.0, "jobrotation": 2653.14}, "expected_effect": 0.62,
+              "effect_source_da": "katalogets løfte", "effect_source_en": "the catalogue's promise"}
+    items = dict(present.effect_items(Texts("en"), effect))
+    assert items["Net cost to the workplace"] == "DKK 2,247"
+    assert items["Refunds per fund"] == "fund-kommunal: DKK 2,800, job rotation: DKK 2,653"
+    assert items["Expected effect"] == "62 %"
+    assert items["Effect based on"] == "the catalogue's promise"
+    assert "katalogets løfte" not in items.values()

@@ -60,3 +60,17 @@ def test_other_events_need_no_signature():
                           occurred_at="2026-11-23T10:00:00Z", event_id="r-1")
     envelopes, letters = ingestor().sort([Message("t.rotation", encode(issued))])
     assert [e.event_id for e in envelopes] == ["r-1"] and letters == []
+
+
+def dispute() -> dict:
+    return new_envelope("CompetenceDisputed", {"employee_id": "e1", "skill": "dk:saarbehandling", "level": 2,
+                                               "comment": "Jeg er på niveau 3"},
+                        source="tillid-review", occurred_at="2026-11-23T10:00:00Z", event_id="c-1")
+
+
+def test_a_competence_dispute_on_feedback_needs_the_signature_too():
+    envelopes, letters = ingestor().sort([Message("t.feedback", encode(signed(dispute(), KEY))),
+                                          Message("t.feedback", encode(dispute()))])
+    assert [e.event_id for e in envelopes] == ["c-1"]
+    assert [letter.reason.split(":")[:2] for letter in letters] == [
+        ["signature", " CompetenceDisputed without a valid signature"]]

@@ -8,8 +8,10 @@ plain success rates.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 # Probability that a passed course (kind "course") lifts the taught skill to the promised
 # level, by provider. This is the planted truth a learned effect model should recover.
@@ -29,6 +31,25 @@ PLANTED_KIND_FACTOR: dict[str, float] = {
 }
 
 KINDS: tuple[str, ...] = ("course", "e_learning", "peer_training")
+
+
+# The competence funds the demo publishes (FundPublished), with round reference figures
+# (docs/reference/public-sector-facts.md, "Funds"): the municipal fund refunds 80 % of fees up
+# to 30,000 DKK per employee a year, the state fund pays courses on its pre-approved list in full
+# up to 25,000 DKK; the regional fund is a round figure of the same kind.
+FUNDS_SOURCE = "kompetencefonde"
+FUNDS: tuple[dict, ...] = (
+    {"fund_id": "fund-kommunal", "name": "Den Kommunale Kompetencefond", "sectors": ["municipality"],
+     "covers": ["fee"], "share": 0.8, "cap_dkk_per_employee_year": 30_000.0, "budget_dkk": 2_500_000.0},
+    {"fund_id": "fund-regional", "name": "Regionernes Kompetencefond", "sectors": ["region"],
+     "covers": ["fee"], "share": 0.75, "cap_dkk_per_employee_year": 20_000.0, "budget_dkk": 1_500_000.0},
+    {"fund_id": "fund-statens", "name": "Statens Kompetencefond", "sectors": ["state"],
+     "covers": ["fee"], "share": 1.0, "cap_dkk_per_employee_year": 25_000.0, "kinds": ["course"]},
+)
+# What the municipal fund has left late in the year: its budget runs low, as real ones do.
+FUND_BALANCES: tuple[dict, ...] = (
+    {"fund_id": "fund-kommunal", "remaining_dkk": 1_800_000.0, "as_of": "2026-11-01"},
+)
 
 
 def planted_probability(provider: str, kind: str) -> float:
@@ -136,7 +157,29 @@ class Activity:
             "duration_hours": self.duration_hours,
             "cost_dkk": self.cost_dkk,
             "provider": self.provider,
+            **({"sessions": sessions} if (sessions := course_sessions(self)) else {}),
         }
+
+
+# Where each provider holds its courses (fictional towns of the demo region); Campus teaches online.
+_PLACES: dict[str, str] = {"AMU Vest": "Esbjerg", "UC Syd": "Haderslev", "Kompetencehuset": "Vejle",
+                           "Region Vestkyst Læring": "Ribe"}
+_FIRST_TERM = date(2026, 2, 2)
+
+
+def course_sessions(activity: Activity) -> list[dict]:
+    """Dates and place for two of every three courses, as a catalogue gives them (the rest give none).
+
+    Derived from the activity id, not drawn from the demo's random stream: the other demo data stays as
+    it was."""
+    if activity.kind != "course":
+        return []
+    seed = int.from_bytes(hashlib.sha256(activity.activity_id.encode("utf-8")).digest()[:4], "big")
+    if seed % 3 == 0:
+        return []
+    first = _FIRST_TERM + timedelta(weeks=seed % 26)
+    place = _PLACES.get(activity.provider)
+    return [{"starts_on": (first + timedelta(weeks=13 * n)).isoformat(), "place": place} for n in range(2)]
 
 
 _KIND_CODE = {"course": "kursus", "e_learning": "elaering", "peer_training": "sidemand"}

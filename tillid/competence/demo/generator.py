@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Iterator
 
 from tillid.competence.demo.catalogue import (
-    DELEGATION_ACTIVITIES, WITHDRAWN_ACTIVITY, build_catalogue, offers_by_domain,
+    DELEGATION_ACTIVITIES, FUND_BALANCES, FUNDS, FUNDS_SOURCE, WITHDRAWN_ACTIVITY, build_catalogue, offers_by_domain,
 )
 from tillid.competence.demo.envelope import EnvelopeFactory
 from tillid.competence.demo.organisations import Organisation, Unit, Workplace, plan, workplaces
@@ -262,6 +262,10 @@ def generate_events(seed: int = 42, scale: float = 1.0) -> Iterator[dict]:
         yield make("LearningActivityPublished", activity.source, activity.payload())
     yield make("LearningActivityWithdrawn", WITHDRAWN_ACTIVITY.source,
                {"activity_id": WITHDRAWN_ACTIVITY.activity_id})
+    for fund in FUNDS:
+        yield make("FundPublished", FUNDS_SOURCE, dict(fund))
+    for balance in FUND_BALANCES:
+        yield make("FundBalanceReported", FUNDS_SOURCE, dict(balance))
 
     municipality_index = 0
     for org in orgs:

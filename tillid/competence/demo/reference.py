@@ -1,6 +1,6 @@
 """Fixed reference data of the demo organisation: professions, tasks and who does what.
 
-The figures follow /shared/reference/public-sector-facts.md; skill ids are the local
+The figures follow docs/reference/public-sector-facts.md; skill ids are the local
 ``dk:`` ids shared with the taxonomy. Nothing here depends on the seed.
 """
 

@@ -1,4 +1,4 @@
-"""The event contract (shared/contracts/events.md): topics, envelope, validation, keys.
+"""The event contract (docs/contracts/events.md): topics, envelope, validation, keys.
 
     envelope = decode(message_value)        # or validate(parsed_json)
     envelope.topic, envelope.payload        # typed, read-only

@@ -23,12 +23,14 @@ EmployeeLeft, EmployeeErased,           organisation of the employee's workplace
 CompetenceAssessed, CourseCompleted,    else employee_id
 RotationInterestExpressed,
 RotationInterestWithdrawn,
-SuggestionIssued, SuggestionAnswered
+SuggestionIssued, SuggestionAnswered,
+CompetenceDisputed
 ProposalIssued                          organisation of scope when scope is a known workplace, else scope
 ProposalWithdrawn, ProposalDecided      key of the proposal's ProposalIssued, else proposal_id
 ProfessionUpserted                      profession_id (national, no organisation applies)
 TaskDefined                             task_id (national baseline)
 LearningActivityPublished / Withdrawn   activity_id (national catalogue)
+FundPublished, FundBalanceReported      fund_id (national funds)
 ======================================  =============================================================
 
 Links are learnt before the key is computed, so an EmployeeUpserted that
@@ -73,6 +75,8 @@ class Keyer:
             "DigitalisationChange": lambda p: p["organisation_id"],
             "LearningActivityPublished": lambda p: p["activity_id"],
             "LearningActivityWithdrawn": lambda p: p["activity_id"],
+            "FundPublished": lambda p: p["fund_id"],
+            "FundBalanceReported": lambda p: p["fund_id"],
             "RotationSlotOffered": self._slot_offered,
             "RotationSlotWithdrawn": self._slot_withdrawn,
             "RotationInterestExpressed": self._of_employee,
@@ -82,6 +86,7 @@ class Keyer:
             "ProposalDecided": self._of_proposal,
             "SuggestionIssued": self._of_employee,
             "SuggestionAnswered": self._of_employee,
+            "CompetenceDisputed": self._of_employee,
         }
 
     def key(self, envelope: Envelope) -> str:

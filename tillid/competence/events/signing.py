@@ -5,6 +5,10 @@ A committee's decision (ProposalDecided) and an employee's answer
 the ``decisions`` or ``suggestions`` topic could otherwise approve a proposal
 for a committee; so the review service signs each such event, and the worker
 applies only events whose signature holds (the rest are dead-lettered).
+An employee's dispute of a competence (CompetenceDisputed, on ``feedback``)
+is signed the same way: it is written by the review service for a person,
+like an answer, and it changes matching (the disputed entry is left out), so
+a forged one must not be applied; HR systems holding the key can check it too.
 
 The signature is the envelope field ``signature``: HMAC-SHA256, as 64
 lower-case hex digits, keyed with TILLID_EVENT_SIGNING_KEY, over the event
@@ -27,7 +31,7 @@ from tillid.errors import InvalidEvent
 
 SIGNATURE_FIELD = "signature"
 # The events the review service writes for people; an unsigned one on the broker is not applied.
-SIGNED_TYPES: frozenset[str] = frozenset({"ProposalDecided", "SuggestionAnswered"})
+SIGNED_TYPES: frozenset[str] = frozenset({"ProposalDecided", "SuggestionAnswered", "CompetenceDisputed"})
 
 
 def canonical(event: Mapping[str, Any]) -> bytes:
@@ -59,7 +63,7 @@ def verify(event: Mapping[str, Any], key: bytes) -> None:
     else:
         return
     raise InvalidEvent(SIGNATURE_FIELD, f"{event.get('type')} without a valid signature: {problem}; only the "
-                                        "review service writes decisions and answers")
+                                        "review service writes decisions, answers and disputes")
 
 
 def _matches(claimed: str, event: Mapping[str, Any], key: bytes) -> bool:

@@ -8,12 +8,14 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "hr.competences": ("CompetenceAssessed", "CourseCompleted"),
     "ops.tasks": ("TaskDefined", "TaskDemandChanged", "TaskAssignmentReported", "AuthorisationRuleChanged"),
     "ops.digitalisation": ("DigitalisationChange",),
-    "learning.catalog": ("LearningActivityPublished", "LearningActivityWithdrawn"),
+    "learning.catalog": ("LearningActivityPublished", "LearningActivityWithdrawn", "FundPublished",
+                         "FundBalanceReported"),
     "rotation": ("RotationSlotOffered", "RotationSlotWithdrawn",
                  "RotationInterestExpressed", "RotationInterestWithdrawn"),
     "proposals": ("ProposalIssued", "ProposalWithdrawn"),
     "decisions": ("ProposalDecided",),
     "suggestions": ("SuggestionIssued", "SuggestionAnswered"),
+    "feedback": ("CompetenceDisputed",),
 }
 
 TOPIC_OF_TYPE: dict[str, str] = {
@@ -25,7 +27,10 @@ INPUT_TOPICS: tuple[str, ...] = (
     "org.structure", "hr.employees", "hr.competences", "ops.tasks",
     "ops.digitalisation", "learning.catalog", "rotation",
 )
-OUTPUT_TOPICS: tuple[str, ...] = ("proposals", "decisions", "suggestions")
+OUTPUT_TOPICS: tuple[str, ...] = ("proposals", "decisions", "suggestions", "feedback")
+# The topics the worker consumes: everything producers write, and what people do in the review service
+# (decisions, answers, competence disputes), whose /readyz and /metrics measure the worker's lag on them.
+CONSUMED_TOPICS: tuple[str, ...] = INPUT_TOPICS + ("decisions", "suggestions", "feedback")
 
 DEADLETTER_TOPIC = "tillid.deadletter"
 

@@ -1,6 +1,6 @@
 """LEON task allocation: every task done at the lowest effective cost level.
 
-Contract: contracts/solvers.md, section ``leon``. Pure and deterministic.
+Contract: docs/contracts/solvers.md, section ``leon``. Pure and deterministic.
 
 - ``solve(instance: dict) -> dict``: the wire-format entry point of
   ``tillid solve leon``.

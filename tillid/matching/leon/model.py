@@ -1,6 +1,6 @@
 """Typed, immutable data of the LEON solver: the instance and the result.
 
-The wire format (contracts/solvers.md, section ``leon``) maps to these types in
+The wire format (docs/contracts/solvers.md, section ``leon``) maps to these types in
 ``parse.py`` and back in ``wire.py``; everything in between works on them.
 """
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from tillid.competence.model import ProposalItem, ProposalItemKind
 from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_da, hours_en, round2
-from tillid.matching.proposals.leon_split import Coverage, WeeklyDifference, weekly_difference
-from tillid.matching.proposals.snapshot import FreedHours, ProposalDraft, WorkplaceSnapshot
+from tillid.matching.proposals.items import combined, leon_effect, leon_item_effect
+from tillid.matching.proposals.leon_split import CoverageChange, WeeklyDifference, weekly_difference
+from tillid.matching.proposals.snapshot import FreedHours, ProposalDraft, TaskFacts, WorkplaceSnapshot
 
 # DKK per hour moved away from how the work is done today: a proposal must save
 # more than the disruption it asks for, so a workplace is not reshuffled for a few kroner.
@@ -56,39 +58,24 @@ def leon_instance(snapshot: WorkplaceSnapshot, change_penalty: float = CHANGE_PE
 def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result: dict[str, Any]) -> ProposalDraft | None:
     """The proposal for a workplace, or None when the allocation of today is already the best one."""
     split = weekly_difference(instance, result)
-    reallocation = round2(split.reallocation)
-    coverage = _coverage_effect(split.coverage)
-    freed = _freed_effect(snapshot, split)
-    freed["dkk_per_week"] = _freed_dkk_in_ore(result, split, reallocation, coverage["dkk_per_week"])
-    total = round2(reallocation + coverage["dkk_per_week"] + freed["dkk_per_week"])
     moves = result.get("moves", [])
     unlocks = result.get("unlocks", [])
+    items = leon_items(snapshot, instance, result, split)
+    parts = combined([leon_item_effect()] + [dict(i.effect) for i in items])
+    freed = _freed_effect(snapshot, split)
+    freed["dkk_per_week"] = _freed_dkk_in_ore(result, split, parts["reallocation_dkk_per_week"],
+                                              parts["coverage"]["dkk_per_week"])
     digitalisation = _freed_hours(snapshot)
-    coverage_gain = coverage["hours_per_week"]
-    worth_it = ((total >= MIN_SAVING_PER_WEEK and coverage_gain >= -1e-6) or coverage_gain > 0.5
+    effect = leon_effect(items, current_cost=result.get("current_cost", result["total_cost"]),
+                         current_cost_within_demand=result.get("current_cost_within_demand", result["total_cost"]),
+                         uncovered_today=round2(result["uncovered_hours"] + parts["hours_covered_more"]),
+                         freed=freed, freed_hours=sum(f["hours"] for f in digitalisation))
+    coverage_gain = effect["hours_covered_more"]
+    worth_it = ((effect["dkk_per_week"] >= MIN_SAVING_PER_WEEK and coverage_gain >= -1e-6) or coverage_gain > 0.5
                 or unlocks or digitalisation)
     if not worth_it:
         return None
     changed = _changed_employees(instance["current"], result["assignments"])
-    hours_moved = round2(sum(m["hours"] for m in moves))
-    effect = {
-        "hours_moved": hours_moved,
-        "reallocation_dkk_per_week": reallocation,
-        "coverage": coverage,
-        "freed": freed,
-        "dkk_per_week": total,
-        "hours_covered_more": coverage_gain,
-        "current_cost_per_week": round2(result.get("current_cost", result["total_cost"])),
-        "current_cost_within_demand_per_week": round2(result.get("current_cost_within_demand",
-                                                                 result["total_cost"])),
-        "proposed_cost_per_week": round2(result["total_cost"]),
-        "uncovered_hours": round2(result["uncovered_hours"]),
-        "moves": moves,
-        "training": unlocks,
-        "training_cost_dkk": round2(sum(u["training_cost"] for u in unlocks)),
-        "payback_weeks": unlocks[0]["payback_weeks"] if unlocks else None,
-        "freed_hours": round2(sum(f["hours"] for f in digitalisation)),
-    }
     explanation = {
         "workplace": {"id": snapshot.workplace_id, "name": snapshot.name, "organisation": snapshot.organisation_id},
         "demand": [{"task": t.task_id, "name_da": t.name_da, "name_en": t.name_en, "hours": round2(t.hours)}
@@ -109,7 +96,123 @@ def leon_proposal(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result:
                  "freed": [(f["change_id"], f["task"], f["hours"]) for f in digitalisation]}
     return ProposalDraft(kind="leon_allocation", committee_id=snapshot.committee_id, scope=snapshot.workplace_id,
                          employee_ids=tuple(changed), summary_da=da, summary_en=en, explanation=explanation,
-                         effect=effect, fingerprint=fingerprint(substance))
+                         effect=effect, fingerprint=fingerprint(substance), items=tuple(items))
+
+
+# What an item id puts where a move has no profession on one side: hours nobody covers.
+UNCOVERED = "uncovered"
+
+
+def leon_items(snapshot: WorkplaceSnapshot, instance: dict[str, Any], result: dict[str, Any],
+               split: WeeklyDifference) -> list[ProposalItem]:
+    """The parts a committee can keep or drop: each move of hours between two professions on a task
+    (``move:TASK:FROM:TO``), each profession's hours newly covered or no longer covered on a task (a move
+    from or to nobody: ``move:TASK:uncovered:TO``, ``move:TASK:FROM:uncovered``), and each training that
+    unlocks a cheaper allocation (``unlock:ACTIVITY``). Together they carry the whole weekly difference
+    except the freed hours, which no committee decides (docs/proposals.md)."""
+    deltas = _hours_changed(instance["current"], result["assignments"])
+    profession_of = {e["id"]: e["profession"] for e in instance["employees"]}
+    tasks = {t.task_id: t for t in snapshot.tasks}
+    items = [_move_item(snapshot, tasks.get(task), task, source, target, hours, saving,
+                        _people(deltas, profession_of, task, source, target))
+             for (task, source, target), (hours, saving) in _moves_by_pair(result.get("moves", [])).items()]
+    items += [_coverage_item(snapshot, tasks.get(c.task), c, _people(
+                  deltas, profession_of, c.task, None if c.hours > 0 else c.profession,
+                  c.profession if c.hours > 0 else None))
+              for c in split.coverage.changes if round2(abs(c.hours)) > 0 or round2(c.cost) > 0]
+    items += [_unlock_item(u) for u in result.get("unlocks", [])]
+    return items
+
+
+def _moves_by_pair(moves: list[dict]) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """Hours and saving per task and pair of professions (one entry per pair in the solver's answer)."""
+    pairs: dict[tuple[str, str, str], tuple[float, float]] = {}
+    for m in moves:
+        key = (m["task"], m["from_profession"], m["to_profession"])
+        hours, saving = pairs.get(key, (0.0, 0.0))
+        pairs[key] = (hours + m["hours"], saving + m["saving_per_week"])
+    return pairs
+
+
+def _hours_changed(current: list[dict], assignments: list[dict]) -> dict[str, dict[str, float]]:
+    """Task -> employee -> proposed minus today's hours."""
+    delta: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for c in current:
+        delta[c["task"]][c["employee"]] -= c["hours"]
+    for a in assignments:
+        delta[a["task"]][a["employee"]] += a["hours"]
+    return delta
+
+
+def _people(deltas: dict[str, dict[str, float]], profession_of: dict[str, str], task: str,
+            losing: str | None, gaining: str | None) -> tuple[str, ...]:
+    """The people of the losing profession with fewer hours on the task, and of the gaining one with more."""
+    return tuple(sorted(e for e, d in deltas.get(task, {}).items()
+                        if (d < -1e-6 and profession_of.get(e) == losing) or (d > 1e-6 and profession_of.get(e) == gaining)))
+
+
+def _move_item(snapshot: WorkplaceSnapshot, facts: TaskFacts | None, task: str, source: str, target: str,
+               hours: float, saving: float, people: tuple[str, ...]) -> ProposalItem:
+    names = snapshot.professions
+    move = {"task": task, "from_profession": source, "to_profession": target, "hours": round2(hours),
+            "saving_per_week": round2(saving)}
+    money_da = f"sparer {dkk_da(saving)}/uge" if saving >= 0 else f"koster {dkk_da(-saving)}/uge mere"
+    money_en = f"saves {dkk_en(saving)} a week" if saving >= 0 else f"costs {dkk_en(-saving)} more a week"
+    return ProposalItem(
+        item_id=f"move:{task}:{source}:{target}", kind=ProposalItemKind.MOVE, employee_ids=people,
+        summary_da=f"{facts.name_da if facts else task}: {hours_da(hours)} timer/uge fra "
+                   f"{_title(names, source, 'da')} til {_title(names, target, 'da')}, {money_da}.",
+        summary_en=f"{facts.name_en if facts else task}: {hours_en(hours)} hours/week from "
+                   f"{_title(names, source, 'en')} to {_title(names, target, 'en')}, {money_en}.",
+        effect=leon_item_effect(hours_moved=round2(hours), reallocation_dkk_per_week=round2(saving),
+                                dkk_per_week=round2(saving), moves=[move]))
+
+
+def _coverage_item(snapshot: WorkplaceSnapshot, facts: TaskFacts | None, change: CoverageChange,
+                   people: tuple[str, ...]) -> ProposalItem:
+    hours, cost = round2(abs(change.hours)), round2(change.cost)
+    task_da = facts.name_da if facts else change.task
+    task_en = facts.name_en if facts else change.task
+    da, en = _title(snapshot.professions, change.profession, "da"), _title(snapshot.professions, change.profession, "en")
+    if change.hours > 0:
+        return ProposalItem(
+            item_id=f"move:{change.task}:{UNCOVERED}:{change.profession}", kind=ProposalItemKind.MOVE,
+            employee_ids=people,
+            summary_da=f"{task_da}: {hours_da(hours)} timer/uge mere dækket af {da}, koster {dkk_da(cost)}/uge.",
+            summary_en=f"{task_en}: {hours_en(hours)} more hours/week covered by {en}, costs {dkk_en(cost)} a week.",
+            effect=leon_item_effect(coverage={"hours_per_week": hours, "dkk_per_week": -cost,
+                                              "newly_covered_hours": hours, "newly_covered_cost_dkk": cost},
+                                    dkk_per_week=-cost, hours_covered_more=hours))
+    return ProposalItem(
+        item_id=f"move:{change.task}:{change.profession}:{UNCOVERED}", kind=ProposalItemKind.MOVE,
+        employee_ids=people,
+        summary_da=f"{task_da}: {hours_da(hours)} timer/uge dækkes ikke længere af {da} (ingen kvalificeret "
+                   f"til dem), {dkk_da(cost)}/uge lavere lønudgift.",
+        summary_en=f"{task_en}: {hours_en(hours)} hours/week no longer covered by {en} (nobody qualified for "
+                   f"them), {dkk_en(cost)} a week less in wages.",
+        effect=leon_item_effect(coverage={"hours_per_week": -hours, "dkk_per_week": cost,
+                                          "no_longer_covered_hours": hours, "no_longer_covered_cost_dkk": cost},
+                                dkk_per_week=cost, hours_covered_more=-hours))
+
+
+def _unlock_item(unlock: dict[str, Any]) -> ProposalItem:
+    people = tuple(sorted(unlock["employees"]))
+    return ProposalItem(
+        item_id=f"unlock:{unlock['activity']}", kind=ProposalItemKind.UNLOCK, employee_ids=people,
+        summary_da=f"Uddannelse ({unlock['activity']}) af {len(people)} medarbejder(e) for "
+                   f"{dkk_da(unlock['training_cost'])} sparer {dkk_da(unlock['saving_per_week'])} om ugen; "
+                   f"tilbagebetalt på {unlock['payback_weeks']} uger.",
+        summary_en=f"Training ({unlock['activity']}) for {len(people)} employee(s) at "
+                   f"{dkk_en(unlock['training_cost'])} saves {dkk_en(unlock['saving_per_week'])} a week; paid back "
+                   f"in {unlock['payback_weeks']} weeks.",
+        effect=leon_item_effect(training=[dict(unlock)], training_cost_dkk=round2(unlock["training_cost"])))
+
+
+def _title(professions, profession_id: str, lang: str) -> str:
+    facts = professions.get(profession_id)
+    if facts is None:
+        return profession_id
+    return facts.title_da if lang == "da" else facts.title_en
 
 
 def _freed_dkk_in_ore(result: dict[str, Any], split: WeeklyDifference, reallocation: float,
@@ -125,15 +228,6 @@ def _freed_dkk_in_ore(result: dict[str, Any], split: WeeklyDifference, reallocat
         return round2(split.freed_dkk)
     exact = round2(round2(result.get("current_cost", result["total_cost"])) - round2(result["total_cost"]))
     return round2(exact - reallocation - coverage_dkk)
-
-
-def _coverage_effect(coverage: Coverage) -> dict[str, float]:
-    """Hours covered more than today and their part of the weekly difference (negative: what covering costs)."""
-    newly_cost, lost_cost = round2(coverage.newly_covered_cost), round2(coverage.no_longer_covered_cost)
-    return {"hours_per_week": round2(coverage.hours), "dkk_per_week": round2(lost_cost - newly_cost),
-            "newly_covered_hours": round2(coverage.newly_covered_hours), "newly_covered_cost_dkk": newly_cost,
-            "no_longer_covered_hours": round2(coverage.no_longer_covered_hours),
-            "no_longer_covered_cost_dkk": lost_cost}
 
 
 def _freed_effect(snapshot: WorkplaceSnapshot, split: WeeklyDifference) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 The difference is ``current_cost - total_cost`` of the ``leon`` result: the wage
 cost of every hour people report today minus that of the proposed allocation.
-It splits exactly into three parts (contracts/solvers.md, docs/proposals.md):
+It splits exactly into three parts (docs/contracts/solvers.md, docs/proposals.md):
 
 - **freed** = ``current_cost - current_cost_within_demand``: the cost of the
   hours people report beyond what each task now needs (taken off the most
@@ -47,11 +47,23 @@ class FreedTask:
 
 
 @dataclass(frozen=True)
+class CoverageChange:
+    """Hours of one task that one profession newly covers (``hours`` > 0) or no longer covers (< 0), and
+    their wage cost (always >= 0): the coverage part of the weekly difference, cell by cell."""
+
+    task: str
+    profession: str
+    hours: float
+    cost: float
+
+
+@dataclass(frozen=True)
 class Coverage:
     newly_covered_hours: float
     newly_covered_cost: float
     no_longer_covered_hours: float
     no_longer_covered_cost: float
+    changes: tuple[CoverageChange, ...] = ()
 
     @property
     def hours(self) -> float:
@@ -129,25 +141,31 @@ def _within_demand(reported: Mapping[str, int], demand: int,
 def _coverage(within: Mapping[str, Mapping[str, int]], proposed: Mapping[str, Mapping[str, int]],
               cost: Mapping[str, float]) -> Coverage:
     newly = newly_cost = lost = lost_cost = 0.0
-    for task in set(within) | set(proposed):
+    changes: list[CoverageChange] = []
+    for task in sorted(set(within) | set(proposed)):
         today, then = within.get(task, {}), proposed.get(task, {})
         change = {p: then.get(p, 0) - today.get(p, 0) for p in set(today) | set(then)}
         net = sum(change.values())
         if net > 0:   # the gains no loss is matched to: the most expensive gains
-            hours, dkk = _take(net, {p: d for p, d in change.items() if d > 0}, cost, dearest_first=True)
-            newly, newly_cost = newly + hours, newly_cost + dkk
+            for p, units in _take(net, {p: d for p, d in change.items() if d > 0}, cost, dearest_first=True):
+                hours, dkk = units / MICRO, units * cost[p] / MICRO
+                newly, newly_cost = newly + hours, newly_cost + dkk
+                changes.append(CoverageChange(task, p, hours, dkk))
         elif net < 0:  # the losses no gain is matched to: the cheapest losses
-            hours, dkk = _take(-net, {p: -d for p, d in change.items() if d < 0}, cost, dearest_first=False)
-            lost, lost_cost = lost + hours, lost_cost + dkk
-    return Coverage(newly, newly_cost, lost, lost_cost)
+            for p, units in _take(-net, {p: -d for p, d in change.items() if d < 0}, cost, dearest_first=False):
+                hours, dkk = units / MICRO, units * cost[p] / MICRO
+                lost, lost_cost = lost + hours, lost_cost + dkk
+                changes.append(CoverageChange(task, p, -hours, dkk))
+    return Coverage(newly, newly_cost, lost, lost_cost, tuple(changes))
 
 
 def _take(units: int, available: Mapping[str, int], cost: Mapping[str, float],
-          dearest_first: bool) -> tuple[float, float]:
-    """Hours and wage cost of ``units`` taken from ``available`` by profession cost."""
-    dkk, left = 0.0, units
-    for p in sorted(available, key=lambda p: -cost[p] if dearest_first else cost[p]):
+          dearest_first: bool) -> list[tuple[str, int]]:
+    """Which professions' units ``units`` are taken from, by profession cost (equal costs by id)."""
+    taken, left = [], units
+    for p in sorted(available, key=lambda p: (-cost[p] if dearest_first else cost[p], p)):
         take = min(left, available[p])
-        dkk += take * cost[p] / MICRO
+        if take > 0:
+            taken.append((p, take))
         left -= take
-    return units / MICRO, dkk
+    return taken

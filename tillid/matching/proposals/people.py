@@ -5,7 +5,7 @@ and ``effect``: LEON assignments, trainees of an unlock and the people whose
 hours a change frees; upskilling learners (the keys of ``per_employee``), the
 mentors of their peer-training steps and the learners no path reaches;
 rotation applicants, the unplaced and the blocking pairs. The audit log needs
-all of them, not only ``employee_ids`` (contracts/api.md: every read of a
+all of them, not only ``employee_ids`` (docs/contracts/api.md: every read of a
 person's data is audited).
 
 The walk goes by key, over the whole proposal, so a field added later under a

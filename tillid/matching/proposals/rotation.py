@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from tillid.competence.model import ProposalItem, ProposalItemKind
 from tillid.matching.proposals.common import fingerprint
-from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot
+from tillid.matching.proposals.items import combined
+from tillid.matching.proposals.snapshot import ProposalDraft, RotationSnapshot, SlotFacts
 
 
 def rotation_instance(snapshot: RotationSnapshot) -> dict[str, Any]:
@@ -58,16 +60,10 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
                     "why": explanations.get(employee, {})}
         if not per_employee:
             continue
-        n_placed = sum(1 for e in per_employee if e in placed)
-        n_suggested = len(per_employee) - n_placed
-        sector_pairs: dict[str, int] = defaultdict(int)
-        for e in per_employee:
-            if e in placed:
-                sector_pairs[f"{applicants[e].sector}->{slots[placed[e]['slot']].sector}"] += 1
-        effect = {"placed": n_placed, "suggested": n_suggested,
-                  "weeks_away": sum(slots[placed[e]["slot"]].weeks for e in per_employee if e in placed),
-                  "by_sector_pair": dict(sorted(sector_pairs.items())),
-                  "competence_gained": _gained(per_employee, placed, slots)}
+        items = [_placement_item(e, per_employee[e], applicants[e].sector,
+                                 slots[placed[e]["slot"]] if e in placed else None) for e in sorted(per_employee)]
+        effect = combined(dict(i.effect) for i in items)
+        n_placed, n_suggested = effect["placed"], effect["suggested"]
         unplaced = sorted(e for e in members if e not in placed)
         explanation = {"per_employee": per_employee, "unplaced": unplaced,
                        "blocking_pairs": result["blocking_pairs"], "stats": result["stats"],
@@ -80,15 +76,24 @@ def rotation_proposals(snapshot: RotationSnapshot, result: dict[str, Any]) -> li
             explanation=explanation, effect=effect,
             fingerprint=fingerprint(sorted((e, per_employee[e].get("slot"),
                                             [s["slot"] for s in per_employee[e].get("suggested_slots", [])])
-                                           for e in per_employee))))
+                                           for e in per_employee)),
+            items=tuple(items)))
     return drafts
 
 
-def _gained(per_employee, placed, slots) -> dict[str, int]:
-    """Skill -> the highest level a placement teaches it to."""
-    gained: dict[str, int] = {}
-    for e in per_employee:
-        if e in placed:
-            for skill, level in slots[placed[e]["slot"]].teaches.items():
-                gained[skill] = max(level, gained.get(skill, 0))
-    return dict(sorted(gained.items()))
+# The item id's slot part for an applicant who is not placed and gets slots to rank instead.
+SUGGESTED = "suggested"
+
+
+def _placement_item(employee: str, own: dict[str, Any], home_sector: str, slot: SlotFacts | None) -> ProposalItem:
+    """One applicant's placement (``placement:SLOT:APPLICANT``), or their suggested slots
+    (``placement:suggested:APPLICANT``). The applicant comes last so an erasure finds and rewrites it."""
+    if slot is None:
+        effect = {"placed": 0, "suggested": 1, "weeks_away": 0, "by_sector_pair": {}, "competence_gained": {}}
+    else:
+        effect = {"placed": 1, "suggested": 0, "weeks_away": slot.weeks,
+                  "by_sector_pair": {f"{home_sector}->{slot.sector}": 1},
+                  "competence_gained": dict(sorted(slot.teaches.items()))}
+    return ProposalItem(item_id=f"placement:{slot.slot_id if slot else SUGGESTED}:{employee}",
+                        kind=ProposalItemKind.PLACEMENT, employee_ids=(employee,), summary_da=own["summary_da"],
+                        summary_en=own["summary_en"], effect=effect)

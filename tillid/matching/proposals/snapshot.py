@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from tillid.competence.model import ProposalItem
+from tillid.matching.upskilling.effect_estimate import EffectEstimate
+from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR, Fund
+
 
 @dataclass(frozen=True)
 class ProfessionFacts:
@@ -23,6 +27,11 @@ class EmployeeFacts:
     completed: tuple[str, ...] = ()
     learning_interests: tuple[str, ...] = ()
     age_band: str | None = None
+    # Skill -> the highest target level of a need the person declined and that is still in force:
+    # upskilling leaves the skill out up to that level (docs/upskilling.md, "Declined suggestions").
+    quiet: Mapping[str, int] = field(default_factory=dict)
+    # Skills whose entry the person disputes (already left out of ``skills``): no need names them.
+    disputed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,12 @@ class WorkplaceSnapshot:
     needed_elsewhere: tuple[NeedElsewhere, ...] = ()
     open_slots: tuple[SlotFacts, ...] = ()
     source_events: tuple[str, ...] = ()
+    effects: Mapping[str, EffectEstimate] = field(default_factory=dict)
+    """Per activity, the estimated effect (tillid.store.effects); empty: the catalogue's promise."""
+    funds: tuple[Fund, ...] = ()
+    jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR
+    completed_this_year: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per employee, the activities they passed this calendar year, in order: what funds already paid for."""
 
 
 @dataclass(frozen=True)
@@ -134,3 +149,4 @@ class ProposalDraft:
     explanation: Mapping
     effect: Mapping
     fingerprint: str
+    items: tuple[ProposalItem, ...] = ()  # the parts a committee can keep or drop; effect = their sum

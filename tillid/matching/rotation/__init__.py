@@ -1,4 +1,4 @@
-"""Cross-sector rotation placement (contracts/solvers.md, `rotation`); see docs/rotation.md.
+"""Cross-sector rotation placement (docs/contracts/solvers.md, `rotation`); see docs/rotation.md.
 
 ``solve(instance_dict) -> result_dict`` is the wire entry point;
 ``tillid solve rotation`` writes ``solve_for_orjson``, the same text. The streaming pipeline uses the typed steps:

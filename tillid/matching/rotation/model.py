@@ -1,4 +1,4 @@
-"""Typed, immutable data of the rotation solver (contracts/solvers.md, `rotation`).
+"""Typed, immutable data of the rotation solver (docs/contracts/solvers.md, `rotation`).
 
 Wire dicts are parsed into these types once (``parse.parse_instance``); every
 algorithm in this package works on them. Mappings are stored as tuples of

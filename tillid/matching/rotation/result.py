@@ -1,4 +1,4 @@
-"""``RotationResult`` -> the wire dict of contracts/solvers.md (`rotation`), plus extras.
+"""``RotationResult`` -> the wire dict of docs/contracts/solvers.md (`rotation`), plus extras.
 
 Contract keys first (``placements``, ``unplaced``, ``host_rankings_used``,
 ``blocking_pairs``, ``stats``); then ``explanations`` and ``suggestions``.

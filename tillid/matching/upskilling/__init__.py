@@ -1,11 +1,12 @@
-"""Upskilling: gap analysis, least-cost learning paths, mentors, funding and measured effect.
+"""Upskilling: gap analysis, least-cost learning paths, mentors, funds and measured effect.
 
 ``solve(instance)`` is the `upskill` solver of contracts/solvers.md (also what
 ``tillid solve upskill`` runs). The typed entry points below are what the
 streaming pipeline calls: ``PathPlanner`` (paths), ``skill_gaps`` (gaps),
-``plan_funding`` (cover, budget, refunds, spreading), and, in their modules
+and, in their modules, ``funds.fund_path`` (refunds and net cost),
+``effect_estimate.EffectEstimator`` (the measured effect of activities) and,
 because they load scikit-learn, ``mentors.match_mentors`` (peer training) and
-``effect.EffectModel`` (the learned effect of activities).
+``effect.EffectModel`` (the effect model of ``history`` in a solver instance).
 """
 
 from __future__ import annotations
@@ -23,27 +24,21 @@ from tillid.matching.upskilling.paths import (
     PathPlanner,
     UnreachableTarget,
 )
-from tillid.matching.upskilling.plan import FundingRules, PlannedPath, SpreadRules, TrainingPlan, plan_funding
 
 RANK_BY = {"cost": COST, "effect_per_krone": EXPECTED_COST}
 DEFAULT_MIN_OUTCOMES = 200
 
 __all__ = [
     "Activity",
-    "FundingRules",
     "Learner",
     "LearningPath",
     "Need",
     "PathPlanner",
-    "PlannedPath",
     "SkillGap",
-    "SpreadRules",
-    "TrainingPlan",
     "UnreachableTarget",
     "UpskillInstance",
     "combine_targets",
     "parse_instance",
-    "plan_funding",
     "skill_gaps",
     "solve",
 ]
@@ -76,6 +71,7 @@ def solve(instance: dict) -> dict:
         parsed.substitute_cost_per_hour,
         objective=RANK_BY[rank_by],
         success_probability=effect,
+        refund_dkk=dict(parsed.refund_dkk),
     )
     paths: list[dict[str, Any]] = []
     unreachable: list[dict[str, Any]] = []

@@ -80,6 +80,8 @@ class UpskillInstance:
     employees: tuple[Learner, ...]
     expected_effect: tuple[tuple[str, float], ...] = field(default=())
     history: tuple["Observation", ...] = field(default=())
+    refund_dkk: tuple[tuple[str, float], ...] = field(default=())
+    """Per activity, what funds and job rotation refund on it for these employees (the search minimises net cost)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,20 @@ def parse_instance(instance: Any) -> UpskillInstance:
         _parse_observation(item, f"history[{i}]", by_id)
         for i, item in enumerate(_list(instance.get("history", []), "history"))
     )
-    return UpskillInstance(rate, activities, employees, effect, history)
+    refunds = _parse_refunds(instance.get("refund_dkk", {}), by_id)
+    return UpskillInstance(rate, activities, employees, effect, history, refunds)
+
+
+def _parse_refunds(value: Any, activities: Mapping[str, Activity]) -> tuple[tuple[str, float], ...]:
+    if not isinstance(value, dict):
+        raise InvalidInstance("refund_dkk", "must be an object mapping activity ids to amounts")
+    pairs = []
+    for activity_id, amount in value.items():
+        where = f"refund_dkk.{activity_id}"
+        if activity_id not in activities:
+            raise InvalidInstance(where, "is not an activity of the catalogue")
+        pairs.append((activity_id, _non_negative_number(amount, where)))
+    return tuple(sorted(pairs))
 
 
 def _parse_observation(item: Any, where: str, activities: Mapping[str, Activity]) -> Observation:

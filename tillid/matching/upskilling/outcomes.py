@@ -1,35 +1,53 @@
-"""Learning outcomes from the event history: a completed activity, and what a later assessment showed.
+"""The estimator's rows from an event history, in memory (the store gathers the same rows in SQL).
 
-For every passed CourseCompleted and every skill the activity teaches, the
-level before is the latest assessment of that skill on or before the
-completion (0 if none), and the level after is the first assessment after it
-within ``window_days``. Completions without a later assessment say nothing
-yet and are left out.
+Used where there is no database: the test that the estimator recovers the demo
+data's planted effects and ``tools/effect_quality.py`` (the held-out AUC and
+Brier in docs/upskilling.md). The rules are those of ``tillid.store.effects``:
+
+- a ``Participation`` per passed ``CourseCompleted`` and skill the activity
+  teaches: the level before is the latest assessment on or before the
+  completion (0 if none); reached = some assessment within ``WINDOW_DAYS``
+  after the completion is at or above the promised level;
+- a ``Comparison`` per assessment of an employee who completed nothing
+  teaching that skill in the ``WINDOW_DAYS`` after it: the best level
+  assessed in that window (the level itself if nothing was assessed).
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from tillid.matching.upskilling.effect import LearningOutcome
+from tillid.matching.upskilling.effect_estimate import (
+    WINDOW_DAYS,
+    CatalogueEntry,
+    Comparison,
+    Participation,
+)
 
-WINDOW_DAYS = 365
+
+@dataclass(frozen=True)
+class EffectRows:
+    catalogue: tuple[CatalogueEntry, ...]
+    participations: tuple[Participation, ...]
+    comparisons: tuple[Comparison, ...]
 
 
-def outcomes_from_events(events: Iterable[Mapping[str, Any]], window_days: int = WINDOW_DAYS
-                         ) -> tuple[LearningOutcome, ...]:
-    """Outcomes from event envelopes (dicts with ``type`` and ``payload``), in any order."""
+def rows_from_events(events: Iterable[Mapping[str, Any]], window_days: int = WINDOW_DAYS) -> EffectRows:
+    """Rows from event envelopes (dicts with ``type`` and ``payload``), in any order."""
     activities: dict[str, tuple[str, str, dict[str, int]]] = {}
+    professions: dict[str, str] = {}
     assessments: dict[tuple[str, str], list[tuple[date, int]]] = defaultdict(list)
     completions: list[tuple[str, str, date]] = []
     for event in events:
         payload, kind = event["payload"], event["type"]
         if kind == "LearningActivityPublished":
-            activities[payload["activity_id"]] = (payload["kind"], payload["provider"],
+            activities[payload["activity_id"]] = (payload["provider"], payload["kind"],
                                                   {t["skill"]: int(t["to_level"]) for t in payload["teaches"]})
+        elif kind == "EmployeeUpserted":
+            professions[payload["employee_id"]] = payload["profession_id"]
         elif kind == "CompetenceAssessed":
             assessments[(payload["employee_id"], payload["skill"])].append(
                 (date.fromisoformat(payload["assessed_on"]), int(payload["level"])))
@@ -38,16 +56,32 @@ def outcomes_from_events(events: Iterable[Mapping[str, Any]], window_days: int =
                                 date.fromisoformat(payload["completed_on"])))
     for history in assessments.values():
         history.sort()
-    outcomes = []
+    taken: dict[tuple[str, str], list[date]] = defaultdict(list)
+    participations = []
     for employee, activity_id, completed_on in sorted(completions):
         if activity_id not in activities:
             continue
-        kind, provider, teaches = activities[activity_id]
+        provider, kind, teaches = activities[activity_id]
         for skill, promised in sorted(teaches.items()):
+            taken[(employee, skill)].append(completed_on)
             history = assessments.get((employee, skill), [])
-            at = bisect.bisect_right(history, (completed_on, 99))
-            before = history[at - 1][1] if at > 0 else 0
-            later = [level for day, level in history[at:] if (day - completed_on).days <= window_days]
-            if later:
-                outcomes.append(LearningOutcome(activity_id, kind, provider, skill, before, promised, later[0]))
-    return tuple(outcomes)
+            earlier = [level for day, level in history if day <= completed_on]
+            before = earlier[-1] if earlier else 0
+            reached = any(completed_on < day <= _plus(completed_on, window_days) and level >= promised
+                          for day, level in history)
+            participations.append(Participation(activity_id, provider, kind, skill, before, promised,
+                                                professions.get(employee, ""), completed_on.isoformat(), reached))
+    comparisons = []
+    for (employee, skill), history in sorted(assessments.items()):
+        for day, level in history:
+            end = _plus(day, window_days)
+            if any(day <= completed <= end for completed in taken.get((employee, skill), ())):
+                continue
+            best = max([level] + [later for when, later in history if day < when <= end])
+            comparisons.append(Comparison(skill, level, professions.get(employee, ""), best))
+    catalogue = tuple(CatalogueEntry(a, provider, kind) for a, (provider, kind, _) in sorted(activities.items()))
+    return EffectRows(catalogue, tuple(participations), tuple(comparisons))
+
+
+def _plus(day: date, days: int) -> date:
+    return date.fromordinal(day.toordinal() + days)

@@ -133,7 +133,9 @@ class PathPlanner:
     ``objective`` is ``"cost"`` (the contract) or ``"expected_cost"``: each
     activity's cost divided by the probability that it delivers the promised
     level (``success_probability``, default 1), i.e. ranking by expected effect
-    per krone. Reported costs are always the real costs.
+    per krone. ``refund_dkk`` (per activity, what funds and job rotation pay
+    back) turns each cost into the net cost the workplace pays before that.
+    Reported costs are always the real, gross costs.
     """
 
     def __init__(
@@ -143,6 +145,7 @@ class PathPlanner:
         *,
         objective: str = COST,
         success_probability: Mapping[str, float] | None = None,
+        refund_dkk: Mapping[str, float] | None = None,
     ) -> None:
         if objective not in OBJECTIVES:
             raise ValueError(f"objective must be one of {OBJECTIVES}")
@@ -160,9 +163,14 @@ class PathPlanner:
             fee + n * rate * 10 ** (money_places - p - rate_places) for fee, (n, p) in zip(self._fees, hours)
         ]
         self._hours = [n * 10 ** (hour_places - p) for n, p in hours]
-        if objective == EXPECTED_COST:
-            probability = success_probability or {}
-            expected = [Fraction(c) / exact(probability.get(a.id, 1.0)) for c, a in zip(self._costs, self.activities)]
+        if objective == EXPECTED_COST or refund_dkk:
+            probability = (success_probability or {}) if objective == EXPECTED_COST else {}
+            refund = refund_dkk or {}
+            expected = [
+                max(Fraction(0), Fraction(c) - exact(refund.get(a.id, 0.0)) * self._money_scale)
+                / exact(probability.get(a.id, 1.0))
+                for c, a in zip(self._costs, self.activities)
+            ]
             denominator = math.lcm(1, *(f.denominator for f in expected))
             self._objective = [f.numerator * (denominator // f.denominator) for f in expected]
         else:

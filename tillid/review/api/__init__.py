@@ -1,4 +1,4 @@
-"""The HTTP API of contracts/api.md: one router per resource."""
+"""The HTTP API of docs/contracts/api.md: one router per resource."""
 
 from __future__ import annotations
 

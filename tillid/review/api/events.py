@@ -1,4 +1,5 @@
-"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream.
+"""POST /api/events: events from HR systems without a Kafka client, validated exactly like the stream and
+stored in the intake, which the service relays to Kafka (tillid/review/intake_relay.py).
 
 Who may post what (tillid/review/event_scope.py): no one posts the types Tillid publishes itself, and an
 hr: token only events of its source about its organisations; a refusal is a 403 naming each event.
@@ -13,13 +14,13 @@ from fastapi.responses import JSONResponse
 
 from tillid.competence.events import TOPIC_OF_TYPE, Keyer, validate
 from tillid.errors import InvalidEvent
-from tillid.review import queries
 from tillid.review.event_scope import ScopeProblem, named_ids, published_by_tillid, refused_types, scope_problems
 from tillid.review.api.models import Accepted, Invalid, refusals
 from tillid.review.auth import Principal, require
 from tillid.review.database import connection
 from tillid.review.errors import invalid, problem
-from tillid.store.links import organisation_links
+from tillid.store.links import OrganisationLinks, organisation_links
+from tillid.store import intake
 
 router = APIRouter(tags=["events"])
 
@@ -77,12 +78,14 @@ async def post_events(request: Request, principal: Principal = Depends(require("
             problems.append(problem(_at(index, error.field), error.problem))
     if problems:
         return invalid(problems)
+    links = await _links_of(request, envelopes)
     if principal.kind == "hr":
-        refused = await _outside_scope(request, principal, envelopes)
+        refused = scope_problems(envelopes, principal.scope or "", principal.organisations, _keyer(links))
         if refused:
             return _forbidden(refused)
-    keyer = await _keyer_for(request, envelopes)
-    accepted = await request.app.state.publisher.publish(envelopes, keyer)
+    keyer = _keyer(links)
+    async with connection(request) as conn:
+        accepted = await intake.accept(conn, envelopes, keyer)
     return JSONResponse({"accepted": accepted}, status_code=202)
 
 
@@ -94,19 +97,15 @@ def _forbidden(refused: list[ScopeProblem]) -> JSONResponse:
     return invalid([problem(p.field, p.problem) for p in refused], status=403)
 
 
-async def _outside_scope(request: Request, principal: Principal, envelopes) -> list[ScopeProblem]:
-    """Why this hr: token may not post these events, judged on the store's links of what they name."""
+async def _links_of(request: Request, envelopes) -> OrganisationLinks:
+    """The store's links of the workplaces, employees and slots these events name (one read for both the
+    scope check and the message keys)."""
     named = named_ids(envelopes)
     async with connection(request) as conn:
-        links = await organisation_links(conn, named.workplaces, named.employees, named.slots)
-    keyer = Keyer(workplace_org=links.workplace_org, employee_workplace=links.employee_workplace,
-                  slot_workplace=links.slot_workplace)
-    return scope_problems(envelopes, principal.scope or "", principal.organisations, keyer)
+        return await organisation_links(conn, named.workplaces, named.employees, named.slots)
 
 
-async def _keyer_for(request: Request, envelopes) -> Keyer:
-    """A Keyer seeded with the store's links for the employees, workplaces and slots these events name."""
-    employees = sorted({e.payload["employee_id"] for e in envelopes if "employee_id" in e.payload})
-    async with connection(request) as conn:
-        workplaces, employee_workplace, slots = await queries.keyer_links(conn, employees)
-    return Keyer(workplace_org=workplaces, employee_workplace=employee_workplace, slot_workplace=slots)
+def _keyer(links: OrganisationLinks) -> Keyer:
+    """A fresh Keyer seeded with the links: each pass over the events learns their links in order."""
+    return Keyer(workplace_org=dict(links.workplace_org), employee_workplace=dict(links.employee_workplace),
+                 slot_workplace=dict(links.slot_workplace))

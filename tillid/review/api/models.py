@@ -17,6 +17,7 @@ PathId = Annotated[str, Path(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX
 QueryId = Annotated[str | None, Query(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX)]
 Comment = Annotated[str, Field(max_length=COMMENT_MAX, pattern=r"^[^\x00]*$")]
 
+DeclineReason = Literal["not_interested", "no_time", "already_have"]
 ProposalKind = Literal["leon_allocation", "upskilling_path", "rotation_placement"]
 ProposalStatus = Literal["pending", "approved", "rejected", "amended", "superseded", "withdrawn"]
 
@@ -79,6 +80,20 @@ class Decision(BaseModel):
     role: str | None = Field(None, description="role of the token that decided (admin or committee:ID); "
                                                "null when the decision came without one")
     holder: str | None = Field(None, description="holder of that token (e.g. a pseudonymous staff number)")
+    keep: list[str] | None = Field(None, description="with an amendment: the item ids kept")
+
+
+ItemKind = Literal["path", "move", "placement", "unlock"]
+
+
+class ProposalItem(BaseModel):
+    item_id: str = Field(description="stable for the proposal: path:EMPLOYEE, move:TASK:FROM:TO, "
+                                     "placement:SLOT:APPLICANT, unlock:ACTIVITY (docs/proposals.md)")
+    kind: ItemKind
+    employee_ids: list[str]
+    summary_da: str
+    summary_en: str
+    effect: dict[str, Any] = Field(description="its part of the proposal's effect, with the same keys")
 
 
 class Proposal(BaseModel):
@@ -95,11 +110,22 @@ class Proposal(BaseModel):
     status: str
     created_at: dt.datetime
     decisions: list[Decision]
+    items: list[ProposalItem] = Field(description="the parts a committee can keep or drop; effect is their sum "
+                                                  "(for LEON plus the freed hours, docs/proposals.md)")
+    kept_items: list[str] | None = Field(description="the item ids an amendment kept; null unless amended so")
+    proposed_effect: dict[str, Any] | None = Field(description="the effect as proposed, when an amendment "
+                                                               "recomputed effect for the kept items")
+
+
+ItemId = Annotated[str, Field(min_length=1, max_length=2 * ID_MAX, pattern=ID_PATTERN)]
 
 
 class DecisionRequest(RequestBody):
     decision: Literal["approved", "rejected", "amended"]
-    comment: Comment | None = None
+    comment: Comment | None = Field(None, description="required to reject or amend")
+    keep: list[ItemId] | None = Field(None, max_length=5000,
+                                      description="with amended (required there, refused otherwise): the item ids "
+                                                  "to keep, a non-empty proper subset of the proposal's items")
 
 
 class Suggestion(BaseModel):
@@ -113,6 +139,7 @@ class Suggestion(BaseModel):
     respond_by: dt.date | None
     status: str
     comment: str
+    reason: DeclineReason | None = None
     answered_at: dt.datetime | None
     created_at: dt.datetime
 
@@ -120,6 +147,8 @@ class Suggestion(BaseModel):
 class SuggestionResponse(RequestBody):
     response: Literal["accepted", "declined"]
     comment: Comment | None = None
+    # Why declined (only with "declined"); "already_have" also disputes the competence (CompetenceDisputed).
+    reason: DeclineReason | None = None
 
 
 class Profession(BaseModel):

@@ -16,8 +16,11 @@ router = APIRouter(tags=["suggestions"])
              responses=refusals(401, 403, 404, 409, 422, 503))
 async def respond(suggestion_id: PathId, body: SuggestionResponse, request: Request,
                   principal: Principal = Depends(require("employee"))):
-    """Only the employee the suggestion is for may answer it; publishes SuggestionAnswered (via the outbox)."""
+    """Only the employee the suggestion is for may answer it; publishes SuggestionAnswered (via the outbox).
+
+    An optional ``reason`` says why a decline (not_interested, no_time, already_have); already_have also
+    publishes CompetenceDisputed on ``feedback`` for each skill the suggestion was to raise."""
     async with transaction(request) as conn:
         return await actions.answer_suggestion(conn, principal, suggestion_id, body.response, body.comment or "",
                                                "POST /api/suggestions/{suggestion_id}/response",
-                                               signing_key=request.app.state.signing_key)
+                                               signing_key=request.app.state.signing_key, reason=body.reason)

@@ -26,6 +26,7 @@ from tillid.review.pages import present
 from tillid.review.pages.csrf import check_login_csrf, login_csrf_token, remember_login_csrf
 from tillid.review.pages.session import (LoginRequired, PageError, check_csrf, csrf_token, page_principal,
                                          remember_language, session_id, sign_in, sign_out, texts)
+from tillid.store import answers
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -137,33 +138,40 @@ async def committee_page(request: Request, committee_id: str, done: str | None =
         await audited_proposals(conn, principal, pending, "viewed in committee queue",
                                 "GET /committee/{committee_id}")
         workplaces = await queries.workplaces_of_committee(conn, committee_id)
+        acceptance = await answers.acceptance_rates(conn)
     message = t.fmt("decided", decision=t.get(f"decision_{done}", done)) if done in (
         "approved", "rejected", "amended") else None
     history = sorted(((d, p) for p in decided for d in p["decisions"]), key=lambda pair: pair[0]["decided_at"],
                      reverse=True)
     return render(request, "committee.html", t=t, principal=principal, committee_id=committee_id,
                   pending=pending, history=history, professions=professions, workplaces=workplaces,
-                  message=message, plot_days=plots.EFFECT_DAYS, min_people=plots.MIN_PEOPLE,
+                  message=message, plot_days=plots.EFFECT_DAYS, min_people=plots.MIN_PEOPLE, acceptance=acceptance,
                   quoted=quote(committee_id, safe=""))
 
 
 @router.post("/committee/{committee_id}/proposals/{proposal_id}/decision")
 async def committee_decide(request: Request, committee_id: str, proposal_id: str, decision: str = Form(""),
-                           comment: str = Form(""), csrf: str = Form("")):
+                           comment: str = Form(""), csrf: str = Form(""), keep: list[str] = Form([])):
+    """The decision form: approve or reject the whole proposal, or amend it to the items left ticked."""
     principal = await _committee_principal(request, committee_id)
     check_csrf(request, csrf)
     if decision not in ("approved", "rejected", "amended"):
         raise PageError(422, "error_invalid", "decision")
     comment = _comment(comment)
-    if decision == "amended" and not comment:
-        raise PageError(422, "amend_needs_comment")
+    if decision in ("amended", "rejected") and not comment:
+        raise PageError(422, "amend_needs_comment" if decision == "amended" else "reject_needs_comment")
     async with transaction(request) as conn:
         proposal = await queries.proposal(conn, proposal_id)
         if proposal is None or proposal["committee_id"] != committee_id:
             raise PageError(404, "error_not_found")
-        await actions.decide_proposal(conn, principal, proposal_id, decision, comment,
-                                      "POST /committee/{committee_id}/proposals/{proposal_id}/decision",
-                                      signing_key=request.app.state.signing_key)
+        try:
+            await actions.decide_proposal(conn, principal, proposal_id, decision, comment,
+                                          "POST /committee/{committee_id}/proposals/{proposal_id}/decision",
+                                          signing_key=request.app.state.signing_key,
+                                          keep=keep if decision == "amended" else None)
+        except InvalidInput as error:
+            raise PageError(422, "amend_needs_keep" if error.field == "keep" else "error_invalid",
+                            error.problem) from error
     return RedirectResponse(f"/committee/{quote(committee_id, safe='')}?done={decision}", status_code=303)
 
 
@@ -198,7 +206,7 @@ async def _employee_principal(request: Request) -> Principal:
 
 
 @router.get("/me")
-async def me_page(request: Request, answered: str | None = None, saved: str | None = None):
+async def me_page(request: Request, answered: str | None = None, saved: str | None = None, done: str | None = None):
     principal = await _employee_principal(request)
     t = texts(request)
     employee_id = principal.scope
@@ -212,11 +220,17 @@ async def me_page(request: Request, answered: str | None = None, saved: str | No
         slots = await queries.open_rotation_slots(conn, workplace)
         reads = [entry for entry in await queries.audit_entries(conn, subject=employee_id, actor=None, limit=50)
                  if entry["actor"] != principal.role][:10]
+        quiet_days = request.app.state.settings.decline_quiet_days
+        declined_needs = await answers.declined_needs_of(conn, employee_id, quiet_days)
+        disputes = await answers.disputes_of(conn, employee_id)
+        activities = await answers.activities_named(conn, _activity_ids(suggestions))
     message = None
     if answered in ("accepted", "declined"):
         message = t.fmt("answered", response=t.get(f"decision_{answered}"))
     elif saved:
         message = t.rotation_saved
+    elif done in ("disputed", "asked_again"):
+        message = t.get(f"me_{done}")
     interest = held["rotation_interest"]
     ranked = list(interest["ranked_slot_ids"]) if interest else []
     return render(request, "me.html", t=t, principal=principal, person=person,
@@ -225,21 +239,67 @@ async def me_page(request: Request, answered: str | None = None, saved: str | No
                   ranked=ranked + [""] * (RANK_CHOICES - len(ranked)), rank_choices=RANK_CHOICES,
                   suggest_to_me=interest is not None and not ranked, reads=reads, message=message,
                   available_from=(interest["available_from"] if interest else dt.date.today()).isoformat(),
-                  max_weeks=interest["max_weeks"] if interest else 8)
+                  max_weeks=interest["max_weeks"] if interest else 8, activities=activities,
+                  declined_needs=declined_needs, disputes=disputes,
+                  quiet_until={s["suggestion_id"]: (s["answered_at"] + dt.timedelta(days=quiet_days)).date()
+                               for s in suggestions if s["status"] == "declined" and s["answered_at"]},
+                  open_disputes={d["skill"] for d in disputes if d["state"] == "open"},
+                  decline_reasons=actions.DECLINE_REASONS)
+
+
+def _activity_ids(suggestions: list[dict[str, Any]]) -> list[str]:
+    """The learning activities the suggestions' paths name, for their titles, providers and sessions."""
+    ids = []
+    for s in suggestions:
+        for step in (s["explanation"] or {}).get("steps") or []:
+            if isinstance(step, dict) and isinstance(step.get("activity"), str):
+                ids.append(step["activity"])
+    return ids
 
 
 @router.post("/me/suggestions/{suggestion_id}/response")
 async def me_answer(request: Request, suggestion_id: str, response: str = Form(""), comment: str = Form(""),
-                    csrf: str = Form("")):
+                    reason: str = Form(""), csrf: str = Form("")):
     principal = await _employee_principal(request)
     check_csrf(request, csrf)
     if response not in ("accepted", "declined"):
         raise PageError(422, "error_invalid", "response")
+    if reason and reason not in actions.DECLINE_REASONS:
+        raise PageError(422, "error_invalid", "reason")
     async with transaction(request) as conn:
+        # The reason chosen beside the buttons counts only for a decline.
         await actions.answer_suggestion(conn, principal, suggestion_id, response, _comment(comment),
                                         "POST /me/suggestions/{suggestion_id}/response",
-                                        signing_key=request.app.state.signing_key)
+                                        signing_key=request.app.state.signing_key,
+                                        reason=(reason or None) if response == "declined" else None)
     return RedirectResponse(f"/me?answered={response}", status_code=303)
+
+
+@router.post("/me/suggestions/{suggestion_id}/ask-again")
+async def me_ask_again(request: Request, suggestion_id: str, csrf: str = Form("")):
+    principal = await _employee_principal(request)
+    check_csrf(request, csrf)
+    async with transaction(request) as conn:
+        await actions.ask_again(conn, principal, suggestion_id, "POST /me/suggestions/{suggestion_id}/ask-again")
+    return RedirectResponse("/me?done=asked_again", status_code=303)
+
+
+@router.post("/me/competences/dispute")
+async def me_dispute(request: Request, skill: str = Form("", max_length=500), comment: str = Form(""),
+                     csrf: str = Form("")):
+    """The employee says a competence Tillid holds about them is wrong (only their own: the session's)."""
+    principal = await _employee_principal(request)
+    check_csrf(request, csrf)
+    comment = _comment(comment)
+    if not comment:
+        raise PageError(422, "dispute_needs_comment")
+    async with transaction(request) as conn:
+        person = await queries.employee(conn, principal.scope)
+        if person is None or skill not in {c["skill"] for c in person["competences"]}:
+            raise PageError(422, "error_invalid", "skill")
+        await actions.dispute_competence(conn, principal, skill, comment, "POST /me/competences/dispute",
+                                         signing_key=request.app.state.signing_key)
+    return RedirectResponse("/me?done=disputed", status_code=303)
 
 
 @router.post("/me/rotation")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from tillid.store.tallies import Tally
+
 # A referent an event needs or provides: (kind, id), e.g. ("employee", "e-123").
 Ref = tuple[str, str]
 
@@ -47,6 +49,8 @@ class BatchContext:
     erased: set[str] = field(default_factory=set)
     # The events being applied now: the causes recorded with the scopes they touch.
     current: tuple[str, ...] = ()
+    # What became of the batch's events (and of parked ones it released or dropped), written at its end.
+    tally: Tally = field(default_factory=Tally)
 
     # Each touch records its causes: the given event ids, else the whole run being applied.
     def touch_workplace(self, workplace_id: str, *event_ids: str) -> None:

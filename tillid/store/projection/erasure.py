@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Iterable
 
 from tillid.store.projection.context import BatchContext
+from tillid.store.tallies import set_outcome
 
 # (table, column) holding the employee id directly: every row of the person goes.
 _PERSONAL_ROWS = (
@@ -26,6 +27,8 @@ _PERSONAL_ROWS = (
     ("task_assignments", "employee_id"),
     ("rotation_interests", "employee_id"),
     ("suggestions", "employee_id"),
+    ("declined_needs", "employee_id"),
+    ("competence_disputes", "employee_id"),
 )
 
 # What the id becomes where it is rewritten (explanations, summaries, comments, queued events).
@@ -88,7 +91,7 @@ async def erase_employee(conn, employee_id: str, occurred_at: datetime, ctx: Bat
     for table, column in _PERSONAL_ROWS:
         removed += _count(await conn.execute(f"DELETE FROM {table} WHERE {column} = $1", employee_id))
     token = _token_pattern(employee_id)
-    removed += await _drop_parked(conn, token, employee_id)
+    removed += await _drop_parked(conn, token, employee_id, ctx)
     removed += await _withdraw_pending_proposals(conn, token, employee_id, occurred_at, ctx)
     removed += await _rewrite_mentions(conn, token, employee_id, erased_subject(key, employee_id))
     removed += _count(await conn.execute("DELETE FROM employees WHERE employee_id = $1", employee_id))
@@ -120,15 +123,13 @@ async def _keep_aggregates(conn, employee_id: str) -> None:
                people = erased_aggregates.people + 1""", employee_id)
 
 
-async def _drop_parked(conn, token: str, employee_id: str) -> int:
+async def _drop_parked(conn, token: str, employee_id: str, ctx: BatchContext) -> int:
     """Events parked for the person (or naming them) are dropped: their outcome becomes ``discarded``,
     so /api/stats counts them as dropped by an erasure rather than nowhere."""
     dropped = await conn.fetch(
         "DELETE FROM parked_events WHERE employee_id = $2 OR envelope::text ~ $1 RETURNING event_id",
         token, employee_id)
-    if dropped:
-        await conn.execute("UPDATE processed_events SET outcome = 'discarded' WHERE event_id = ANY($1::text[])",
-                           [row["event_id"] for row in dropped])
+    await set_outcome(conn, [row["event_id"] for row in dropped], "discarded", ctx.tally)
     return len(dropped)
 
 
@@ -158,6 +159,7 @@ async def _withdraw_pending_proposals(conn, token: str, employee_id: str, occurr
 # so a column added later (a token's holder, say) is rewritten too.
 _MENTIONING_TABLES: tuple[tuple[str, str | None], ...] = (
     ("proposals", ERASED), ("decisions", ERASED), ("suggestions", ERASED),
+    ("competence_disputes", ERASED),  # another person's comment may name them
     ("audit_log", None),  # None: the person's keyed digest, so the trail stays accountable
 )
 

@@ -292,21 +292,52 @@ async def _digitalisation_change(conn, events, ctx: BatchContext) -> None:
 async def _activity_published(conn, events, ctx: BatchContext) -> None:
     await conn.executemany(
         """INSERT INTO learning_activities (activity_id, kind, title, teaches, prerequisites, duration_hours,
-                                           cost_dkk, provider, withdrawn)
-           VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, false)
+                                           cost_dkk, provider, withdrawn, sessions)
+           VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, false, $9::jsonb)
            ON CONFLICT (activity_id) DO UPDATE SET kind = EXCLUDED.kind, title = EXCLUDED.title,
                teaches = EXCLUDED.teaches, prerequisites = EXCLUDED.prerequisites,
                duration_hours = EXCLUDED.duration_hours, cost_dkk = EXCLUDED.cost_dkk,
-               provider = EXCLUDED.provider, withdrawn = false""",
+               provider = EXCLUDED.provider, withdrawn = false, sessions = EXCLUDED.sessions""",
         [(p["activity_id"], p["kind"], p["title"], _skill_levels(p["teaches"], "to_level"),
           _skill_levels(p["prerequisites"], "min_level"), float(p["duration_hours"]), float(p["cost_dkk"]),
-          p["provider"]) for p in _payloads(events)])
+          p["provider"], _sessions(p.get("sessions"))) for p in _payloads(events)])
     ctx.touch_all_organisations()
+
+
+def _sessions(sessions: Sequence[Mapping[str, Any]] | None) -> str:
+    """A course's sessions as stored: the earliest first, each with its place (null when not given)."""
+    rows = [{"starts_on": item["starts_on"], "place": item.get("place")} for item in sessions or ()]
+    return json.dumps(sorted(rows, key=lambda row: (row["starts_on"], row["place"] or "")))
 
 
 async def _activity_withdrawn(conn, events, ctx: BatchContext) -> None:
     await conn.executemany("UPDATE learning_activities SET withdrawn = true WHERE activity_id = $1",
                            [(p["activity_id"],) for p in _payloads(events)])
+    ctx.touch_all_organisations()
+
+
+async def _fund_published(conn, events, ctx: BatchContext) -> None:
+    """A fund's rules, restated in full; its budget (``budget_dkk``, absent: no limit) replaces any balance."""
+    await conn.executemany(
+        """INSERT INTO funds (fund_id, name, sectors, covers, share, cap_dkk_per_employee_year, kinds,
+                              professions, remaining_dkk, balance_as_of)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL)
+           ON CONFLICT (fund_id) DO UPDATE SET name = EXCLUDED.name, sectors = EXCLUDED.sectors,
+               covers = EXCLUDED.covers, share = EXCLUDED.share,
+               cap_dkk_per_employee_year = EXCLUDED.cap_dkk_per_employee_year, kinds = EXCLUDED.kinds,
+               professions = EXCLUDED.professions, remaining_dkk = EXCLUDED.remaining_dkk, balance_as_of = NULL""",
+        [(p["fund_id"], p["name"], list(p["sectors"]), list(p["covers"]), float(p["share"]),
+          float(p["cap_dkk_per_employee_year"]), p.get("kinds"), p.get("professions"),
+          None if p.get("budget_dkk") is None else float(p["budget_dkk"])) for p in _payloads(events)])
+    ctx.touch_all_organisations()
+
+
+async def _fund_balance_reported(conn, events, ctx: BatchContext) -> None:
+    """What a fund has left, as of a day; an older report than the one applied changes nothing."""
+    await conn.executemany(
+        """UPDATE funds SET remaining_dkk = $2, balance_as_of = $3
+           WHERE fund_id = $1 AND (balance_as_of IS NULL OR balance_as_of <= $3)""",
+        [(p["fund_id"], float(p["remaining_dkk"]), _date(p["as_of"])) for p in _payloads(events)])
     ctx.touch_all_organisations()
 
 
@@ -362,11 +393,48 @@ async def _proposal_decided(conn, events, ctx: BatchContext) -> None:
 
 
 async def _suggestion_answered(conn, events, ctx: BatchContext) -> None:
+    rows = _payloads(events)
     await conn.executemany(
-        """UPDATE suggestions SET status = $3, response_comment = $4, answered_at = $5
+        """UPDATE suggestions SET status = $3, response_comment = $4, answered_at = $5, decline_reason = $6
            WHERE suggestion_id = $1 AND employee_id = $2""",
         [(p["suggestion_id"], p["employee_id"], p["response"], p.get("comment") or "",
-          _datetime(p["answered_at"])) for p in _payloads(events)])
+          _datetime(p["answered_at"]), p.get("reason") if p["response"] == "declined" else None) for p in rows])
+    declined = [event for event in events if event.payload["response"] == "declined"]
+    if declined:
+        await _remember_declined_needs(conn, declined)
+        # A pending proposal may still name the person for the need they just declined.
+        for event in declined:
+            ctx.touch_employee(event.payload["employee_id"], event.event_id)
+
+
+async def _remember_declined_needs(conn, events) -> None:
+    """The skill gaps of each declined upskilling suggestion, which new proposals then leave out for a
+    while (docs/upskilling.md, "Declined suggestions")."""
+    await conn.executemany(
+        """INSERT INTO declined_needs (suggestion_id, employee_id, skill_id, target_level, declined_at,
+                                      had_interest)
+           SELECT s.suggestion_id, s.employee_id, g.value->>'skill', (g.value->>'target')::smallint, $3,
+                  coalesce((g.value->>'skill') = ANY(e.learning_interests), false)
+           FROM suggestions s
+           CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.explanation->'gaps') = 'array'
+                                                         THEN s.explanation->'gaps' ELSE '[]' END) g
+           LEFT JOIN employees e ON e.employee_id = s.employee_id
+           WHERE s.suggestion_id = $1 AND s.employee_id = $2 AND s.kind = 'upskilling_path'
+             AND jsonb_typeof(g.value) = 'object' AND (g.value->>'skill') IS NOT NULL
+             AND (g.value->>'target') ~ '^[0-5]$'
+           ON CONFLICT (suggestion_id, skill_id) DO NOTHING""",
+        [(e.payload["suggestion_id"], e.payload["employee_id"], _datetime(e.payload["answered_at"]))
+         for e in events])
+
+
+async def _competence_disputed(conn, events, ctx: BatchContext) -> None:
+    await conn.executemany(
+        """INSERT INTO competence_disputes (event_id, employee_id, skill_id, level, comment, disputed_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""",
+        [(e.event_id, e.payload["employee_id"], e.payload["skill"], int(e.payload["level"]),
+          e.payload.get("comment") or "", e.occurred_at) for e in events])
+    for event in events:
+        ctx.touch_employee(event.payload["employee_id"], event.event_id)
 
 
 def _refs(*pairs: tuple[str, str]) -> Callable[[Payload], tuple[Ref, ...]]:
@@ -418,6 +486,8 @@ PROJECTIONS: dict[str, Projection] = {
                                        provides=_new_tasks),
     "LearningActivityPublished": Projection(_activity_published),
     "LearningActivityWithdrawn": Projection(_activity_withdrawn),
+    "FundPublished": Projection(_fund_published, provides=_refs(("fund", "fund_id"))),
+    "FundBalanceReported": Projection(_fund_balance_reported, requires=_refs(("fund", "fund_id"))),
     "RotationSlotOffered": Projection(_slot_offered, requires=_refs(("workplace", "host_workplace_id")),
                                       provides=_refs(("slot", "slot_id"))),
     # Requires the slot: otherwise it would overtake an offer parked for its host workplace.
@@ -428,6 +498,7 @@ PROJECTIONS: dict[str, Projection] = {
     "RotationInterestWithdrawn": Projection(_interest_withdrawn, requires=_refs(("employee", "employee_id"))),
     "ProposalDecided": Projection(_proposal_decided, requires=_refs(("proposal", "proposal_id"))),
     "SuggestionAnswered": Projection(_suggestion_answered, requires=_refs(("suggestion", "suggestion_id"))),
+    "CompetenceDisputed": Projection(_competence_disputed, requires=_refs(("employee", "employee_id"))),
 }
 
 # Where each kind of referent lives, for the existence check before applying.
@@ -440,4 +511,5 @@ REFERENT_TABLES: dict[str, tuple[str, str]] = {
     "proposal": ("proposals", "proposal_id"),
     "suggestion": ("suggestions", "suggestion_id"),
     "slot": ("rotation_slots", "slot_id"),
+    "fund": ("funds", "fund_id"),
 }

@@ -20,6 +20,7 @@ from tillid.store.projection.context import BatchContext, Ref, SkillResolver, re
 from tillid.store.projection.erasure import erased_among, erasure_key
 from tillid.store.projection.handlers import PROJECTIONS, REFERENT_TABLES
 from tillid.store.projection.locks import lock_keys
+from tillid.store.tallies import set_outcome
 
 
 @dataclass(frozen=True)
@@ -66,23 +67,27 @@ class Projector:
         """Apply within the caller's transaction. Types the store does not keep (the proposals the
         system itself publishes) are passed over."""
         envelopes = [e for e in envelopes if e.type in PROJECTIONS]
-        fresh, duplicates = await self._claim(conn, envelopes)
-        fresh = await _without_erased(conn, fresh, self._erasure_key)
         ctx = BatchContext(resolve_skill=self.resolve_skill)
+        fresh, duplicates = await self._claim(conn, envelopes, ctx)
+        fresh = await _without_erased(conn, fresh, self._erasure_key, ctx)
         applied, parked = await self._apply_runs(conn, fresh, ctx)
         released = await self._release(conn, ctx)
         await _write_dirty_scopes(conn, ctx)
-        if duplicates:
-            await conn.execute("UPDATE event_counters SET value = value + $1 WHERE name = 'duplicate'", duplicates)
+        await ctx.tally.write(conn)  # last: the rows it locks are held only until the commit
         return BatchResult(applied=applied, duplicates=duplicates, parked=parked, released=released)
 
-    async def _claim(self, conn, envelopes: Sequence[Any]) -> tuple[list[Any], int]:
-        """Record the batch's event ids; return the events not seen before, in order."""
+    async def _claim(self, conn, envelopes: Sequence[Any], ctx: BatchContext) -> tuple[list[Any], int]:
+        """Record the batch's event ids; return the events not seen before, in order (counted as
+        applied until something else becomes of them) and how many were duplicates."""
         first: dict[str, Any] = {}
         for envelope in envelopes:
             first.setdefault(envelope.event_id, envelope)
         claimed = await _claim_ids(conn, first.values())
         fresh = [e for e in first.values() if e.event_id in claimed]
+        ctx.tally.add_events((e.type for e in fresh), "applied")
+        if len(fresh) < len(envelopes):
+            ctx.tally.add_events((e.type for e in envelopes), "duplicate")
+            ctx.tally.add_events((e.type for e in fresh), "duplicate", -1)
         return fresh, len(envelopes) - len(fresh)
 
     async def _apply_runs(self, conn, events: Sequence[Any], ctx: BatchContext) -> tuple[int, int]:
@@ -113,14 +118,14 @@ class Projector:
             # Waiting for something, about a person this batch has erased since: dropped, not parked.
             gone = [event for event, _ in to_park if event.payload.get("employee_id") in ctx.erased]
             to_park = [(event, ref) for event, ref in to_park if event.payload.get("employee_id") not in ctx.erased]
-            await _discard(conn, gone)
+            await _discard(conn, gone, ctx)
         if to_park:
             arrived, to_park = await _recheck_under_lock(conn, to_park)
             if arrived:
                 more_applied, more_parked = await self._apply_runs(conn, arrived, ctx)
                 applied, parked = applied + more_applied, parked + more_parked
             if to_park:
-                await _park(conn, to_park)
+                await _park(conn, to_park, ctx)
                 parked += len(to_park)
         return applied, parked
 
@@ -139,8 +144,7 @@ class Projector:
                 continue
             ordered = sorted(rows, key=lambda row: (row["parked_at"], row["event_id"]))
             events = [_Parked(orjson.loads(row["envelope"])) for row in ordered]
-            await conn.execute("UPDATE processed_events SET outcome = 'released' WHERE event_id = ANY($1::text[])",
-                               [e.event_id for e in events])
+            await set_outcome(conn, [e.event_id for e in events], "released", ctx.tally)
             applied, _ = await self._apply_runs(conn, events, ctx)
             released += applied
         return released
@@ -194,7 +198,8 @@ async def _claim_ids(conn, events: Iterable[Any]) -> set[str]:
     return {e.event_id for e in events}
 
 
-async def _without_erased(conn, events: list[Any], key_of: Callable[[Any], Awaitable[bytes]]) -> list[Any]:
+async def _without_erased(conn, events: list[Any], key_of: Callable[[Any], Awaitable[bytes]],
+                          ctx: BatchContext) -> list[Any]:
     """Drop events about people erased before them: by an earlier batch, or by an EmployeeErased earlier
     in this one (as if it had come in a batch of its own). They are recorded as discarded (dropped by an
     erasure); their content is not kept."""
@@ -211,14 +216,12 @@ async def _without_erased(conn, events: list[Any], key_of: Callable[[Any], Await
             dropped.append(event)
         else:
             kept.append(event)
-    await _discard(conn, dropped)
+    await _discard(conn, dropped, ctx)
     return kept
 
 
-async def _discard(conn, events: Sequence[Any]) -> None:
-    if events:
-        await conn.execute("UPDATE processed_events SET outcome = 'discarded' WHERE event_id = ANY($1::text[])",
-                           [e.event_id for e in events])
+async def _discard(conn, events: Sequence[Any], ctx: BatchContext) -> None:
+    await set_outcome(conn, [e.event_id for e in events], "discarded", ctx.tally)
 
 
 async def _apply_run(conn, run: list[Any], ctx: BatchContext) -> None:
@@ -257,7 +260,7 @@ async def _recheck_under_lock(conn, to_park: list[tuple[Any, Ref]]) -> tuple[lis
     return arrived, [(event, ref) for event, ref in to_park if ref not in present]
 
 
-async def _park(conn, events: list[tuple[Any, Ref]]) -> None:
+async def _park(conn, events: list[tuple[Any, Ref]], ctx: BatchContext) -> None:
     """Park in order: parked_at is the clock at each row (not the transaction's start, which all rows of
     one batch share), so events parked together are released in the order they came."""
     await conn.executemany(
@@ -265,8 +268,7 @@ async def _park(conn, events: list[tuple[Any, Ref]]) -> None:
            VALUES ($1, $2, $3, $4, $5, $6::jsonb, clock_timestamp()) ON CONFLICT (event_id) DO NOTHING""",
         [(e.event_id, e.type, kind, ref_id, e.payload.get("employee_id"), json.dumps(e.to_dict()))
          for e, (kind, ref_id) in events])
-    await conn.execute("UPDATE processed_events SET outcome = 'parked' WHERE event_id = ANY($1::text[])",
-                       [e.event_id for e, _ in events])
+    await set_outcome(conn, [e.event_id for e, _ in events], "parked", ctx.tally)
 
 
 MAX_CAUSES = 20
@@ -282,10 +284,15 @@ async def _write_dirty_scopes(conn, ctx: BatchContext) -> None:
     for workplace, ids in ctx.workplaces.items():
         add("workplace", workplace, ids)
     if ctx.employees:
-        rows = await conn.fetch("SELECT employee_id, workplace_id FROM employees WHERE employee_id = ANY($1::text[])",
-                                list(ctx.employees))
+        # A person's competences are also what the rotation placement of someone who wants to rotate reads.
+        rows = await conn.fetch(
+            """SELECT e.employee_id, e.workplace_id, i.employee_id IS NOT NULL AS rotating
+               FROM employees e LEFT JOIN rotation_interests i USING (employee_id)
+               WHERE e.employee_id = ANY($1::text[])""", list(ctx.employees))
         for row in rows:
             add("workplace", row["workplace_id"], ctx.employees[row["employee_id"]])
+            if row["rotating"]:
+                add("rotation", "all", ctx.employees[row["employee_id"]])
     for organisation, ids in ctx.organisations.items():
         add("organisation", organisation, ids)
     if ctx.all_organisations:

@@ -1,4 +1,4 @@
-"""The eye-drops example of contracts/solvers.md, section ``leon``, verbatim."""
+"""The eye-drops example of docs/contracts/solvers.md, section ``leon``, verbatim."""
 
 INSTANCE = {
     "professions": {"sygeplejerske": {"hourly_cost": 345.0},

@@ -254,3 +254,34 @@ def test_paths_equal_plain_dijkstra_on_larger_catalogues(instance):
         cost, hours, ids = best
         path = paths[employee["id"]]
         assert (tuple(path["steps"]), path["total_cost"], path["total_hours"]) == (ids, float(cost), float(hours))
+
+
+def test_expected_net_cost_prefers_a_dearer_activity_that_works():
+    from tillid.matching.upskilling import solve
+
+    instance = {
+        "substitute_cost_per_hour": 0.0,
+        "activities": [{"id": "cheap", "teaches": {"s": 3}, "duration_hours": 7.0, "cost_dkk": 2_000.0},
+                       {"id": "dear", "teaches": {"s": 3}, "duration_hours": 7.0, "cost_dkk": 3_000.0}],
+        "employees": [{"id": "e", "skills": {"s": 1}, "target": {"s": 3}}],
+    }
+    assert solve(instance)["paths"][0]["steps"] == ["cheap"]
+    measured = {**instance, "rank_by": "effect_per_krone", "expected_effect": {"cheap": 0.25, "dear": 0.75}}
+    assert solve(measured)["paths"][0]["steps"] == ["dear"]
+    refunded = {**measured, "refund_dkk": {"cheap": 1_800.0, "dear": 0.0}}
+    (path,) = solve(refunded)["paths"]
+    assert path["steps"] == ["cheap"] and path["total_cost"] == 2_000.0
+
+
+def test_refunds_must_name_activities_and_be_non_negative():
+    import pytest
+
+    from tillid.errors import InvalidInstance
+    from tillid.matching.upskilling import solve
+
+    instance = {"substitute_cost_per_hour": 0.0, "employees": [],
+                "activities": [{"id": "a", "teaches": {"s": 3}, "duration_hours": 7.0, "cost_dkk": 2_000.0}]}
+    with pytest.raises(InvalidInstance, match="refund_dkk.b"):
+        solve({**instance, "refund_dkk": {"b": 1.0}})
+    with pytest.raises(InvalidInstance, match="refund_dkk.a"):
+        solve({**instance, "refund_dkk": {"a": -1.0}})

@@ -1,0 +1,166 @@
+"""What the competence funds and job rotation refund on a learning path, and what the workplace pays in the end.
+
+Rules (docs/upskilling.md, "Funds and net cost"), for one employee's path, step by step:
+
+1. Job rotation: when a substitute is hired for the hours away on a course
+   (every course step with cover costs; job rotation is for formal training,
+   not e-learning or peer training), the job-rotation refund is
+   ``hours × jobrotation rate``, at most the step's cover cost.
+2. Each fund that pays for this employee, in fund id order: the workplace's
+   sector is one of its ``sectors``; the activity's kind is in its ``kinds``
+   (absent: all kinds); the employee's profession is in its ``professions``
+   (absent: all). It refunds ``share`` of what is still unrefunded of the
+   costs it ``covers`` (``fee``, ``cover``), at most the yearly cap per
+   employee minus what the person already received from it this year
+   (earlier steps of the path included), and at most the budget it has left
+   (absent: no limit; a plan shares one budget over all its employees).
+3. Net cost = fee + cover - job rotation - the funds' refunds (never below 0).
+
+Money is computed in exact decimals (as the path search reads numbers) and reported rounded to øre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, MutableMapping, Sequence
+
+from tillid.competence.model import Fund
+from tillid.matching.upskilling.paths import exact
+
+SECTORS = ("municipality", "region", "state")
+COVERS = ("fee", "cover")
+JOBROTATION = "jobrotation"
+DEFAULT_JOBROTATION_DKK_PER_HOUR = 189.51
+
+
+@dataclass(frozen=True, slots=True)
+class StepCost:
+    """One step of a path as the funds see it."""
+
+    activity_id: str
+    kind: str
+    fee_dkk: float
+    hours: float
+    cover_dkk: float
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    source: str  # a fund id, or "jobrotation"
+    name: str
+    amount_dkk: float
+
+
+@dataclass(frozen=True, slots=True)
+class StepFunding:
+    activity_id: str
+    gross_dkk: float
+    refunds: tuple[Refund, ...]
+    net_dkk: float
+
+    @property
+    def refund_dkk(self) -> float:
+        return round(sum(r.amount_dkk for r in self.refunds), 2)
+
+
+@dataclass(frozen=True, slots=True)
+class PathFunding:
+    gross_dkk: float
+    refund_dkk: float
+    net_dkk: float
+    refunds: tuple[Refund, ...]  # per source, summed over the steps, in source order
+    steps: tuple[StepFunding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FundingContext:
+    """Who pays: the workplace's sector, the employee's profession, the funds and the job-rotation rate."""
+
+    sector: str
+    profession: str
+    funds: tuple[Fund, ...]
+    jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR
+    substitute_hired: bool = True
+    jobrotation_kinds: tuple[str, ...] = ("course",)
+
+
+def fund_path(steps: Sequence[StepCost], context: FundingContext,
+              received_this_year: Mapping[str, float] | None = None,
+              budgets_left: MutableMapping[str, Fraction] | None = None) -> PathFunding:
+    """Refunds and net cost of one employee's path.
+
+    ``received_this_year``: per fund id, what this employee already received this year.
+    ``budgets_left``: per fund id, what the fund has left, shared by the caller over several
+    employees (updated in place); funds missing from it start from their ``budget_dkk``.
+    """
+    received = {fund_id: exact(amount) for fund_id, amount in (received_this_year or {}).items()}
+    budgets = budgets_left if budgets_left is not None else {}
+    eligible = [f for f in sorted(context.funds, key=lambda f: f.fund_id)]
+    rate = exact(context.jobrotation_dkk_per_hour)
+    funded_steps = []
+    totals: dict[str, Fraction] = {}
+    names = {f.fund_id: f.name for f in eligible} | {JOBROTATION: "Jobrotation"}
+    gross_total = Fraction(0)
+    for step in steps:
+        left = {"fee": exact(step.fee_dkk), "cover": exact(step.cover_dkk)}
+        gross = left["fee"] + left["cover"]
+        refunds: list[tuple[str, Fraction]] = []
+        if context.substitute_hired and step.kind in context.jobrotation_kinds and left["cover"] > 0:
+            rotation = min(left["cover"], exact(step.hours) * rate)
+            left["cover"] -= rotation
+            refunds.append((JOBROTATION, rotation))
+        for fund in eligible:
+            if not fund.pays_for(context.sector, context.profession, step.kind):
+                continue
+            amount = _fund_refund(fund, left, received, budgets)
+            if amount > 0:
+                refunds.append((fund.fund_id, amount))
+        net = max(Fraction(0), gross - sum(amount for _, amount in refunds))
+        for source, amount in refunds:
+            totals[source] = totals.get(source, Fraction(0)) + amount
+        gross_total += gross
+        funded_steps.append(StepFunding(step.activity_id, _dkk(gross),
+                                        tuple(Refund(s, names[s], _dkk(a)) for s, a in refunds), _dkk(net)))
+    refund_total = sum(totals.values(), Fraction(0))
+    return PathFunding(
+        gross_dkk=_dkk(gross_total), refund_dkk=_dkk(refund_total),
+        net_dkk=_dkk(max(Fraction(0), gross_total - refund_total)),
+        refunds=tuple(Refund(s, names[s], _dkk(totals[s])) for s in sorted(totals)),
+        steps=tuple(funded_steps))
+
+
+def _fund_refund(fund: Fund, left: dict[str, Fraction], received: dict[str, Fraction],
+                 budgets: MutableMapping[str, Fraction]) -> Fraction:
+    """One fund's refund on one step; takes it off ``left`` (fee first), ``received`` and ``budgets``."""
+    covered = sum((left[c] for c in fund.covers if c in left), Fraction(0))
+    amount = exact(fund.share) * covered
+    amount = min(amount, max(Fraction(0), exact(fund.cap_dkk_per_employee_year) - received.get(fund.fund_id, 0)))
+    if fund.budget_dkk is not None:
+        budget = budgets.setdefault(fund.fund_id, exact(fund.budget_dkk))
+        amount = min(amount, max(Fraction(0), budget))
+        budgets[fund.fund_id] = budget - amount
+    remaining = amount
+    for part in ("fee", "cover"):
+        if part in fund.covers:
+            taken = min(left[part], remaining)
+            left[part] -= taken
+            remaining -= taken
+    received[fund.fund_id] = received.get(fund.fund_id, Fraction(0)) + amount
+    return amount
+
+
+def activity_refund(step: StepCost, context: FundingContext) -> float:
+    """What one step alone would be refunded to someone who received nothing this year: what the path
+    search subtracts from the step's cost (an upper bound when the person already had refunds)."""
+    return fund_path([step], context).refund_dkk
+
+
+def received_from(completed: Sequence[StepCost], context: FundingContext) -> dict[str, float]:
+    """Per fund, what the activities someone completed this year were refunded (in completion order)."""
+    paid = fund_path(completed, context)
+    return {r.source: r.amount_dkk for r in paid.refunds if r.source != JOBROTATION}
+
+
+def _dkk(amount: Fraction) -> float:
+    return round(float(amount), 2)

@@ -1,0 +1,96 @@
+"""What the effect estimator learns from: completions and later assessments, and non-participants' assessments.
+
+The rules are those of ``tillid.matching.upskilling.outcomes`` (the same rows
+from an event history, in memory); ``effect_estimates`` runs the estimator on
+them. The re-matcher reads the estimates once in a while (``EffectCache``), the
+committee page's effect plot reads them too, so both show the same figures.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from tillid.matching.upskilling.effect_estimate import (
+    WINDOW_DAYS,
+    CatalogueEntry,
+    Comparison,
+    EffectEstimate,
+    EffectEstimator,
+    GroupEffect,
+    Participation,
+)
+
+REFRESH_SECONDS = 300.0
+
+
+async def participations(conn, window_days: int = WINDOW_DAYS) -> list[Participation]:
+    """One row per passed completion and skill the activity teaches: level before, promise, reached in time."""
+    rows = await conn.fetch(
+        """SELECT c.activity_id, a.provider, a.kind, t.skill, t.to_level::int AS promised,
+                  coalesce(e.profession_id, '') AS profession, c.completed_on,
+                  coalesce((SELECT s.level FROM competence_assessments s
+                            WHERE s.employee_id = c.employee_id AND s.skill_id = t.skill
+                              AND s.assessed_on <= c.completed_on
+                            ORDER BY s.assessed_on DESC, s.level DESC LIMIT 1), 0) AS level_before,
+                  EXISTS (SELECT 1 FROM competence_assessments s
+                          WHERE s.employee_id = c.employee_id AND s.skill_id = t.skill
+                            AND s.assessed_on > c.completed_on AND s.assessed_on <= c.completed_on + $1::int
+                            AND s.level >= t.to_level::int) AS reached
+           FROM course_completions c JOIN learning_activities a USING (activity_id)
+           CROSS JOIN LATERAL jsonb_each_text(a.teaches) AS t(skill, to_level)
+           LEFT JOIN employees e ON e.employee_id = c.employee_id
+           WHERE c.passed
+           ORDER BY c.completed_on, c.activity_id, t.skill, c.event_id""", window_days)
+    return [Participation(r["activity_id"], r["provider"], r["kind"], r["skill"], r["level_before"], r["promised"],
+                          r["profession"], r["completed_on"].isoformat(), r["reached"]) for r in rows]
+
+
+async def comparisons(conn, window_days: int = WINDOW_DAYS) -> list[Comparison]:
+    """Assessments not followed by a passed activity teaching the skill within the window, grouped with the
+    best level assessed in that window."""
+    rows = await conn.fetch(
+        """SELECT s.skill_id, s.level, coalesce(e.profession_id, '') AS profession,
+                  greatest(s.level, coalesce((SELECT max(l.level) FROM competence_assessments l
+                                              WHERE l.employee_id = s.employee_id AND l.skill_id = s.skill_id
+                                                AND l.assessed_on > s.assessed_on
+                                                AND l.assessed_on <= s.assessed_on + $1::int), 0)) AS best,
+                  count(*)::int AS n
+           FROM competence_assessments s LEFT JOIN employees e ON e.employee_id = s.employee_id
+           WHERE NOT EXISTS (SELECT 1 FROM course_completions c JOIN learning_activities a USING (activity_id)
+                             WHERE c.employee_id = s.employee_id AND c.passed AND a.teaches ? s.skill_id
+                               AND c.completed_on BETWEEN s.assessed_on AND s.assessed_on + $1::int)
+           GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""", window_days)
+    return [Comparison(r["skill_id"], r["level"], r["profession"], r["best"], r["n"]) for r in rows]
+
+
+async def catalogue(conn) -> list[CatalogueEntry]:
+    return [CatalogueEntry(r["activity_id"], r["provider"], r["kind"]) for r in await conn.fetch(
+        "SELECT activity_id, provider, kind FROM learning_activities ORDER BY activity_id")]
+
+
+async def effect_estimates(conn, estimator: EffectEstimator = EffectEstimator()) -> dict[str, EffectEstimate]:
+    """Every catalogued activity's estimated effect, from everything the store knows."""
+    return estimator.estimate(await catalogue(conn), await participations(conn), await comparisons(conn))
+
+
+async def group_effects(conn, estimator: EffectEstimator = EffectEstimator()) -> list[GroupEffect]:
+    """Each provider and kind's estimated effect, for the committee page's plot."""
+    return estimator.by_provider_and_kind(await participations(conn), await comparisons(conn))
+
+
+class EffectCache:
+    """The estimates, read again at most every ``seconds``: outcomes change slowly, the query is not free."""
+
+    def __init__(self, seconds: float = REFRESH_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self._read_at: float | None = None
+        self._estimates: dict[str, EffectEstimate] = {}
+
+    async def get(self, conn) -> dict[str, EffectEstimate]:
+        now = self.clock()
+        if self._read_at is None or now - self._read_at >= self.seconds:
+            self._estimates = await effect_estimates(conn)
+            self._read_at = now
+        return self._estimates
