@@ -14,7 +14,9 @@ summed per skill (docs/taxonomy.md, "Mapping method"):
   usually shares its pieces with several of the skill's names at once;
 - the cosine to the same document over whole words: word order and short
   words that character n-grams of a long name drown ("manage staff of music"
-  vs "manage music staff").
+  vs "manage music staff"). A word no document holds is first replaced by
+  the most frequent document word one edit away ("mangement" ->
+  "management"), since whole words, unlike n-grams, do not survive a typo.
 
 Why character n-grams: HR systems send names with typos, inflections,
 compounds and abbreviations ("sårbeh.", "medicinhåndtering", "Insulingiving");
@@ -32,7 +34,6 @@ names (``candidate_count``), row-wise.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tillid.competence.taxonomy.catalogue import LOCAL_PREFIX, SkillTaxonomy, default_taxonomy
+from tillid.competence.taxonomy.catalogue import LOCAL_PREFIX, SkillTaxonomy
 from tillid.competence.taxonomy.text import normalise
 from tillid.errors import InvalidInput
 
@@ -99,26 +100,39 @@ class MappedSkill:
 class _InvertedIndex:
     """TF-IDF rows (sublinear tf, L2-normalised) with scoring paths that skip the vectorizer.
 
-    ``scores_of(text, rows)`` scores the given rows only. ``scores(text)``
-    computes the query's weights from the fitted vocabulary and idf and
-    accumulates them over the transposed matrix (one row of postings per
-    feature) with one ``np.bincount``; it equals
-    ``vectorizer.transform([text]) @ matrix.T`` (tests check it).
+    ``scores_of(text, rows)`` scores the given rows of ``matrix`` only.
+    ``scores(text)`` computes the query's weights from the fitted vocabulary
+    and idf and accumulates them over ``index``, the transposed matrix (one
+    row of postings per feature), with one ``np.bincount``; it equals
+    ``vectorizer.transform([text]) @ matrix.T`` (tests check it). An index
+    keeps only the form it is scored through: ``index`` (postings) or
+    ``matrix`` (rows). ``vectorizer`` is None for an index read from a file
+    (index_file.py): the analyzer is rebuilt from ``analyzer_params`` alone.
     """
 
-    def __init__(self, texts: Sequence[str], postings: bool = True, **vectorizer_params) -> None:
-        self.vectorizer = TfidfVectorizer(lowercase=False, sublinear_tf=True, dtype=np.float64,
-                                          **vectorizer_params)
-        self.matrix = self.vectorizer.fit_transform(texts).tocsr()
-        # Only ``scores`` needs the transposed matrix; an index scored through
-        # ``scores_of`` alone (postings=False) saves its memory.
-        self.index = self.matrix.T.tocsr() if postings else None
-        if self.index is not None:
-            self.index.sort_indices()
-        self.vocabulary: Mapping[str, int] = dict(self.vectorizer.vocabulary_)
-        self.idf = self.vectorizer.idf_.copy()
-        self.analyzer = self.vectorizer.build_analyzer()
-        self.n_rows = len(texts)
+    def __init__(self, *, matrix, index, vocabulary: Mapping[str, int], idf: np.ndarray,
+                 analyzer_params: Mapping[str, object], vectorizer: TfidfVectorizer | None = None) -> None:
+        self.matrix = matrix
+        self.index = index
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.analyzer_params = dict(analyzer_params)
+        self.analyzer = _vectorizer(self.analyzer_params).build_analyzer()
+        self.vectorizer = vectorizer
+        self.n_rows = matrix.shape[0] if matrix is not None else index.shape[1]
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], *, postings: bool, max_df: float | int,
+            **analyzer_params) -> "_InvertedIndex":
+        vectorizer = _vectorizer(analyzer_params, max_df=max_df)
+        matrix = vectorizer.fit_transform(texts).tocsr()
+        index = None
+        if postings:
+            index = matrix.T.tocsr()
+            index.sort_indices()
+            matrix = None
+        return cls(matrix=matrix, index=index, vocabulary=dict(vectorizer.vocabulary_),
+                   idf=vectorizer.idf_.copy(), analyzer_params=analyzer_params, vectorizer=vectorizer)
 
     def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         counts = Counter(self.analyzer(text))
@@ -164,6 +178,10 @@ class _InvertedIndex:
                            minlength=self.n_rows)
 
 
+def _vectorizer(analyzer_params: Mapping[str, object], **params) -> TfidfVectorizer:
+    return TfidfVectorizer(lowercase=False, sublinear_tf=True, dtype=np.float64, **analyzer_params, **params)
+
+
 class SkillMapper:
     """Nearest-skill mapping over TF-IDF character n-grams of names and skill documents, plus words.
 
@@ -195,6 +213,9 @@ class SkillMapper:
         words): the shares of the three cosines in a skill's score.
     language:
         "da" or "en": which label of a local skill ``label`` carries.
+    correct_typos:
+        Before the word signal, replace each word no skill document holds by
+        the most frequent document word one edit away (``correct_words``).
     cache_size:
         How many mapped names to remember (HR systems send the same names
         again and again); 0 turns the cache off. The cache is not guarded
@@ -207,7 +228,7 @@ class SkillMapper:
                  signal_weights: tuple[float, float, float] = DEFAULT_SIGNAL_WEIGHTS,
                  document_max_df: float | int = DEFAULT_DOCUMENT_MAX_DF,
                  candidate_count: int = DEFAULT_CANDIDATE_COUNT, language: str = "da",
-                 cache_size: int = 4096) -> None:
+                 correct_typos: bool = True, cache_size: int = 4096) -> None:
         self.taxonomy = taxonomy
         self.threshold = threshold
         self.esco_weight = esco_weight
@@ -218,6 +239,7 @@ class SkillMapper:
         self.document_max_df = document_max_df
         self.candidate_count = candidate_count
         self.language = language
+        self.correct_typos = correct_typos
         self.cache_size = cache_size
 
     @classmethod
@@ -249,53 +271,55 @@ class SkillMapper:
             if text:
                 rows.setdefault((text, skill_id), None)
         # Skills in order of first appearance (local skills first), rows grouped by skill.
-        self.skills_ = tuple(dict.fromkeys(skill_id for _, skill_id in rows))
-        position = {skill_id: k for k, skill_id in enumerate(self.skills_)}
+        skills = tuple(dict.fromkeys(skill_id for _, skill_id in rows))
+        position = {skill_id: k for k, skill_id in enumerate(skills)}
         ordered = sorted(rows, key=lambda row: position[row[1]])
         texts = [text for text, _ in ordered]
-        self.row_skill_ = np.array([position[skill_id] for _, skill_id in ordered], dtype=np.int64)
-        self.n_rows_ = len(texts)
         try:
-            self.names_index_ = _InvertedIndex(texts, analyzer="char_wb", ngram_range=self.ngram_range,
-                                               max_df=self.max_df)
+            names_index = _InvertedIndex.fit(texts, postings=True, max_df=self.max_df,
+                                             analyzer="char_wb", ngram_range=self.ngram_range)
         except ValueError as error:  # e.g. max_df pruned every n-gram
             raise InvalidInput("names", str(error)) from None
-        documents = self._documents(ordered, descriptions, position)
+        documents = _documents(skills, ordered, descriptions, position)
         max_df = self.document_max_df if len(documents) > 2 else 1.0
-        self.documents_index_ = _InvertedIndex(documents, postings=False, analyzer="char_wb",
-                                               ngram_range=self.ngram_range, max_df=max_df)
-        self.words_index_ = _InvertedIndex(documents, postings=False, analyzer="word", token_pattern=r"\w+",
-                                           max_df=max_df)
-        self.skill_weights_ = np.array(
-            [1.0 if skill_id.startswith(LOCAL_PREFIX) else self.esco_weight for skill_id in self.skills_])
-
         skills_of_text: dict[str, set[int]] = {}
         for text, skill_id in ordered:
             skills_of_text.setdefault(text, set()).add(position[skill_id])
-        self.exact_names_: Mapping[str, int] = {
-            text: found.pop() for text, found in
-            ((text, self._local_or_only(found)) for text, found in skills_of_text.items()) if len(found) == 1}
+        exact_names = {text: found.pop() for text, found in
+                       ((text, _local_or_only(skills, found)) for text, found in skills_of_text.items())
+                       if len(found) == 1}
+        self.use_fitted(
+            skills=skills,
+            row_skill=np.array([position[skill_id] for _, skill_id in ordered], dtype=np.int64),
+            names_index=names_index,
+            documents_index=_InvertedIndex.fit(documents, postings=False, max_df=max_df,
+                                               analyzer="char_wb", ngram_range=self.ngram_range),
+            words_index=_InvertedIndex.fit(documents, postings=False, max_df=max_df,
+                                           analyzer="word", token_pattern=r"\w+"),
+            exact_names=exact_names,
+            word_frequency=_document_frequencies(documents))
         self.labels_ = self._labels(names, ids)
         self.known_ids_ = frozenset(self.labels_) if self.taxonomy is None else None
-        self._cache: OrderedDict[str, tuple[int, float]] = OrderedDict()
         return self
 
-    def _local_or_only(self, found: set[int]) -> set[int]:
-        """The skills an exact name maps to: the local one when the name is also an ESCO skill's."""
-        local = {k for k in found if self.skills_[k].startswith(LOCAL_PREFIX)}
-        return local if local else found
-
-    def _documents(self, rows: Sequence[tuple[str, str]], descriptions: Iterable[tuple[str, str]],
-                   position: Mapping[str, int]) -> list[str]:
-        """One text per skill: its normalised names, then its descriptions."""
-        parts: list[list[str]] = [[] for _ in self.skills_]
-        for text, skill_id in rows:
-            parts[position[skill_id]].append(text)
-        for skill_id, description in descriptions:
-            text = normalise(description)
-            if text and skill_id in position:
-                parts[position[skill_id]].append(text)
-        return [" ".join(texts) for texts in parts]
+    def use_fitted(self, *, skills: tuple[str, ...], row_skill: np.ndarray, names_index: _InvertedIndex,
+                   documents_index: _InvertedIndex, words_index: _InvertedIndex, exact_names: Mapping[str, int],
+                   word_frequency: Mapping[str, int]) -> "SkillMapper":
+        """Take the fitted state ``fit`` computes, or ``index_file`` read back (then labels come from the taxonomy)."""
+        self.skills_ = skills
+        self.row_skill_ = row_skill
+        self.n_rows_ = len(row_skill)
+        self.names_index_ = names_index
+        self.documents_index_ = documents_index
+        self.words_index_ = words_index
+        self.exact_names_ = exact_names
+        self.word_frequency_ = word_frequency
+        self.skill_weights_ = np.array(
+            [1.0 if skill_id.startswith(LOCAL_PREFIX) else self.esco_weight for skill_id in skills])
+        self.labels_: Mapping[str, str] = {}
+        self.known_ids_ = None
+        self._cache: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        return self
 
     # The name index under the names earlier versions exposed (bench, tests).
     @property
@@ -352,9 +376,10 @@ class SkillMapper:
         skills, nearest = self._nearest_skills(self.names_index_.scores(text))
         if skills.size == 0:
             return skills, nearest
+        words = correct_words(text, self.word_frequency_) if self.correct_typos else text
         name_weight, document_weight, word_weight = self.signal_weights
         combined = (name_weight * nearest + document_weight * self.documents_index_.scores_of(text, skills)
-                    + word_weight * self.words_index_.scores_of(text, skills))
+                    + word_weight * self.words_index_.scores_of(words, skills))
         return skills, combined * self.skill_weights_[skills]
 
     def _nearest_skills(self, row_scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -455,11 +480,60 @@ class SkillMapper:
         return [mapped.skill for mapped in self.map_many(names)]
 
 
-@functools.lru_cache(maxsize=1)
-def default_mapper() -> SkillMapper:
-    """The mapper over the shipped taxonomy, built once per process.
+def _local_or_only(skills: Sequence[str], found: set[int]) -> set[int]:
+    """The skills an exact name maps to: the local one when the name is also an ESCO skill's."""
+    local = {k for k in found if skills[k].startswith(LOCAL_PREFIX)}
+    return local if local else found
 
-    Building takes about 14-17 s on two shared, loaded cores and holds
-    about 114 MiB (docs/benchmarks.md, "Skill mapping").
+
+def _documents(skills: Sequence[str], rows: Sequence[tuple[str, str]], descriptions: Iterable[tuple[str, str]],
+               position: Mapping[str, int]) -> list[str]:
+    """One text per skill: its normalised names, then its descriptions."""
+    parts: list[list[str]] = [[] for _ in skills]
+    for text, skill_id in rows:
+        parts[position[skill_id]].append(text)
+    for skill_id, description in descriptions:
+        text = normalise(description)
+        if text and skill_id in position:
+            parts[position[skill_id]].append(text)
+    return [" ".join(texts) for texts in parts]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Words shorter than this are never corrected: too many short words are one edit apart.
+MIN_CORRECTED_LENGTH = 4
+
+
+def _document_frequencies(documents: Sequence[str]) -> dict[str, int]:
+    frequencies: Counter[str] = Counter()
+    for document in documents:
+        frequencies.update(set(document.split()))
+    return dict(frequencies)
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({left + right[1:] for left, right in splits if right}
+            | {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+            | {left + letter + right[1:] for left, right in splits if right for letter in _LETTERS}
+            | {left + letter + right for left, right in splits for letter in _LETTERS})
+
+
+def correct_words(text: str, frequencies: Mapping[str, int]) -> str:
+    """``text`` with each word no skill document holds replaced by the most frequent word one edit away.
+
+    A word the index has never seen contributes nothing to the word signal and
+    few n-grams to the others; when it is one typo from a known word
+    ("mangement"), that word is what was meant far more often than not.
+    Words with no known neighbour stay as they are.
     """
-    return SkillMapper.from_taxonomy(default_taxonomy())
+    words = text.split(" ")
+    changed = False
+    for k, word in enumerate(words):
+        if len(word) < MIN_CORRECTED_LENGTH or word in frequencies or not word.isalpha():
+            continue
+        known = [(frequencies[edit], edit) for edit in _one_edit(word) if edit in frequencies]
+        if known:
+            words[k] = max(known)[1]
+            changed = True
+    return " ".join(words) if changed else text

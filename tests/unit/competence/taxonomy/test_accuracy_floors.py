@@ -2,9 +2,11 @@
 
 Full figures (2,000 labels, seed 2026): docs/benchmarks.md, "Skill mapping";
 `python -m bench.skills --accuracy`. On these 300 labels the mapper before
-issue 18 (nearest name alone, threshold 0.5) mapped about 0.60 right with the
+issue 18 (nearest name alone, threshold 0.5) mapped 0.62 right with the
 labels held out and 0.86 of the typo'd ones with the labels indexed; every
-floor below fails for it.
+floor below fails for it. With the labels held out, the mapper maps 0.817
+right, and 0.847 of the typo'd labels; without the correction of typo'd
+words (``correct_typos=False``) 0.800 and 0.813, which the typo floor fails.
 """
 
 import random
@@ -18,7 +20,8 @@ from .conftest import FIXTURES
 
 SAMPLE_SIZE = 300
 SAMPLE_SEED = 11  # neither the tuning seed (7) nor the reported one (2026)
-HELD_OUT_FLOOR = 0.75
+HELD_OUT_FLOOR = 0.80
+HELD_OUT_TYPO_FLOOR = 0.83
 INDEXED_FLOOR = 0.85
 INDEXED_TYPO_FLOOR = 0.90
 DANISH_FLOOR = 0.95
@@ -66,6 +69,7 @@ def test_esco_labels_the_mapper_never_saw_map_right(sample):
     mapper = SkillMapper.from_taxonomy(sample.held_out, cache_size=0)
     results = mapper.map_many(row.name for row in sample.names)
     assert mapped_right(results, sample.names) >= HELD_OUT_FLOOR
+    assert mapped_right(results, sample.names, "typo") >= HELD_OUT_TYPO_FLOOR
 
 
 def test_indexed_esco_labels_map_right_also_with_a_typo(mapper, sample):

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from tillid.competence.taxonomy import DEFAULT_THRESHOLD, MappedSkill, SkillMapper, default_mapper
 from tillid.competence.taxonomy.catalogue import ESCO_PREFIX
-from tillid.competence.taxonomy.mapper import NEAREST_SHARE
+from tillid.competence.taxonomy.mapper import NEAREST_SHARE, correct_words
 from tillid.competence.taxonomy.evaluation import evaluate
 from tillid.competence.taxonomy.text import normalise
 from tillid.errors import InvalidInput
@@ -190,3 +190,28 @@ def test_fit_rejects_mismatched_input(taxonomy):
         SkillMapper(taxonomy).fit(["sårpleje"], ["dk:not-in-the-catalogue"])
     with pytest.raises(InvalidInput):
         SkillMapper(max_df=1).fit(["ab", "ab"], ["dk:a", "dk:b"])
+
+
+FREQUENCIES = {"management": 40, "manager": 9, "medication": 12, "staff": 30, "stuff": 2, "care": 50}
+
+
+@pytest.mark.parametrize("text, corrected", [
+    ("staff mangement", "staff management"),   # a letter missing
+    ("medicatoin", "medication"),              # two letters swapped
+    ("stafg", "staff"),                        # the most frequent of the words one edit away
+    ("mangement of qzxwv", "management of qzxwv"),  # no known word one edit away: kept
+    ("cre", "cre"),                            # shorter than MIN_CORRECTED_LENGTH
+])
+def test_correct_words_replaces_unknown_words_by_the_most_frequent_one_edit_away(text, corrected):
+    assert correct_words(text, FREQUENCIES) == corrected
+
+
+def test_typo_correction_lifts_a_typo_d_name_over_the_threshold(mapper):
+    without = SkillMapper(mapper.taxonomy, correct_typos=False, cache_size=0)
+    without.use_fitted(skills=mapper.skills_, row_skill=mapper.row_skill_, names_index=mapper.names_index_,
+                       documents_index=mapper.documents_index_, words_index=mapper.words_index_,
+                       exact_names=mapper.exact_names_, word_frequency=mapper.word_frequency_)
+    name = "adminsiter medicatoin"
+    assert without.map(name).skill is None
+    assert mapper.map(name).skill is not None
+    assert mapper.map(name).confidence > without.map(name).confidence + 0.1
