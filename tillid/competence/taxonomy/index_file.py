@@ -79,9 +79,9 @@ def save_index(mapper: SkillMapper, path: Path, key: str) -> None:
         "row_skill": mapper.row_skill_,
         "exact_names": _joined(mapper.exact_names_),
         "exact_skills": np.fromiter(mapper.exact_names_.values(), dtype=np.int64, count=len(mapper.exact_names_)),
-        "words": _joined(mapper.word_frequency_),
-        "word_frequencies": np.fromiter(mapper.word_frequency_.values(), dtype=np.int64,
-                                        count=len(mapper.word_frequency_)),
+        "words": _joined(mapper.correction_ranks_),
+        "correction_ranks": np.fromiter(mapper.correction_ranks_.values(), dtype=np.int64,
+                                        count=len(mapper.correction_ranks_)),
     }
     for prefix, index in zip(_INDEXES, _indexes(mapper)):
         arrays.update(_index_arrays(prefix, index))
@@ -218,5 +218,5 @@ def _fitted_state(data: Mapping[str, np.ndarray], mapper: SkillMapper) -> dict[s
         "documents_index": documents_index,
         "words_index": words_index,
         "exact_names": dict(zip(exact_names, (int(k) for k in data["exact_skills"]), strict=True)),
-        "word_frequency": dict(zip(words, (int(n) for n in data["word_frequencies"]), strict=True)),
+        "correction_ranks": dict(zip(words, (int(n) for n in data["correction_ranks"]), strict=True)),
     }

@@ -297,14 +297,14 @@ class SkillMapper:
             words_index=_InvertedIndex.fit(documents, postings=False, max_df=max_df,
                                            analyzer="word", token_pattern=r"\w+"),
             exact_names=exact_names,
-            word_frequency=_document_frequencies(documents))
+            correction_ranks=_correction_ranks(documents))
         self.labels_ = self._labels(names, ids)
         self.known_ids_ = frozenset(self.labels_) if self.taxonomy is None else None
         return self
 
     def use_fitted(self, *, skills: tuple[str, ...], row_skill: np.ndarray, names_index: _InvertedIndex,
                    documents_index: _InvertedIndex, words_index: _InvertedIndex, exact_names: Mapping[str, int],
-                   word_frequency: Mapping[str, int]) -> "SkillMapper":
+                   correction_ranks: Mapping[str, int]) -> "SkillMapper":
         """Take the fitted state ``fit`` computes, or ``index_file`` read back (then labels come from the taxonomy)."""
         self.skills_ = skills
         self.row_skill_ = row_skill
@@ -313,13 +313,33 @@ class SkillMapper:
         self.documents_index_ = documents_index
         self.words_index_ = words_index
         self.exact_names_ = exact_names
-        self.word_frequency_ = word_frequency
+        self.correction_ranks_ = correction_ranks
         self.skill_weights_ = np.array(
             [1.0 if skill_id.startswith(LOCAL_PREFIX) else self.esco_weight for skill_id in skills])
         self.labels_: Mapping[str, str] = {}
         self.known_ids_ = None
         self._cache: OrderedDict[str, tuple[int, float]] = OrderedDict()
         return self
+
+    def sharing_index(self, **params) -> "SkillMapper":
+        """A mapper with other query-time parameters (threshold, weights, ...) over this fitted index.
+
+        Parameters of the fit itself (``ngram_range``, ``max_df``,
+        ``document_max_df``) cannot change without a new ``fit``.
+        """
+        changed = sorted(p for p in ("ngram_range", "max_df", "document_max_df") if p in params)
+        if changed:
+            raise InvalidInput(changed[0], "changes the fit: fit a new mapper instead")
+        current = {name: getattr(self, name) for name in (
+            "threshold", "esco_weight", "margin_weight", "ngram_range", "max_df", "signal_weights",
+            "document_max_df", "candidate_count", "language", "correct_typos", "cache_size")}
+        mapper = SkillMapper(self.taxonomy, **{**current, **params})
+        mapper.use_fitted(skills=self.skills_, row_skill=self.row_skill_, names_index=self.names_index_,
+                          documents_index=self.documents_index_, words_index=self.words_index_,
+                          exact_names=self.exact_names_, correction_ranks=self.correction_ranks_)
+        mapper.labels_ = self.labels_
+        mapper.known_ids_ = self.known_ids_
+        return mapper
 
     # The name index under the names earlier versions exposed (bench, tests).
     @property
@@ -376,7 +396,7 @@ class SkillMapper:
         skills, nearest = self._nearest_skills(self.names_index_.scores(text))
         if skills.size == 0:
             return skills, nearest
-        words = correct_words(text, self.word_frequency_) if self.correct_typos else text
+        words = correct_words(text, self.correction_ranks_) if self.correct_typos else text
         name_weight, document_weight, word_weight = self.signal_weights
         combined = (name_weight * nearest + document_weight * self.documents_index_.scores_of(text, skills)
                     + word_weight * self.words_index_.scores_of(words, skills))
@@ -504,11 +524,12 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_CORRECTED_LENGTH = 4
 
 
-def _document_frequencies(documents: Sequence[str]) -> dict[str, int]:
-    frequencies: Counter[str] = Counter()
+def _correction_ranks(documents: Sequence[str]) -> dict[str, int]:
+    """Every document word with its rank as a correction: the number of skill documents holding it."""
+    ranks: Counter[str] = Counter()
     for document in documents:
-        frequencies.update(set(document.split()))
-    return dict(frequencies)
+        ranks.update(set(document.split()))
+    return dict(ranks)
 
 
 def _one_edit(word: str) -> set[str]:
@@ -519,8 +540,11 @@ def _one_edit(word: str) -> set[str]:
             | {left + letter + right for left, right in splits for letter in _LETTERS})
 
 
-def correct_words(text: str, frequencies: Mapping[str, int]) -> str:
-    """``text`` with each word no skill document holds replaced by the most frequent word one edit away.
+def correct_words(text: str, ranks: Mapping[str, int]) -> str:
+    """``text`` with each word no skill document holds replaced by the best-ranked word one edit away.
+
+    ``ranks``: the known words, each with its rank (the mapper's: how many
+    skill documents hold it); ties go to the word that sorts last.
 
     A word the index has never seen contributes nothing to the word signal and
     few n-grams to the others; when it is one typo from a known word
@@ -530,9 +554,9 @@ def correct_words(text: str, frequencies: Mapping[str, int]) -> str:
     words = text.split(" ")
     changed = False
     for k, word in enumerate(words):
-        if len(word) < MIN_CORRECTED_LENGTH or word in frequencies or not word.isalpha():
+        if len(word) < MIN_CORRECTED_LENGTH or word in ranks or not word.isalpha():
             continue
-        known = [(frequencies[edit], edit) for edit in _one_edit(word) if edit in frequencies]
+        known = [(ranks[edit], edit) for edit in _one_edit(word) if edit in ranks]
         if known:
             words[k] = max(known)[1]
             changed = True

@@ -36,7 +36,7 @@ def test_the_shipped_mapper_read_back_maps_and_scores_exactly_as_fitted(mapper, 
     for name in NAMES[:5]:
         np.testing.assert_array_equal(loaded.skill_scores(name), mapper.skill_scores(name))
     assert loaded.exact_names_ == mapper.exact_names_
-    assert loaded.word_frequency_ == mapper.word_frequency_
+    assert loaded.correction_ranks_ == mapper.correction_ranks_
 
 
 def test_a_current_index_file_is_read_not_fitted(written, small_taxonomy):

@@ -202,16 +202,22 @@ FREQUENCIES = {"management": 40, "manager": 9, "medication": 12, "staff": 30, "s
     ("mangement of qzxwv", "management of qzxwv"),  # no known word one edit away: kept
     ("cre", "cre"),                            # shorter than MIN_CORRECTED_LENGTH
 ])
-def test_correct_words_replaces_unknown_words_by_the_most_frequent_one_edit_away(text, corrected):
+def test_correct_words_replaces_unknown_words_by_the_best_ranked_one_edit_away(text, corrected):
     assert correct_words(text, FREQUENCIES) == corrected
 
 
 def test_typo_correction_lifts_a_typo_d_name_over_the_threshold(mapper):
-    without = SkillMapper(mapper.taxonomy, correct_typos=False, cache_size=0)
-    without.use_fitted(skills=mapper.skills_, row_skill=mapper.row_skill_, names_index=mapper.names_index_,
-                       documents_index=mapper.documents_index_, words_index=mapper.words_index_,
-                       exact_names=mapper.exact_names_, word_frequency=mapper.word_frequency_)
+    without = mapper.sharing_index(correct_typos=False, cache_size=0)
     name = "adminsiter medicatoin"
     assert without.map(name).skill is None
     assert mapper.map(name).skill is not None
     assert mapper.map(name).confidence > without.map(name).confidence + 0.1
+
+
+def test_a_mapper_sharing_the_index_keeps_it_and_takes_only_query_parameters(mapper):
+    strict = mapper.sharing_index(threshold=0.99)
+    assert strict.names_index_ is mapper.names_index_ and strict.esco_weight == mapper.esco_weight
+    assert strict.map("Sårbehandl.").skill is None
+    assert strict.map("Sårbehandl.").candidate == mapper.map("Sårbehandl.").candidate
+    with pytest.raises(InvalidInput, match="max_df"):
+        mapper.sharing_index(max_df=0.5)
