@@ -134,8 +134,13 @@ class _InvertedIndex:
         return cls(matrix=matrix, index=index, vocabulary=dict(vectorizer.vocabulary_),
                    idf=vectorizer.idf_.copy(), analyzer_params=analyzer_params, vectorizer=vectorizer)
 
-    def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(self.analyzer(text))
+    def grams(self, text: str) -> Counter[str]:
+        """The n-grams (or words) of ``text`` with their counts, as this index's analyzer takes them."""
+        return Counter(self.analyzer(text))
+
+    def query_vector(self, text: str, grams: Counter[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(feature indices, L2-normalised TF-IDF weights); ``grams``: ``self.grams(text)`` if already taken."""
+        counts = grams if grams is not None else self.grams(text)
         features = []
         weights = []
         vocabulary = self.vocabulary
@@ -150,9 +155,9 @@ class _InvertedIndex:
         weight_array = np.array(weights)
         return np.array(features, dtype=np.int64), weight_array / np.sqrt(weight_array @ weight_array)
 
-    def scores_of(self, text: str, rows: np.ndarray) -> np.ndarray:
+    def scores_of(self, text: str, rows: np.ndarray, grams: Counter[str] | None = None) -> np.ndarray:
         """The cosine of ``text`` to the given rows only (row-major: the work is the rows' lengths)."""
-        features, weights = self.query_vector(text)
+        features, weights = self.query_vector(text, grams)
         if features.size == 0:
             return np.zeros(rows.size)
         query = np.zeros(len(self.idf))
@@ -165,8 +170,8 @@ class _InvertedIndex:
                            weights=self.matrix.data[positions] * query[self.matrix.indices[positions]],
                            minlength=rows.size)
 
-    def scores(self, text: str) -> np.ndarray:
-        features, weights = self.query_vector(text)
+    def scores(self, text: str, grams: Counter[str] | None = None) -> np.ndarray:
+        features, weights = self.query_vector(text, grams)
         if features.size == 0:
             return np.zeros(self.n_rows)
         indptr = self.index.indptr
@@ -393,12 +398,15 @@ class SkillMapper:
         when no n-gram of the name is indexed.
         """
         text = normalise(name)
-        skills, nearest = self._nearest_skills(self.names_index_.scores(text))
+        grams = self.names_index_.grams(text)  # the document index takes the same n-grams
+        skills, nearest = self._nearest_skills(self.names_index_.scores(text, grams))
         if skills.size == 0:
             return skills, nearest
+        if self.documents_index_.analyzer_params != self.names_index_.analyzer_params:
+            grams = None
         words = correct_words(text, self.correction_ranks_) if self.correct_typos else text
         name_weight, document_weight, word_weight = self.signal_weights
-        combined = (name_weight * nearest + document_weight * self.documents_index_.scores_of(text, skills)
+        combined = (name_weight * nearest + document_weight * self.documents_index_.scores_of(text, skills, grams)
                     + word_weight * self.words_index_.scores_of(words, skills))
         return skills, combined * self.skill_weights_[skills]
 
