@@ -348,7 +348,7 @@ class SkillMapper:
 
     # The name index under the names earlier versions exposed (bench, tests).
     @property
-    def vectorizer_(self) -> TfidfVectorizer:
+    def vectorizer_(self) -> TfidfVectorizer | None:
         return self.names_index_.vectorizer
 
     @property
