@@ -49,15 +49,15 @@ def index_key(taxonomy: SkillTaxonomy, mapper: SkillMapper) -> str:
     """The SHA-256 (hex) of everything ``mapper.fit`` on ``taxonomy`` depends on."""
     digest = hashlib.sha256()
 
-    def add(text: str) -> None:
-        encoded = text.encode("utf-8")
+    def add(text: str | bytes) -> None:
+        encoded = text if isinstance(text, bytes) else text.encode("utf-8")
         digest.update(len(encoded).to_bytes(8, "little"))
         digest.update(encoded)
 
     add(FORMAT_VERSION)
     add(sklearn.__version__)
     for module in (mapper_module, text_module):
-        add(Path(module.__file__).read_text(encoding="utf-8"))
+        add(Path(module.__file__).read_bytes())
     for parameter in FIT_PARAMETERS:
         add(f"{parameter}={getattr(mapper, parameter)!r}")
     names, ids = taxonomy.training_pairs()
