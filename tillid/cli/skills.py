@@ -27,9 +27,11 @@ def register(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     # Imported here so that `tillid --help` does not load scikit-learn.
     from tillid.competence.taxonomy import default_mapper
+    from tillid.config import Settings
 
     names = [line.strip() for line in read_text(args.input).splitlines()]
-    mapper = default_mapper()
+    # The index file in the data directory spares every run but the first the fitting.
+    mapper = default_mapper(Settings.from_env().data_dir)
     out = sys.stdout
     for name in names:
         if name:

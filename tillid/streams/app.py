@@ -83,8 +83,9 @@ class WorkerServices:
             if self.ingestor is None:
                 self.pool = await retry_while_unavailable(self._connect)
                 log.info("database connected and migrated")
-                # Build the skill mapper's index off the event loop before the first batch needs it.
-                await asyncio.to_thread(default_mapper)
+                # Read (or, once per taxonomy and code version, fit and save) the skill
+                # mapper's index off the event loop before the first batch needs it.
+                await asyncio.to_thread(default_mapper, self.settings.data_dir)
                 settle_after_start_up()
                 log.info("skill mapper ready; applying events")
                 self.ingestor = Ingestor(self.pool, Projector(resolve_skill=resolve_with_taxonomy),

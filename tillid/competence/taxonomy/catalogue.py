@@ -137,6 +137,15 @@ class SkillTaxonomy:
                 ids.append(target)
         return tuple(names), tuple(ids)
 
+    def descriptions(self) -> tuple[tuple[str, str], ...]:
+        """(id, description) of every ESCO skill that has one, under the id ``training_pairs`` uses.
+
+        The mapper adds them to the skill documents: a description shares its
+        words with wordings of the skill that no label spells out.
+        """
+        return tuple((self._local_for_esco.get(skill.id, skill.id), skill.description)
+                     for skill in self._esco if skill.description)
+
 
 def _split_names(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.strip() for n in cell.split("|") if n.strip()))

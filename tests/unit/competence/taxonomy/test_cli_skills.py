@@ -2,6 +2,7 @@ import io
 import json
 
 from tillid.cli import main
+from tillid.competence.taxonomy.index_file import save_index
 
 
 def run_map(monkeypatch, capsys, text, *args):
@@ -38,3 +39,14 @@ def test_skills_map_missing_file_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["skills", "map", "--input", str(tmp_path / "none.txt")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such file" in err
+
+
+def test_skills_map_reads_the_index_file_in_the_data_directory(monkeypatch, capsys, tmp_path, mapper, taxonomy):
+    from tillid.competence.taxonomy import SkillMapper, index_file
+
+    save_index(mapper, tmp_path / index_file.INDEX_FILE_NAME, index_file.index_key(taxonomy, SkillMapper(taxonomy)))
+    monkeypatch.setattr(index_file, "_default", None)
+    monkeypatch.setenv("TILLID_DATA_DIR", str(tmp_path))
+    code, out, _ = run_map(monkeypatch, capsys, "Sårpleje\n")
+    assert code == 0 and json.loads(out)["skill"] == "dk:saarbehandling"
+    assert index_file._default.names_index_.vectorizer is None  # read from the file, not fitted
