@@ -183,10 +183,12 @@ def _load_demo(settings: Settings, args: argparse.Namespace) -> str:
         return f"already loaded ({known} employees in the database)"
     from tillid.competence.demo import generate_events
     from tillid.competence.events import validate
-    from tillid.streams.producer import publish
+    from tillid.streams.producer import PublishProgress, publish
 
     print("Publishing the demo organisation (first start only) ...", flush=True)
-    sent = publish(settings, (validate(event) for event in generate_events(seed=DEMO_SEED, scale=args.demo_scale)))
+    progress = PublishProgress(lambda line: print(f"  {line}", flush=True))
+    sent = publish(settings, (validate(event) for event in generate_events(seed=DEMO_SEED, scale=args.demo_scale)),
+                   progress=progress)
     return f"{sent} events published; the worker is applying them"
 
 
