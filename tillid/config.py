@@ -31,6 +31,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_TOPIC_RETENTION_BYTES":
         "bytes Kafka keeps of each partition of each topic the system creates (retention.bytes), so a topic's size "
         "is bounded even under a flood; the older events go first",
+    "TILLID_EMBEDDED_BROKER_MAX_MIB":
+        "MiB of events the embedded broker of `tillid up` may hold before it is started afresh, once all of them "
+        "are applied (it ignores retention)",
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
     "TILLID_DECLINE_QUIET_DAYS":
@@ -79,6 +82,7 @@ class Settings:
     partitions: int = 8
     topic_retention_days: int = 30
     topic_retention_bytes: int = 1024 ** 3
+    embedded_broker_max_mib: int = 1024
     rematch_debounce_seconds: float = 0.25
     decline_quiet_days: int = 180
     jobrotation_dkk_per_hour: float = 189.51
@@ -129,6 +133,7 @@ class Settings:
             "TILLID_PARTITIONS": str(self.partitions),
             "TILLID_TOPIC_RETENTION_DAYS": str(self.topic_retention_days),
             "TILLID_TOPIC_RETENTION_BYTES": str(self.topic_retention_bytes),
+            "TILLID_EMBEDDED_BROKER_MAX_MIB": str(self.embedded_broker_max_mib),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
             "TILLID_DECLINE_QUIET_DAYS": str(self.decline_quiet_days),
             "TILLID_JOBROTATION_DKK_PER_HOUR": str(self.jobrotation_dkk_per_hour),
@@ -212,6 +217,7 @@ class Settings:
             topic_retention_days=integer("TILLID_TOPIC_RETENTION_DAYS", cls.topic_retention_days, 1),
             topic_retention_bytes=integer("TILLID_TOPIC_RETENTION_BYTES", cls.topic_retention_bytes,
                                           MIN_TOPIC_RETENTION_BYTES),
+            embedded_broker_max_mib=integer("TILLID_EMBEDDED_BROKER_MAX_MIB", cls.embedded_broker_max_mib, 1),
             rematch_debounce_seconds=non_negative("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds,
                                                   "seconds"),
             decline_quiet_days=integer("TILLID_DECLINE_QUIET_DAYS", cls.decline_quiet_days, 0),
