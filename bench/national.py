@@ -13,7 +13,8 @@ its progress lines). Then the bench reports:
   for --stable seconds (times counted from the start of the publish);
 - peak memory of each process of `tillid up`, sampled from /proc every half second: the worker, the
   review service, the embedded broker (RSS) and PostgreSQL (the postmaster and all its backends,
-  summed as PSS, so the shared buffers count once);
+  summed as PSS, so the shared buffers count once); and the CPU time each used from the start of
+  the publish until settled (user + system, a backend that ended counted with its last sample);
 - the database size (pg_database_size);
 - event-to-proposal latency: after the load, --probes single TaskDemandChanged events, one at a time,
   each changing the demand of the most demanded task at one of the largest municipal workplaces; the
@@ -74,73 +75,84 @@ class System:
     database_url: str
 
 
-class MemorySampler:
-    """Peak memory of each part of `tillid up`, sampled from /proc in a thread."""
+class ProcessSampler:
+    """Peak memory and CPU time of each part of `tillid up`, sampled from /proc in a thread."""
 
     def __init__(self, up) -> None:
         self.up = up
         self.peaks_mib: dict[str, float] = dict.fromkeys(ROLES, 0.0)
-        self.samples = 0
+        # CPU seconds per role and process id, the latest reading of each (a process that ended keeps its last).
+        self.cpu: dict[str, dict[int, float]] = {role: {} for role in ROLES}
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="memory-sampler")
+        self._thread = threading.Thread(target=self._run, daemon=True, name="process-sampler")
 
-    def start(self) -> "MemorySampler":
+    def start(self) -> "ProcessSampler":
         self._thread.start()
         return self
 
     def stop(self) -> dict[str, float]:
+        """Peak MiB of each role."""
         self._stop.set()
         self._thread.join(10)
         return {role: round(mib, 1) for role, mib in self.peaks_mib.items()}
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds each role has used so far (as of the latest sample)."""
+        return {role: sum(dict(by_pid).values()) for role, by_pid in self.cpu.items()}
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            for role, mib in self.sample().items():
-                self.peaks_mib[role] = max(self.peaks_mib[role], mib)
-            self.samples += 1
+            for role, processes in self.processes().items():
+                self.peaks_mib[role] = max(self.peaks_mib[role], _memory_mib(processes, shared=role == "postgres"))
+                self.cpu[role].update(_cpu_seconds(processes))
             self._stop.wait(SAMPLE_SECONDS)
 
-    def sample(self) -> dict[str, float]:
-        """MiB in use now by each role (0 for a role with no process just now)."""
+    def processes(self) -> dict[str, list]:
+        """The processes of each role just now, children included (none for a role that is down)."""
+        import psutil
+
+        from tillid.runtime.embedded import EmbeddedPostgres
+
+        postmaster = EmbeddedPostgres(self.up.data_dir).pid
         found = {"worker": self.up.worker(), "api": self.up.child("tillid", "api"), "broker": self.up.broker()}
-        now = {role: _rss_mib(process) for role, process in found.items()}
-        now["postgres"] = _postgres_pss_mib(self.up.data_dir)
-        return now
+        try:
+            found["postgres"] = psutil.Process(postmaster) if postmaster is not None else None
+        except psutil.Error:
+            found["postgres"] = None
+        processes: dict[str, list] = {}
+        for role, process in found.items():
+            try:
+                processes[role] = [process, *process.children(recursive=True)] if process is not None else []
+            except psutil.Error:
+                processes[role] = []
+        return processes
 
 
-def _rss_mib(process) -> float:
+def _memory_mib(processes: list, shared: bool) -> float:
+    """RSS summed, or PSS where the processes share memory (PostgreSQL's backends share its buffers: RSS
+    would count them once per backend)."""
     import psutil
 
-    if process is None:
-        return 0.0
-    try:
-        return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / MIB
-    except psutil.Error:
-        return 0.0
-
-
-def _postgres_pss_mib(data_dir: Path) -> float:
-    """The postmaster and its backends, summed as PSS (each shares the buffers; RSS would count them
-    once per backend)."""
-    import psutil
-
-    from tillid.runtime.embedded import EmbeddedPostgres
-
-    pid = EmbeddedPostgres(data_dir).pid
-    if pid is None:
-        return 0.0
     total = 0
-    try:
-        main = psutil.Process(pid)
-        processes = [main, *main.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
     for process in processes:
         try:
-            total += process.memory_full_info().pss
+            total += process.memory_full_info().pss if shared else process.memory_info().rss
         except psutil.Error:
             continue
     return total / MIB
+
+
+def _cpu_seconds(processes: list) -> dict[int, float]:
+    import psutil
+
+    seconds = {}
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            seconds[process.pid] = times.user + times.system
+        except psutil.Error:
+            continue
+    return seconds
 
 
 # ---------------------------------------------------------------- the phases
@@ -191,13 +203,17 @@ def stats(system: System) -> dict:
     return response.json()
 
 
-def wait_applied(system: System, published: int, started: float, timeout: float) -> tuple[float, dict]:
-    """Seconds from ``started`` until every published event is received and none is parked."""
+def wait_applied(system: System, published: int, before: dict, started: float,
+                 timeout: float) -> tuple[float, dict]:
+    """Seconds from ``started`` until every published event is received (beyond the counts ``before``
+    the publish) and none is parked; and the counts of what this publish added."""
     deadline = time.monotonic() + timeout
     next_line = 0.0
     while True:
-        counts = stats(system)
-        if counts["events_received"] >= published and counts["events_parked"] == 0:
+        now = stats(system)
+        counts = {name: now[name] - before[name] for name in now if name.startswith("events_")}
+        counts["employees"] = now["employees"]
+        if counts["events_received"] >= published and now["events_parked"] == 0:
             return time.monotonic() - started, counts
         if time.monotonic() > deadline:
             raise SystemExit(f"not applied within {timeout:.0f} s: {counts}")
@@ -371,6 +387,7 @@ class Report:
     applied_events_per_second: float = 0.0
     proposals: int = 0
     peak_memory_mib: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     database_bytes: int = 0
     probes: int = 0
     probes_unanswered: int = 0
@@ -420,7 +437,12 @@ class Report:
             ("until proposals settle", f"{self.settled_seconds:.1f} s", ""),
             ("proposals", f"{self.proposals:,}", ""),
         ]
-        rows += [(f"peak memory: {role}", f"{self.peak_memory_mib.get(role, 0):,.0f} MiB", "") for role in ROLES]
+        for role in ROLES:
+            measured = role in self.peak_memory_mib
+            rows.append((f"peak memory: {role}",
+                         f"{self.peak_memory_mib[role]:,.0f} MiB" if measured else "not measured (--url)", ""))
+            rows.append((f"CPU time, publish to settled: {role}",
+                         f"{self.cpu_seconds[role]:,.1f} s" if measured else "not measured (--url)", ""))
         rows += [
             ("database size", f"{self.database_bytes / MIB:,.0f} MiB", ""),
             (f"event to proposal, median ({self.probes - self.probes_unanswered}/{self.probes} probes)",
@@ -498,15 +520,18 @@ def national(args: argparse.Namespace, argv: list[str]) -> Report:
             raise SystemExit(f"{work} is not empty: the bench needs a fresh data directory")
         up = UpProcess(work / "system", secrets.token_urlsafe(24)).start()
         system = System(up.base, up.admin_token, up.kafka, up.database_url)
-        sampler = MemorySampler(up).start()
+        sampler = ProcessSampler(up).start()
         wait_worker_ready(up)
     try:
         demo = work / "demo.jsonl"
         report.events_published = write_demo(args.scale, demo)
         print(f"demo scale {args.scale}: {report.events_published:,} events; publishing", flush=True)
+        before = stats(system)
+        cpu_before = sampler.cpu_seconds() if sampler is not None else {}
         started = time.monotonic()
         report.publish_seconds = publish_demo(system, demo)
-        report.applied_seconds, counts = wait_applied(system, report.events_published, started, args.timeout)
+        report.applied_seconds, counts = wait_applied(system, report.events_published, before, started,
+                                                      args.timeout)
         report.events_applied = counts["events_received"] - counts["events_deadlettered"]
         report.events_deadlettered = counts["events_deadlettered"]
         report.employees = counts.get("employees", 0)
@@ -514,6 +539,10 @@ def national(args: argparse.Namespace, argv: list[str]) -> Report:
         print(f"applied after {report.applied_seconds:.1f} s; waiting until the proposals settle", flush=True)
         report.settled_seconds, report.proposals = asyncio.run(
             wait_settled(system.database_url, started, args.stable, args.timeout))
+        if sampler is not None:
+            time.sleep(2 * SAMPLE_SECONDS)  # a sample taken after the quiet began
+            report.cpu_seconds = {role: round(used - cpu_before[role], 1)
+                                  for role, used in sampler.cpu_seconds().items()}
         print(f"settled after {report.settled_seconds:.1f} s: {report.proposals:,} proposals; probing", flush=True)
         report.database_bytes = asyncio.run(database_size(system.database_url))
         report.probes = args.probes

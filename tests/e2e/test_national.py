@@ -28,8 +28,11 @@ def test_the_report_has_every_figure_and_each_is_plausible(tmp_path, capsys):
     assert 0 < report["publish_seconds"] <= report["applied_seconds"] <= report["settled_seconds"], table
     assert report["proposals"] > 0, table
     assert set(report["peak_memory_mib"]) == set(ROLES), table
+    assert set(report["cpu_seconds"]) == set(ROLES), table
     for role in ROLES:
         assert 10 < report["peak_memory_mib"][role] < 4096, (role, table)
+        assert 0 < report["cpu_seconds"][role] < 600, (role, table)
+    assert report["cpu_seconds"]["worker"] > report["cpu_seconds"]["broker"], table
     assert report["database_bytes"] > 1024 * 1024, table
     assert report["probes"] == 5 and report["probes_unanswered"] == 0, table
     assert 0 < report["latency_median_seconds"] <= report["latency_p95_seconds"] < 30, table
@@ -37,5 +40,5 @@ def test_the_report_has_every_figure_and_each_is_plausible(tmp_path, capsys):
     assert 0 < report["api_median_seconds"] <= report["api_p95_seconds"] < 10, table
     assert set(report["goals"]) == set(GOALS) and set(report["goals"].values()) <= {"ok", "missed"}, table
     for heading in ("Machine:", "Date:", "Command: tillid bench national --scale 0.02", "| figure | value | goal |",
-                    "peak memory: postgres", "event to proposal, 95th percentile", "database size"):
+                    "peak memory: postgres", "CPU time, publish to settled: worker", "event to proposal, 95th percentile", "database size"):
         assert heading in table, heading
