@@ -7,7 +7,6 @@ holds more and everything is applied, it is started afresh, and nothing accepted
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 

@@ -40,5 +40,6 @@ def test_the_report_has_every_figure_and_each_is_plausible(tmp_path, capsys):
     assert 0 < report["api_median_seconds"] <= report["api_p95_seconds"] < 10, table
     assert set(report["goals"]) == set(GOALS) and set(report["goals"].values()) <= {"ok", "missed"}, table
     for heading in ("Machine:", "Date:", "Command: tillid bench national --scale 0.02", "| figure | value | goal |",
-                    "peak memory: postgres", "CPU time, publish to settled: worker", "event to proposal, 95th percentile", "database size"):
+                    "peak memory: postgres", "CPU time, publish to settled: worker",
+                    "event to proposal, 95th percentile", "database size"):
         assert heading in table, heading

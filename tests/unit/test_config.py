@@ -31,6 +31,8 @@ def test_prefix_and_services_from_env():
     ({"TILLID_TOPIC_RETENTION_DAYS": "a month"}, "TILLID_TOPIC_RETENTION_DAYS"),
     ({"TILLID_TOPIC_RETENTION_BYTES": "1000"}, "TILLID_TOPIC_RETENTION_BYTES"),
     ({"TILLID_TOPIC_RETENTION_BYTES": "a gigabyte"}, "TILLID_TOPIC_RETENTION_BYTES"),
+    ({"TILLID_EMBEDDED_BROKER_MAX_MIB": "0"}, "TILLID_EMBEDDED_BROKER_MAX_MIB"),
+    ({"TILLID_EMBEDDED_BROKER_MAX_MIB": "1 GiB"}, "TILLID_EMBEDDED_BROKER_MAX_MIB"),
     ({"TILLID_DRAIN_SECONDS": "-1"}, "TILLID_DRAIN_SECONDS"),
     ({"TILLID_DRAIN_SECONDS": "a minute"}, "TILLID_DRAIN_SECONDS"),
     ({"TILLID_READY_MAX_LAG": "0"}, "TILLID_READY_MAX_LAG"),
@@ -182,6 +184,11 @@ def test_topic_retention_is_days_in_milliseconds_and_bytes_per_partition():
                                                      "retention.bytes": str(1024 ** 3)}
     configs = Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7", "TILLID_TOPIC_RETENTION_BYTES": "2097152"})
     assert configs.topic_configs() == {"retention.ms": "604800000", "retention.bytes": "2097152"}
+
+
+def test_the_embedded_broker_bound_defaults_to_a_gibibyte():
+    assert Settings.from_env({}).embedded_broker_max_mib == 1024
+    assert Settings.from_env({"TILLID_EMBEDDED_BROKER_MAX_MIB": "256"}).embedded_broker_max_mib == 256
 
 
 def test_decline_quiet_days_defaults_to_180_and_takes_zero():
