@@ -28,6 +28,12 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TILLID_TOPIC_RETENTION_DAYS":
         "days Kafka keeps the events of each topic the system creates (retention.ms); bounds how long an "
         "erased person's events stay in Kafka",
+    "TILLID_TOPIC_RETENTION_BYTES":
+        "bytes Kafka keeps of each partition of each topic the system creates (retention.bytes), so a topic's size "
+        "is bounded even under a flood; the older events go first",
+    "TILLID_EMBEDDED_BROKER_MAX_MIB":
+        "MiB of events the embedded broker of `tillid up` may hold before it is started afresh, once all of them "
+        "are applied (it ignores retention)",
     "TILLID_REMATCH_DEBOUNCE_SECONDS":
         "how long the re-matcher lets changes to a scope settle before matching it again",
     "TILLID_DECLINE_QUIET_DAYS":
@@ -61,6 +67,8 @@ KAFKA_SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_SSL")
 KAFKA_SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 # A shorter key is too easy to guess; `tillid up` generates 64 hex digits (256 bits).
 MIN_SIGNING_KEY_CHARACTERS = 32
+# Below a segment or two, retention.bytes would drop events before a worker could read them.
+MIN_TOPIC_RETENTION_BYTES = 1024 ** 2
 _BOOTSTRAP_SERVER = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(\d{1,5}))?$")
 
 
@@ -76,6 +84,8 @@ class Settings:
     app_id: str = "tillid"
     partitions: int = 8
     topic_retention_days: int = 30
+    topic_retention_bytes: int = 1024 ** 3
+    embedded_broker_max_mib: int = 1024
     rematch_debounce_seconds: float = 0.25
     decline_quiet_days: int = 180
     jobrotation_dkk_per_hour: float = 189.51
@@ -103,7 +113,8 @@ class Settings:
 
     def topic_configs(self) -> dict[str, str]:
         """The configuration every topic Tillid creates gets: its retention (docs/security.md)."""
-        return {"retention.ms": str(self.topic_retention_days * 86_400_000)}
+        return {"retention.ms": str(self.topic_retention_days * 86_400_000),
+                "retention.bytes": str(self.topic_retention_bytes)}
 
     def with_services(self, kafka: str, database_url: str) -> "Settings":
         return replace(self, kafka=kafka, database_url=database_url)
@@ -125,6 +136,8 @@ class Settings:
             "TILLID_APP_ID": self.app_id,
             "TILLID_PARTITIONS": str(self.partitions),
             "TILLID_TOPIC_RETENTION_DAYS": str(self.topic_retention_days),
+            "TILLID_TOPIC_RETENTION_BYTES": str(self.topic_retention_bytes),
+            "TILLID_EMBEDDED_BROKER_MAX_MIB": str(self.embedded_broker_max_mib),
             "TILLID_REMATCH_DEBOUNCE_SECONDS": str(self.rematch_debounce_seconds),
             "TILLID_DECLINE_QUIET_DAYS": str(self.decline_quiet_days),
             "TILLID_JOBROTATION_DKK_PER_HOUR": str(self.jobrotation_dkk_per_hour),
@@ -214,6 +227,9 @@ class Settings:
             app_id=text("TILLID_APP_ID") or cls.app_id,
             partitions=integer("TILLID_PARTITIONS", cls.partitions, 1),
             topic_retention_days=integer("TILLID_TOPIC_RETENTION_DAYS", cls.topic_retention_days, 1),
+            topic_retention_bytes=integer("TILLID_TOPIC_RETENTION_BYTES", cls.topic_retention_bytes,
+                                          MIN_TOPIC_RETENTION_BYTES),
+            embedded_broker_max_mib=integer("TILLID_EMBEDDED_BROKER_MAX_MIB", cls.embedded_broker_max_mib, 1),
             rematch_debounce_seconds=non_negative("TILLID_REMATCH_DEBOUNCE_SECONDS", cls.rematch_debounce_seconds,
                                                   "seconds"),
             decline_quiet_days=integer("TILLID_DECLINE_QUIET_DAYS", cls.decline_quiet_days, 0),

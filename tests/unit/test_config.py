@@ -29,6 +29,10 @@ def test_prefix_and_services_from_env():
     ({"TILLID_PARTITIONS": "0"}, "TILLID_PARTITIONS"),
     ({"TILLID_TOPIC_RETENTION_DAYS": "0"}, "TILLID_TOPIC_RETENTION_DAYS"),
     ({"TILLID_TOPIC_RETENTION_DAYS": "a month"}, "TILLID_TOPIC_RETENTION_DAYS"),
+    ({"TILLID_TOPIC_RETENTION_BYTES": "1000"}, "TILLID_TOPIC_RETENTION_BYTES"),
+    ({"TILLID_TOPIC_RETENTION_BYTES": "a gigabyte"}, "TILLID_TOPIC_RETENTION_BYTES"),
+    ({"TILLID_EMBEDDED_BROKER_MAX_MIB": "0"}, "TILLID_EMBEDDED_BROKER_MAX_MIB"),
+    ({"TILLID_EMBEDDED_BROKER_MAX_MIB": "1 GiB"}, "TILLID_EMBEDDED_BROKER_MAX_MIB"),
     ({"TILLID_DRAIN_SECONDS": "-1"}, "TILLID_DRAIN_SECONDS"),
     ({"TILLID_DRAIN_SECONDS": "a minute"}, "TILLID_DRAIN_SECONDS"),
     ({"TILLID_READY_MAX_LAG": "0"}, "TILLID_READY_MAX_LAG"),
@@ -175,9 +179,16 @@ def test_bad_kafka_security_settings_name_the_variable(env, message):
         Settings.from_env(env)
 
 
-def test_topic_retention_is_days_in_milliseconds():
-    assert Settings.from_env({}).topic_configs() == {"retention.ms": str(30 * 24 * 3600 * 1000)}
-    assert Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7"}).topic_configs() == {"retention.ms": "604800000"}
+def test_topic_retention_is_days_in_milliseconds_and_bytes_per_partition():
+    assert Settings.from_env({}).topic_configs() == {"retention.ms": str(30 * 24 * 3600 * 1000),
+                                                     "retention.bytes": str(1024 ** 3)}
+    configs = Settings.from_env({"TILLID_TOPIC_RETENTION_DAYS": "7", "TILLID_TOPIC_RETENTION_BYTES": "2097152"})
+    assert configs.topic_configs() == {"retention.ms": "604800000", "retention.bytes": "2097152"}
+
+
+def test_the_embedded_broker_bound_defaults_to_a_gibibyte():
+    assert Settings.from_env({}).embedded_broker_max_mib == 1024
+    assert Settings.from_env({"TILLID_EMBEDDED_BROKER_MAX_MIB": "256"}).embedded_broker_max_mib == 256
 
 
 def test_decline_quiet_days_defaults_to_180_and_takes_zero():

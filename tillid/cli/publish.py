@@ -41,13 +41,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"tillid publish: nothing published: {len(errors)} invalid event(s)", file=sys.stderr)
         return 2
     require_reachable_kafka(settings.kafka)
-    from tillid.streams.producer import publish
+    from tillid.streams.producer import PublishProgress, publish
     from tillid.streams.topics import ensure_topics
 
     # Created here rather than by the broker on the first send, so that they get their partitions
     # and retention (TILLID_TOPIC_RETENTION_DAYS) as the worker would create them.
     ensure_topics(settings)
-    sent = publish(settings, (envelope for envelope in _valid(args.file)))
+    progress = PublishProgress(lambda line: print(f"tillid publish: {line}", file=sys.stderr, flush=True))
+    sent = publish(settings, (envelope for envelope in _valid(args.file)), progress=progress)
     skipped = f", skipped {len(errors)} invalid" if errors else ""
     print(f"published {sent} events{skipped}")
     return 0

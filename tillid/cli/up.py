@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         worker = Child("worker", ["worker"], env, log_dir).start()
         api = Child("api", ["api"], env, log_dir).start()
         supervisor = _supervisor(settings, services.broker, worker, api)
+        recycler = _broker_recycler(settings, services.broker, supervisor)
         try:
             base = f"http://{settings.api_host}:{settings.api_port}"
             if wait_until(lambda: _healthy(base), 90, "the review service", supervisor, lambda: stops() > 0):
@@ -71,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
                 _print_banner(settings, services.embedded, base, demo)
             while not stops():
                 supervisor.check()
+                if recycler is not None:
+                    recycler.check()
                 time.sleep(0.5)
             print("Stopping: accepting nothing more, applying what was accepted (Ctrl-C again stops at once) ...",
                   flush=True)
@@ -103,6 +106,18 @@ def _supervisor(settings: Settings, broker, worker: Child, api: Child) -> Superv
     supervisor = Supervisor([broker_part, worker, api], say=say)
     supervisor.depends(worker, on=broker_part, after_start=after_broker_start)
     return supervisor
+
+
+def _broker_recycler(settings: Settings, broker, supervisor: Supervisor):
+    """The embedded broker started afresh when it holds too much and everything is applied (it keeps every
+    event in memory: tillid/runtime/broker_memory.py); None without an embedded broker."""
+    if broker is None:
+        return None
+    from tillid.cli.drain import progress
+    from tillid.runtime.broker_memory import BrokerRecycler
+
+    return BrokerRecycler(settings.embedded_broker_max_mib, broker.resident_mib,
+                          lambda: progress(settings).done, lambda why: supervisor.restart(BrokerPart.name, why))
 
 
 def _send_again_what_the_broker_lost(settings: Settings) -> None:
@@ -183,10 +198,12 @@ def _load_demo(settings: Settings, args: argparse.Namespace) -> str:
         return f"already loaded ({known} employees in the database)"
     from tillid.competence.demo import generate_events
     from tillid.competence.events import validate
-    from tillid.streams.producer import publish
+    from tillid.streams.producer import PublishProgress, publish
 
     print("Publishing the demo organisation (first start only) ...", flush=True)
-    sent = publish(settings, (validate(event) for event in generate_events(seed=DEMO_SEED, scale=args.demo_scale)))
+    progress = PublishProgress(lambda line: print(f"  {line}", flush=True))
+    sent = publish(settings, (validate(event) for event in generate_events(seed=DEMO_SEED, scale=args.demo_scale)),
+                   progress=progress)
     return f"{sent} events published; the worker is applying them"
 
 

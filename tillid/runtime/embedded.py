@@ -252,6 +252,16 @@ class EmbeddedBroker:
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    def resident_mib(self) -> float | None:
+        """The broker's resident memory in MiB (None when it is not running or /proc does not say)."""
+        if not self.alive():
+            return None
+        try:
+            pages = int(Path(f"/proc/{self._process.pid}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            return None
+        return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
     @property
     def returncode(self) -> int | None:
         return self._process.returncode if self._process is not None else None

@@ -179,6 +179,16 @@ class Supervisor:
             if watch.restart_at is not None and self.clock() >= watch.restart_at:
                 self._restart(watch)
 
+    def restart(self, name: str, why: str) -> None:
+        """Start the running part ``name`` afresh, as after its death but at once: its dependents stop
+        first and start again after it (the embedded broker, whose memory is bounded this way)."""
+        watch = self.watches[name]
+        self.say(f"{_now()} restarting the {name}: {why}")
+        for dependent in watch.dependents:
+            dependent.stop(DEPENDENT_STOP_SECONDS)
+        watch.part.stop(DEPENDENT_STOP_SECONDS)
+        self._restart(watch, dependents_stopped=True)
+
     def _died(self, watch: _Watch, why: str) -> None:
         if self.clock() - watch.started_at < STABLE_SECONDS:
             watch.failed_starts += 1
@@ -190,8 +200,8 @@ class Supervisor:
         watch.restart_at = self.clock() + delay
         self.say(f"{_now()} the {watch.part.name} stopped ({why}); starting it again in {delay:.0f} s")
 
-    def _restart(self, watch: _Watch) -> None:
-        for dependent in watch.dependents:
+    def _restart(self, watch: _Watch, dependents_stopped: bool = False) -> None:
+        for dependent in () if dependents_stopped else watch.dependents:
             dependent.stop(DEPENDENT_STOP_SECONDS)
         watch.restart_at = None
         watch.started_at = self.clock()

@@ -142,6 +142,20 @@ def test_the_broker_restarts_before_its_dependent_which_starts_after_the_topics(
     assert worker.starts == 1, "the dependent is not started twice"
 
 
+def test_a_running_broker_restarted_on_purpose_stops_its_dependent_first_and_at_once(world):
+    clock, journal, said, worker, api, supervisor = world
+    broker = FakePart("embedded broker", journal)
+    supervisor = Supervisor([broker, worker, api], say=said.append, clock=clock)
+    supervisor.depends(worker, on=broker, after_start=lambda: journal.append("topics"))
+    clock.now = 100.0
+    supervisor.restart("embedded broker", "it holds 2000 MiB")
+    assert journal == ["stop worker", "stop embedded broker", "start embedded broker", "topics", "start worker"]
+    assert said[0].endswith("restarting the embedded broker: it holds 2000 MiB")
+    journal.clear()
+    run_for(supervisor, clock, 5)
+    assert journal == [], "nothing else is restarted"
+
+
 def test_the_last_log_line_leaves_out_terminal_control(tmp_path):
     log = tmp_path / "worker.log"
     log.write_text("first\n[ERROR] the reason\n\x1b[?25l\x08\x1b[?25h\n")
