@@ -3,9 +3,10 @@
 Deliberately independent of the solver: it works on the typed instance, the
 host rankings used and the placements by id, and recomputes acceptability
 itself. The one thing it may take from the solver is the host positions (the
-host rankings as dicts, which the market has built already). It runs in time linear in the size of the instance: the host rankings
-once, then for each applicant the part of its ranking above its placement
-(all of it when unplaced), with O(1 + number of requirements) work per entry.
+host rankings as dicts, which the market has built already). It runs in time
+linear in the size of the instance: the host rankings once, then for each
+applicant the part of its ranking above its placement (all of it when
+unplaced), with O(1 + number of requirements) work per entry.
 """
 
 from __future__ import annotations

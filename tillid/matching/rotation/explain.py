@@ -31,6 +31,21 @@ NO_RANKING = ("Not placed: you ranked no slots. See your suggestions; you are pl
               "you rank yourself.")
 
 
+class _FullOutcomes(dict[int, ChoiceOutcome]):
+    """Rank -> the outcome "full with higher-ranked applicants" of one slot chosen at that rank,
+    each made the first time it is looked up."""
+
+    def __init__(self, slot_id: str, places: int) -> None:
+        super().__init__()
+        self.slot_id = slot_id
+        self.places = places
+
+    def __missing__(self, rank: int) -> ChoiceOutcome:
+        outcome = self[rank] = ChoiceOutcome(self.slot_id, rank, FULL, _full_detail(self.places),
+                                             higher_ranked_placed=self.places)
+        return outcome
+
+
 class _Occupancy:
     """Per slot index: host positions of the applicants placed there and the lowest-ranked
     holder's (position, home workplace index); placed count per workplace index.
@@ -57,19 +72,11 @@ class _Occupancy:
         self.full_below: list[int] = [
             self.lowest[s][0] if 0 < capacity <= len(self.held[s]) else NEVER_FULL
             for s, capacity in enumerate(market.capacity)]
-        self.full_outcomes: list[dict[int, ChoiceOutcome]] = [{} for _ in market.slots]
-        self.slot_ids = [slot.id for slot in market.slots]
+        self.full_outcomes = [_FullOutcomes(slot.id, len(held)) for slot, held in zip(market.slots, self.held)]
 
     def full_outcome(self, s: int, rank: int) -> ChoiceOutcome:
-        """The outcome "full with higher-ranked applicants" of slot ``s`` chosen at ``rank``,
-        made the first time (``full_outcomes[s][rank]`` afterwards)."""
-        made = self.full_outcomes[s]
-        outcome = made.get(rank)
-        if outcome is None:
-            places = len(self.held[s])
-            outcome = made[rank] = ChoiceOutcome(self.slot_ids[s], rank, FULL, _full_detail(places),
-                                                 higher_ranked_placed=places)
-        return outcome
+        """The outcome "full with higher-ranked applicants" of slot ``s`` chosen at ``rank``."""
+        return self.full_outcomes[s][rank]
 
     def all_full(self, slots: Sequence[int], positions: Sequence[int]) -> tuple[ChoiceOutcome, ...] | None:
         """The outcomes of ``slots``, ranked 1, 2, ... with the given host positions, when every
@@ -78,10 +85,7 @@ class _Occupancy:
         if not all(map(gt, positions, map(full_below.__getitem__, slots))):
             return None
         full_outcomes = self.full_outcomes
-        try:
-            return tuple([full_outcomes[s][rank] for rank, s in enumerate(slots, start=1)])
-        except KeyError:  # one not made yet
-            return tuple([self.full_outcome(s, rank) for rank, s in enumerate(slots, start=1)])
+        return tuple([full_outcomes[s][rank] for rank, s in enumerate(slots, start=1)])
 
 
 def _ordinal(rank: int) -> str:
