@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from functools import cache
-from operator import gt
+from operator import getitem, gt
 
 from tillid.matching.rotation.acceptability import refusal
 from tillid.matching.rotation.market import Market
@@ -84,8 +84,7 @@ class _Occupancy:
         full_below = self.full_below
         if not all(map(gt, positions, map(full_below.__getitem__, slots))):
             return None
-        full_outcomes = self.full_outcomes
-        return tuple([full_outcomes[s][rank] for rank, s in enumerate(slots, start=1)])
+        return tuple(map(getitem, map(self.full_outcomes.__getitem__, slots), range(1, len(slots) + 1)))
 
 
 def _ordinal(rank: int) -> str:
@@ -154,6 +153,7 @@ def _open_outcome(market: Market, a: int, choice: Sequence[int], occupancy: _Occ
                          higher_ranked_placed=higher)
 
 
+@cache
 def _full_detail(places: int) -> str:
     if places == 1:
         return "its one place is taken by an applicant the host ranked higher"
