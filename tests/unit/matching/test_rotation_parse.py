@@ -8,7 +8,7 @@ import random
 import pytest
 
 from tillid.errors import InvalidInstance
-from tillid.matching.rotation import find_blocking_pairs, parse_instance
+from tillid.matching.rotation import BlockingPair, find_blocking_pairs, parse_instance
 from tillid.matching.rotation.market import build_market, host_rankings_used
 from tillid.matching.rotation.parse import _checked_applicant, _plain_applicant
 from tillid.matching.rotation.model import Rules
@@ -110,3 +110,13 @@ def test_the_certificate_finds_the_same_pairs_with_the_markets_host_positions():
         assert find_blocking_pairs(parsed, used, placements, market.host_positions_by_slot_id()) == own
         found += len(own)
     assert found > 40  # the matchings are far from stable: many pairs to agree on
+
+
+def test_the_certificate_takes_a_full_slot_without_a_host_ranking():
+    """Placements from elsewhere may fill a slot the host rankings do not name: nobody is ranked
+    above its holder, so only the other slot can be blocked."""
+    parsed = parse_instance({"slots": [{"id": "s1", "capacity": 1}, {"id": "s2", "capacity": 1}],
+                             "applicants": [{"id": "e1", "ranking": ["s1"]}, {"id": "e2", "ranking": ["s1", "s2"]}],
+                             "host_rankings": {"s2": ["e2"]}})
+    rankings = {"s2": ("e2",)}
+    assert find_blocking_pairs(parsed, rankings, {"e1": "s1"}) == (BlockingPair("e2", "s2"),)

@@ -113,7 +113,8 @@ def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, 
         if not full[slot_id]:
             would_take[slot_id] = ranked
         elif slot_id in view.worst:
-            would_take[slot_id] = set(host_rankings[slot_id][:ranked.get(view.worst[slot_id], len(ranked))])
+            above_worst = ranked.get(view.worst[slot_id], len(ranked))
+            would_take[slot_id] = set(host_rankings.get(slot_id, ())[:above_worst])
         else:
             would_take[slot_id] = ()
     pairs = []
