@@ -123,17 +123,6 @@ def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
     return tuple(outcomes), all_full
 
 
-def _all_full_outcomes(market: Market, a: int, i: int, occupancy: _Occupancy) -> tuple[ChoiceOutcome, ...] | None:
-    """``_outcomes`` of applicant ``a`` placed at its choice ``i`` (-1: not placed) when every slot
-    it ranked above was acceptable and full with applicants ranked higher, else None."""
-    prefs = market.prefs[a]
-    above = len(prefs) if i < 0 else i
-    ranked_above = len(market.applicants[a].ranking) if i < 0 else market.pref_ranks[a][i] - 1
-    if above != ranked_above or above == 0:  # a slot above was not acceptable, or none was ranked
-        return None
-    return occupancy.all_full(prefs[:above], market.host_pos[a][:above])
-
-
 def _open_outcome(market: Market, a: int, choice: Sequence[int], occupancy: _Occupancy, s: int, slot_id: str,
                   rank: int, position: int) -> ChoiceOutcome:
     """The outcome of an acceptable slot that was not full with higher-ranked applicants."""
@@ -213,15 +202,23 @@ def explain(instance: RotationInstance, market: Market, choice: Sequence[int]) -
     """One explanation per applicant, sorted by applicant id (the market's order)."""
     occupancy = _Occupancy(market, choice)
     rules = instance.rules
+    slots, prefs_of, ranks_of, host_pos_of = market.slots, market.prefs, market.pref_ranks, market.host_pos
+    all_full_of = occupancy.all_full
     explanations = []
     for a, applicant in enumerate(market.applicants):
         i = choice[a]
-        slot_id = None if i < 0 else market.slots[market.prefs[a][i]].id
-        rank = None if i < 0 else market.pref_ranks[a][i]
+        prefs = prefs_of[a]
+        if i < 0:
+            slot_id = rank = None
+            above, ranked_above = len(prefs), len(applicant.ranking)
+        else:
+            slot_id, rank = slots[prefs[i]].id, ranks_of[a][i]
+            above, ranked_above = i, rank - 1
         if rank == 1:
             outcomes, all_full = (), True
         else:
-            fast = _all_full_outcomes(market, a, i, occupancy)
+            # All acceptable (then all full, mostly): the shared outcomes; else slot by slot.
+            fast = all_full_of(prefs[:above], host_pos_of[a][:above]) if above == ranked_above > 0 else None
             outcomes, all_full = (fast, True) if fast is not None else _outcomes(market, a, choice, rules, occupancy)
         explanations.append(Explanation(applicant.id, slot_id, rank,
                                         _summary(applicant, slot_id, rank, outcomes, all_full), outcomes))
