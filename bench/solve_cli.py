@@ -20,6 +20,10 @@ Then the start-up of `python -m tillid --help` and of the `tillid` entry point,
 with `python -c pass` for scale (median of ``--help-repeat`` runs).
 
     .venv/bin/python -m bench.solve_cli [--solvers rotation,upskill,leon] [--repeat 5] [--help-repeat 10]
+        [--baseline DIR]
+
+With ``--baseline DIR`` the `tillid solve` of another checkout (an exported older commit)
+runs in the same rotation, so before and after come from the same runs.
 """
 
 from __future__ import annotations
@@ -104,35 +108,49 @@ CASES = {
 }
 
 
-def run(command: list[str]) -> tuple[float, float]:
+def run(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child) of one subprocess run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, env=ENV, stdout=subprocess.DEVNULL)
+    subprocess.run(command, cwd=cwd, check=True, env=env or ENV, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(case: Case, repeat: int) -> dict:
+def baseline_env(baseline: Path) -> dict[str, str]:
+    """The environment that runs `python -m tillid` (from ``baseline`` as the working directory)
+    with the checkout ``baseline``'s code."""
+    return {**ENV, "PYTHONPATH": str(baseline)}
+
+
+def measure(case: Case, repeat: int, baseline: Path | None = None) -> dict:
+    """Runs of tillid and the reference (and of the baseline checkout's tillid, if given),
+    interleaved: the order rotates from one repeat to the next."""
     OUT.mkdir(parents=True, exist_ok=True)
     source = OUT / f"{case.solver}.json"
     source.write_text(json.dumps(case.make()), encoding="utf-8")
     ours_out, reference_out = OUT / f"{case.solver}.tillid.out.json", OUT / f"{case.solver}.reference.out.json"
+    baseline_out = OUT / f"{case.solver}.baseline.out.json"
     tillid = [PYTHON, "-m", "tillid", "solve", case.solver, "--input", str(source), "--output", str(ours_out)]
     reference = [*case.reference, str(source), str(reference_out)]
-    ours, theirs = [], []
+    commands = {"ours": (tillid, ENV, ROOT), "theirs": (reference, ENV, ROOT)}
+    if baseline is not None:
+        commands["baseline"] = ([PYTHON, "-m", "tillid", "solve", case.solver, "--input", str(source),
+                                 "--output", str(baseline_out)], baseline_env(baseline), baseline.resolve())
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    order = list(commands)
     for index in range(repeat):
-        if index % 2 == 0:
-            ours.append(run(tillid))
-            theirs.append(run(reference))
-        else:
-            theirs.append(run(reference))
-            ours.append(run(tillid))
+        for name in order[index % len(order):] + order[:index % len(order)]:
+            runs[name].append(run(*commands[name]))
     agree = case.agree(json.loads(ours_out.read_text(encoding="utf-8")),
                        json.loads(reference_out.read_text(encoding="utf-8")))
-    return {"case": case, "ours": ours, "theirs": theirs, "agree": agree,
-            "input_mb": source.stat().st_size / 1e6, "output_mb": ours_out.stat().st_size / 1e6}
+    row = {"case": case, "ours": runs["ours"], "theirs": runs["theirs"], "agree": agree,
+           "input_mb": source.stat().st_size / 1e6, "output_mb": ours_out.stat().st_size / 1e6}
+    if baseline is not None:
+        row["baseline"] = runs["baseline"]
+        row["same_as_baseline"] = ours_out.read_bytes() == baseline_out.read_bytes()
+    return row
 
 
 def _median(runs: list[tuple[float, float]], which: int) -> float:
@@ -150,6 +168,15 @@ def print_solvers(rows: list[dict], repeat: int) -> None:
         print(f"| {row['case'].solver} | {row['case'].description} | {row['input_mb']:.1f} / {row['output_mb']:.1f} "
               f"| {ours_wall:.3f} | {theirs_wall:.3f} | **{ours_wall / theirs_wall:.2f}** | {ours_cpu:.3f} "
               f"| {theirs_cpu:.3f} | {ours_cpu / theirs_cpu:.2f} | {'yes' if row['agree'] else 'NO'} |")
+    baselines = [row for row in rows if "baseline" in row]
+    if baselines:
+        print("\nThe baseline checkout's tillid in the same runs (ratios to the same reference runs)")
+        print("| solver | baseline wall | ratio wall | baseline CPU | ratio CPU | same bytes as tillid |")
+        print("|---|---|---|---|---|---|")
+    for row in baselines:
+        wall, cpu = _median(row["baseline"], 0), _median(row["baseline"], 1)
+        print(f"| {row['case'].solver} | {wall:.3f} | **{wall / _median(row['theirs'], 0):.2f}** | {cpu:.3f} "
+              f"| {cpu / _median(row['theirs'], 1):.2f} | {'yes' if row['same_as_baseline'] else 'NO'} |")
 
 
 def print_start_up(repeat: int) -> None:
@@ -175,12 +202,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--solvers", default="rotation,upskill,leon", help="comma-separated, of " + ", ".join(CASES))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--help-repeat", type=int, default=10)
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout (an exported commit, say) whose `tillid solve` runs interleaved "
+                             "with this one's, for before/after figures from the same runs")
     args = parser.parse_args(argv)
     names = [name for name in args.solvers.split(",") if name]
     unknown = [name for name in names if name not in CASES]
     if unknown:
         parser.error(f"unknown solver(s): {', '.join(unknown)}")
-    rows = [measure(CASES[name], args.repeat) for name in names]
+    rows = [measure(CASES[name], args.repeat, args.baseline) for name in names]
     if rows:
         print_solvers(rows, args.repeat)
     if args.help_repeat:

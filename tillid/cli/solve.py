@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        instance = read_json(args.input)
-        write_bytes(args.output, dump_json_bytes(solve(instance)))
+        # The document goes straight to the solver, which may let it go once it has parsed it.
+        write_bytes(args.output, dump_json_bytes(solve(read_json(args.input))))
     finally:
         if collecting:
             gc.enable()

@@ -2,14 +2,16 @@
 
 Deliberately independent of the solver: it works on the typed instance, the
 host rankings used and the placements by id, and recomputes acceptability
-itself. It runs in time linear in the size of the instance: the host rankings
-once, then for each applicant the part of its ranking above its placement
-(all of it when unplaced), with O(1 + number of requirements) work per entry.
+itself. The one thing it may take from the solver is the host positions (the
+host rankings as dicts, which the market has built already). It runs in time
+linear in the size of the instance: the host rankings once, then for each
+applicant the part of its ranking above its placement (all of it when
+unplaced), with O(1 + number of requirements) work per entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 from tillid.matching.rotation.model import Applicant, BlockingPair, RotationInstance, Slot
 
@@ -23,18 +25,26 @@ def _acceptable(applicant: Applicant, skills: Mapping[str, float], slot: Slot,
     return all(skills.get(skill, 0.0) >= minimum for skill, minimum in slot.requires)
 
 
-def _positions(ranking: Sequence[str]) -> dict[str, int]:
-    return dict(zip(ranking, range(len(ranking))))
+# Host positions per slot id: applicant id -> 0-based position in the host ranking.
+Positions = Mapping[str, Mapping[str, int]]
+
+
+def host_positions(host_rankings: Mapping[str, Sequence[str]], slot_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+    positions = {}
+    for slot_id in slot_ids:
+        ranking = host_rankings.get(slot_id, ())
+        positions[slot_id] = dict(zip(ranking, range(len(ranking))))
+    return positions
 
 
 class _View:
     """Loads, lowest-ranked holders and away counts of one matching."""
 
     def __init__(self, instance: RotationInstance, host_rankings: Mapping[str, Sequence[str]],
-                 placements: Mapping[str, str]) -> None:
+                 placements: Mapping[str, str], positions: Positions | None) -> None:
         self.slots = {slot.id: slot for slot in instance.slots}
         self.applicants = {applicant.id: applicant for applicant in instance.applicants}
-        self.positions = {slot_id: _positions(host_rankings.get(slot_id, ())) for slot_id in self.slots}
+        self.positions = host_positions(host_rankings, self.slots) if positions is None else positions
         self.placements = placements
         self.load: dict[str, int] = {slot_id: 0 for slot_id in self.slots}
         self.worst: dict[str, str] = {}
@@ -55,7 +65,7 @@ class _View:
 def feasibility_violations(instance: RotationInstance, host_rankings: Mapping[str, Sequence[str]],
                            placements: Mapping[str, str]) -> tuple[str, ...]:
     """Why ``placements`` is not a feasible matching (empty when it is)."""
-    view = _View(instance, host_rankings, placements)
+    view = _View(instance, host_rankings, placements, None)
     problems = []
     for applicant_id, slot_id in sorted(placements.items()):
         if applicant_id not in view.applicants or slot_id not in view.slots:
@@ -77,32 +87,36 @@ def feasibility_violations(instance: RotationInstance, host_rankings: Mapping[st
 
 
 def find_blocking_pairs(instance: RotationInstance, host_rankings: Mapping[str, Sequence[str]],
-                        placements: Mapping[str, str]) -> tuple[BlockingPair, ...]:
+                        placements: Mapping[str, str], positions: Positions | None = None) -> tuple[BlockingPair, ...]:
     """Every blocking pair of the contract: acceptable (a, s), a unplaced or ranking s above
     its placement, s with free capacity or ranking a above its lowest-ranked placed
     applicant, and the matching with a moved to s (s's lowest released when s was
     full) still within the away-caps. Sorted by applicant, then slot.
 
-    Cheap tests first: the slot side (one set per slot of the applicants it would take), then
+    ``positions``, when the caller has them, are ``host_positions(host_rankings, slot ids)``
+    (the solver's market holds them); they are a function of the host rankings alone.
+    Cheap tests first: the slot side (one lookup per slot in what it would take), then
     sector and requirements."""
-    view = _View(instance, host_rankings, placements)
+    view = _View(instance, host_rankings, placements, positions)
     rules = instance.rules
     cross_sector_only = rules.cross_sector_only
     slots = view.slots
-    # Per slot: the applicants it would take, those its host ranks when it has a free place,
-    # those ranked above its lowest-ranked holder when it is full (none without places).
-    would_take: dict[str, set[str]] = {}
+    positions = view.positions
+    # Per slot, the applicants it would take: those its host ranks when it has a free place
+    # (the keys of its positions), those ranked above its lowest-ranked holder when it is full
+    # (none without places).
+    would_take: dict[str, Container[str]] = {}
     full: dict[str, bool] = {}
     for slot_id, slot in slots.items():
-        ranking = host_rankings.get(slot_id, ())
+        ranked = positions[slot_id]
         full[slot_id] = view.load[slot_id] >= slot.capacity
         if not full[slot_id]:
-            would_take[slot_id] = set(ranking)
+            would_take[slot_id] = ranked
         elif slot_id in view.worst:
-            positions = view.positions[slot_id]
-            would_take[slot_id] = set(ranking[:positions.get(view.worst[slot_id], len(positions))])
+            above_worst = ranked.get(view.worst[slot_id], len(ranked))
+            would_take[slot_id] = set(host_rankings.get(slot_id, ())[:above_worst])
         else:
-            would_take[slot_id] = set()
+            would_take[slot_id] = ()
     pairs = []
     for applicant in instance.applicants:
         applicant_id = applicant.id

@@ -10,7 +10,10 @@ blocking pairs was found -- it could block.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from functools import cache
+from operator import getitem, gt
 
 from tillid.matching.rotation.acceptability import refusal
 from tillid.matching.rotation.market import Market
@@ -23,6 +26,24 @@ NOT_ACCEPTABLE = "not_acceptable"
 NO_CAPACITY = "no_capacity"
 HOME_AT_CAP = "home_workplace_at_cap"
 COULD_BLOCK = "could_block"
+NEVER_FULL = sys.maxsize  # ``_Occupancy.full_below`` of a slot no host position finds full
+NO_RANKING = ("Not placed: you ranked no slots. See your suggestions; you are placed only at slots "
+              "you rank yourself.")
+
+
+class _FullOutcomes(dict[int, ChoiceOutcome]):
+    """Rank -> the outcome "full with higher-ranked applicants" of one slot chosen at that rank,
+    each made the first time it is looked up."""
+
+    def __init__(self, slot_id: str, places: int) -> None:
+        super().__init__()
+        self.slot_id = slot_id
+        self.places = places
+
+    def __missing__(self, rank: int) -> ChoiceOutcome:
+        outcome = self[rank] = ChoiceOutcome(self.slot_id, rank, FULL, _full_detail(self.places),
+                                             higher_ranked_placed=self.places)
+        return outcome
 
 
 class _Occupancy:
@@ -30,9 +51,9 @@ class _Occupancy:
     holder's (position, home workplace index); placed count per workplace index.
 
     ``full_below`` is, per slot, the host position above which an applicant finds the slot full
-    with applicants its host ranked higher (None while it has free places, and for a slot
-    without places). The outcome of such a choice depends only on the slot and the rank, so
-    each is made once and shared by every applicant it concerns (outcomes are immutable)."""
+    with applicants its host ranked higher (``NEVER_FULL`` while it has free places, and for a
+    slot without places). The outcome of such a choice depends only on the slot and the rank,
+    so each is made once and shared by every applicant it concerns (outcomes are immutable)."""
 
     def __init__(self, market: Market, choice: Sequence[int]) -> None:
         self.held: list[list[int]] = [[] for _ in market.slots]
@@ -48,18 +69,22 @@ class _Occupancy:
                 self.lowest[s] = (position, market.home[a])
             if market.home[a] >= 0:
                 self.away[market.home[a]] += 1
-        self.full_below: list[int | None] = [
-            self.lowest[s][0] if 0 < capacity <= len(self.held[s]) else None
+        self.full_below: list[int] = [
+            self.lowest[s][0] if 0 < capacity <= len(self.held[s]) else NEVER_FULL
             for s, capacity in enumerate(market.capacity)]
-        self.full_outcomes: list[dict[int, ChoiceOutcome]] = [{} for _ in market.slots]
+        self.full_outcomes = [_FullOutcomes(slot.id, len(held)) for slot, held in zip(market.slots, self.held)]
 
-    def full_outcome(self, s: int, slot_id: str, rank: int) -> ChoiceOutcome:
-        """The outcome "full with higher-ranked applicants" of slot ``s`` chosen at ``rank``,
-        made the first time (``full_outcomes[s][rank]`` afterwards)."""
-        places = len(self.held[s])
-        outcome = self.full_outcomes[s][rank] = ChoiceOutcome(slot_id, rank, FULL, _full_detail(places),
-                                                              higher_ranked_placed=places)
-        return outcome
+    def full_outcome(self, s: int, rank: int) -> ChoiceOutcome:
+        """The outcome "full with higher-ranked applicants" of slot ``s`` chosen at ``rank``."""
+        return self.full_outcomes[s][rank]
+
+    def all_full(self, slots: Sequence[int], positions: Sequence[int]) -> tuple[ChoiceOutcome, ...] | None:
+        """The outcomes of ``slots``, ranked 1, 2, ... with the given host positions, when every
+        one was full with applicants its host ranked higher (the common case), else None."""
+        full_below = self.full_below
+        if not all(map(gt, positions, map(full_below.__getitem__, slots))):
+            return None
+        return tuple(map(getitem, map(self.full_outcomes.__getitem__, slots), range(1, len(slots) + 1)))
 
 
 def _ordinal(rank: int) -> str:
@@ -78,7 +103,6 @@ def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
     prefs = market.prefs[a]
     positions = market.host_pos[a]
     full_below = occupancy.full_below
-    full_outcomes = occupancy.full_outcomes
     outcomes = []
     all_full = True
     j = 0
@@ -87,10 +111,8 @@ def _outcomes(market: Market, a: int, choice: Sequence[int], rules: Rules,
             s = prefs[j]
             position = positions[j]
             j += 1
-            lowest = full_below[s]
-            if lowest is not None and position > lowest:
-                made = full_outcomes[s]
-                outcomes.append(made[rank] if rank in made else occupancy.full_outcome(s, slot_id, rank))
+            if position > full_below[s]:
+                outcomes.append(occupancy.full_outcome(s, rank))
             else:
                 outcomes.append(_open_outcome(market, a, choice, occupancy, s, slot_id, rank, position))
                 all_full = False
@@ -120,6 +142,7 @@ def _open_outcome(market: Market, a: int, choice: Sequence[int], occupancy: _Occ
                          higher_ranked_placed=higher)
 
 
+@cache
 def _full_detail(places: int) -> str:
     if places == 1:
         return "its one place is taken by an applicant the host ranked higher"
@@ -134,15 +157,25 @@ def _refusal_text(market: Market, applicant: Applicant, slot_id: str, rules: Rul
 def _summary(applicant: Applicant, slot_id: str | None, rank: int | None,
              outcomes: tuple[ChoiceOutcome, ...], all_full: bool) -> str:
     if slot_id is None and not applicant.ranking:
-        return ("Not placed: you ranked no slots. See your suggestions; you are placed only at slots "
-                "you rank yourself.")
+        return NO_RANKING
     if rank == 1:
         return f"Placed at {slot_id}, your first choice."
     if all_full:
-        counts = {FULL: len(outcomes)}
-    else:
-        kinds = [outcome.outcome for outcome in outcomes]
-        counts = {kind: kinds.count(kind) for kind in (FULL, NOT_ACCEPTABLE, NO_CAPACITY, HOME_AT_CAP, COULD_BLOCK)}
+        text = _all_full_text(rank, len(outcomes))
+        return text if slot_id is None else "Placed at " + slot_id + text
+    kinds = [outcome.outcome for outcome in outcomes]
+    counts = {kind: kinds.count(kind) for kind in (FULL, NOT_ACCEPTABLE, NO_CAPACITY, HOME_AT_CAP, COULD_BLOCK)}
+    text = _text_after_slot(rank, len(outcomes), _detail(counts))
+    return text if slot_id is None else "Placed at " + slot_id + text
+
+
+@cache
+def _all_full_text(rank: int | None, above: int) -> str:
+    """``_text_after_slot`` when all ``above`` slots were full: one text per (rank, count)."""
+    return _text_after_slot(rank, above, _detail({FULL: above}))
+
+
+def _detail(counts: dict[str, int]) -> str:
     parts = []
     if counts.get(FULL):
         parts.append(f"{counts[FULL]} full with applicants their hosts ranked higher")
@@ -154,23 +187,39 @@ def _summary(applicant: Applicant, slot_id: str | None, rank: int | None,
         parts.append(f"{counts[HOME_AT_CAP]} out of reach because your home workplace is at its away-cap")
     if counts.get(COULD_BLOCK):
         parts.append(f"{counts[COULD_BLOCK]} that could still take you (see blocking_pairs)")
-    detail = "; ".join(parts)
-    ranked = "the slot you ranked" if len(outcomes) == 1 else f"the {len(outcomes)} slots you ranked"
+    return "; ".join(parts)
+
+
+def _text_after_slot(rank: int | None, above: int, detail: str) -> str:
+    """The summary of an applicant not placed (``rank`` None), or what follows "Placed at SLOT"."""
+    ranked = "the slot you ranked" if above == 1 else f"the {above} slots you ranked"
     if rank is None:
         return f"Not placed. Of {ranked}: {detail}."
-    return f"Placed at {slot_id}, your {_ordinal(rank)}. Of {ranked} higher: {detail}."
+    return f", your {_ordinal(rank)}. Of {ranked} higher: {detail}."
 
 
 def explain(instance: RotationInstance, market: Market, choice: Sequence[int]) -> tuple[Explanation, ...]:
     """One explanation per applicant, sorted by applicant id (the market's order)."""
     occupancy = _Occupancy(market, choice)
     rules = instance.rules
+    slots, prefs_of, ranks_of, host_pos_of = market.slots, market.prefs, market.pref_ranks, market.host_pos
+    all_full_of = occupancy.all_full
     explanations = []
     for a, applicant in enumerate(market.applicants):
         i = choice[a]
-        slot_id = None if i < 0 else market.slots[market.prefs[a][i]].id
-        rank = None if i < 0 else market.pref_ranks[a][i]
-        outcomes, all_full = ((), True) if rank == 1 else _outcomes(market, a, choice, rules, occupancy)
+        prefs = prefs_of[a]
+        if i < 0:
+            slot_id = rank = None
+            above, ranked_above = len(prefs), len(applicant.ranking)
+        else:
+            slot_id, rank = slots[prefs[i]].id, ranks_of[a][i]
+            above, ranked_above = i, rank - 1
+        if rank == 1:
+            outcomes, all_full = (), True
+        else:
+            # All acceptable (then all full, mostly): the shared outcomes; else slot by slot.
+            fast = all_full_of(prefs[:above], host_pos_of[a][:above]) if above == ranked_above > 0 else None
+            outcomes, all_full = (fast, True) if fast is not None else _outcomes(market, a, choice, rules, occupancy)
         explanations.append(Explanation(applicant.id, slot_id, rank,
                                         _summary(applicant, slot_id, rank, outcomes, all_full), outcomes))
     return tuple(explanations)

@@ -34,6 +34,12 @@ class Market:
     away_cap: tuple[int, ...]  # per workplace; -1 means no limit
     host_rankings_used: tuple[tuple[str, tuple[str, ...]], ...]  # sorted by slot id
     slot_index: dict[str, int]
+    # Per slot, applicant id -> 0-based position in the host ranking used.
+    host_positions: tuple[dict[str, int], ...]
+
+    def host_positions_by_slot_id(self) -> dict[str, dict[str, int]]:
+        """``host_positions`` keyed by slot id, what the certificate takes (``positions``)."""
+        return {slot.id: positions for slot, positions in zip(self.slots, self.host_positions)}
 
     @property
     def has_away_caps(self) -> bool:
@@ -77,13 +83,15 @@ class _Acceptability:
     def preferences(self, applicant: Applicant) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         applicant_id = applicant.id
         positions = self.positions
-        slots = [self.slot_index[slot_id] for slot_id in applicant.ranking]
-        where = [positions[s].get(applicant_id) for s in slots]
+        slots = tuple(map(self.slot_index.__getitem__, applicant.ranking))
         same_sector = self.in_sector.get(applicant.sector, ()) if self.cross_sector_only else ()
-        if (None not in where and self.with_requirements.isdisjoint(slots)
-                and (not same_sector or same_sector.isdisjoint(slots))):
-            return tuple(slots), self._all_ranks(len(slots)), tuple(where)  # type: ignore[arg-type]
+        if self.with_requirements.isdisjoint(slots) and (not same_sector or same_sector.isdisjoint(slots)):
+            try:
+                return slots, self._all_ranks(len(slots)), tuple([positions[s][applicant_id] for s in slots])
+            except KeyError:  # a host that does not rank the applicant
+                pass
         skills = dict(applicant.skills)
+        where = [positions[s].get(applicant_id) for s in slots]
         kept = [j for j, s in enumerate(slots)
                 if where[j] is not None and s not in same_sector
                 and (not self.slot_requires[s] or meets_requirements(skills, self.slot_requires[s]))]
@@ -128,4 +136,5 @@ def build_market(instance: RotationInstance, used: dict[str, tuple[str, ...]] | 
         away_cap=away_cap,
         host_rankings_used=tuple((slot.id, used[slot.id]) for slot in slots),
         slot_index=slot_index,
+        host_positions=tuple(positions),
     )

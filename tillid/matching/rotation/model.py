@@ -14,7 +14,7 @@ from functools import cached_property
 Levels = tuple[tuple[str, float], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     id: str
     capacity: int
@@ -25,7 +25,7 @@ class Slot:
     teaches: Levels = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Applicant:
     id: str
     home_workplace: str | None = None

@@ -24,12 +24,12 @@ def solve_instance(instance: RotationInstance) -> RotationResult:
     market = build_market(instance, used)
     choice, method = match(market)
     placements = placements_of(market, choice)
-    placed = {p.applicant for p in placements}
     return RotationResult(
         placements=placements,
-        unplaced=tuple(a.id for a in market.applicants if a.id not in placed),
+        unplaced=tuple(applicant.id for applicant, i in zip(market.applicants, choice) if i < 0),
         host_rankings_used=market.host_rankings_used,
-        blocking_pairs=find_blocking_pairs(instance, used, {p.applicant: p.slot for p in placements}),
+        blocking_pairs=find_blocking_pairs(instance, used, {p.applicant: p.slot for p in placements},
+                                           market.host_positions_by_slot_id()),
         stats=statistics(instance, placements, method),
         explanations=explain(instance, market, choice),
         suggestions=suggestions_for_empty_rankings(instance),
