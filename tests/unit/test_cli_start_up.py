@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HEAVY = ("sklearn", "numpy", "scipy", "ortools", "faust", "aiokafka", "asyncpg", "fastapi", "uvicorn",
-         "matplotlib", "jsonschema")
+         "matplotlib", "jsonschema", "asyncio")
 
 
 def loaded_after(code: str) -> list[str]:

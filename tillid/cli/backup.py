@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 
 from tillid.cli.arguments import settings_with_data_dir
@@ -29,6 +28,8 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here: `tillid --help` imports every command module
+
     settings = settings_with_data_dir(args.data_dir)
     if args.file.exists():
         raise ConfigError(f"{args.file} exists; choose a new file name, so no backup is overwritten")

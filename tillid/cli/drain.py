@@ -11,7 +11,6 @@ the next start: it is in the intake, the outbox or PostgreSQL's parking.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -43,6 +42,8 @@ class Progress:
 def progress(settings: Settings) -> Progress:
     """Intake and outbox first, then the lag: once both are empty, a zero lag means their events
     were applied too."""
+    import asyncio  # here, not at the top: `tillid --help` imports this module and must start fast
+
     intake, outbox = asyncio.run(_backlog(settings.database_url))
     return Progress(intake, outbox, consumer_lag(settings))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import tarfile
 from pathlib import Path
 
@@ -25,6 +24,8 @@ def register(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here: `tillid --help` imports every command module
+
     settings = settings_with_data_dir(args.data_dir)
     by_pg_dump = written_by_pg_dump(args.file)
     if not by_pg_dump and not tarfile.is_tarfile(args.file):
