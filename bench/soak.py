@@ -102,6 +102,13 @@ def _iso(moment: datetime) -> str:
 # ---------------------------------------------------------------- `tillid up` as a child of the bench
 
 
+# The soaked worker refreshes the effect estimates this often (TILLID_EFFECT_REFRESH_SECONDS), and the load
+# counts as settled once nothing was dirty for two refreshes and a bit: the proposals then rest on estimates
+# read after the last event, as a fresh system's do.
+EFFECT_REFRESH_SECONDS = 5.0
+QUIET_SECONDS = 2 * EFFECT_REFRESH_SECONDS + 2.0
+
+
 class UpProcess:
     """`tillid up --no-demo` on a fresh data directory; its banner gives the broker and the database."""
 
@@ -121,7 +128,8 @@ class UpProcess:
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("TILLID_")}
-        env.update(TILLID_ADMIN_TOKEN=self.admin_token, TILLID_LOG_LEVEL="info")
+        env.update(TILLID_ADMIN_TOKEN=self.admin_token, TILLID_LOG_LEVEL="info",
+                   TILLID_EFFECT_REFRESH_SECONDS=str(EFFECT_REFRESH_SECONDS))
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tillid", "up", "--no-demo", "--data-dir", str(self.data_dir),
@@ -516,8 +524,10 @@ class Check:
 
 async def wait_settled(url: str, accepted: int, timeout: float) -> float:
     """Until at least ``accepted`` load events are applied, nothing waits in the intake and the
-    re-matcher has nothing dirty; returns the seconds it took."""
+    re-matcher has nothing dirty, and that for ``QUIET_SECONDS`` on end: a refresh of the effect
+    estimates after the last event may mark upskilling again; returns the seconds it took."""
     started = time.monotonic()
+    quiet_since: float | None = None
     conn = await _connect_retrying(url)
     try:
         while time.monotonic() - started < timeout:
@@ -527,7 +537,11 @@ async def wait_settled(url: str, accepted: int, timeout: float) -> float:
                    AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = i.event_id)""")
             dirty = await conn.fetchval("SELECT count(*) FROM dirty_scopes")
             if applied >= accepted and waiting == 0 and dirty == 0:
-                break
+                quiet_since = time.monotonic() if quiet_since is None else quiet_since
+                if time.monotonic() - quiet_since >= QUIET_SECONDS:
+                    break
+            else:
+                quiet_since = None
             if int(time.monotonic() - started) % 30 == 0:
                 print(f"  applied {applied} of {accepted}, {waiting} waiting in the intake, {dirty} dirty scopes",
                       flush=True)

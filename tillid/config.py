@@ -57,6 +57,9 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
         "how long `tillid up`, when stopped, waits for what was accepted to be applied before it stops the parts",
     "TILLID_READY_MAX_LAG":
         "records the worker may be behind on its topics while the review service's /readyz still answers 200",
+    "TILLID_EFFECT_REFRESH_SECONDS":
+        "how often the worker reads the activities' measured effects afresh (upskilling proposals a change concerns "
+        "are re-matched)",
     "TILLID_REDELIVER_SECONDS":
         "how long an accepted event sent to Kafka may stay unapplied, while the worker is never seen caught up, "
         "before it is sent again (doubling each time)",
@@ -102,6 +105,7 @@ class Settings:
     drain_seconds: float = 60.0
     ready_max_lag: int = 10_000
     redeliver_seconds: float = 300.0
+    effect_refresh_seconds: float = 300.0
 
     @property
     def embedded(self) -> bool:
@@ -149,6 +153,7 @@ class Settings:
             "TILLID_DRAIN_SECONDS": str(self.drain_seconds),
             "TILLID_READY_MAX_LAG": str(self.ready_max_lag),
             "TILLID_REDELIVER_SECONDS": str(self.redeliver_seconds),
+            "TILLID_EFFECT_REFRESH_SECONDS": str(self.effect_refresh_seconds),
         }
         for key, value in (("TILLID_KAFKA", self.kafka), ("TILLID_DATABASE_URL", self.database_url),
                            ("TILLID_ADMIN_TOKEN", self.admin_token),
@@ -244,6 +249,7 @@ class Settings:
             drain_seconds=non_negative("TILLID_DRAIN_SECONDS", cls.drain_seconds, "seconds"),
             ready_max_lag=integer("TILLID_READY_MAX_LAG", cls.ready_max_lag, 1),
             redeliver_seconds=positive("TILLID_REDELIVER_SECONDS", cls.redeliver_seconds, "seconds"),
+            effect_refresh_seconds=positive("TILLID_EFFECT_REFRESH_SECONDS", cls.effect_refresh_seconds, "seconds"),
         )
 
 

@@ -102,6 +102,9 @@ class FakeSnapshots:
         self.reads: list[str] = []
         self.on_read: Callable[[str], None] = lambda workplace_id: None
 
+    async def refresh_effects(self) -> int:
+        return 0  # the fakes' snapshots carry no measured effects
+
     async def round_facts(self) -> RoundFacts:
         return RoundFacts({}, {})
 

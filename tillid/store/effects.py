@@ -4,12 +4,21 @@ The rules are those of ``tillid.matching.upskilling.outcomes`` (the same rows
 from an event history, in memory); ``effect_estimates`` runs the estimator on
 them. The re-matcher reads the estimates once in a while (``EffectCache``), the
 committee page's effect plot reads them too, so both show the same figures.
+
+Proposals must depend on the events alone, not on when the estimates were
+read: each refresh compares the estimates with those the proposals were last
+chosen with (``effect_estimates_seen``) and marks for re-matching the
+workplaces whose pending upskilling proposals concern a skill taught by an
+activity whose estimate changed (``record_and_mark_changed``). Estimates are
+rounded to ``EFFECT_DIGITS`` decimals as paths use them, so the drift of a
+large history does not re-match the country every few minutes.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from dataclasses import replace
+from typing import Callable, Mapping
 
 from tillid.matching.upskilling.effect_estimate import (
     WINDOW_DAYS,
@@ -20,8 +29,11 @@ from tillid.matching.upskilling.effect_estimate import (
     GroupEffect,
     Participation,
 )
+from tillid.store.scopes import UPSKILLING, mark_dirty
 
 REFRESH_SECONDS = 300.0
+# Paths are chosen with estimates rounded to this many decimals (a percentage point).
+EFFECT_DIGITS = 2
 
 
 async def participations(conn, window_days: int = WINDOW_DAYS) -> list[Participation]:
@@ -70,8 +82,36 @@ async def catalogue(conn) -> list[CatalogueEntry]:
 
 
 async def effect_estimates(conn, estimator: EffectEstimator = EffectEstimator()) -> dict[str, EffectEstimate]:
-    """Every catalogued activity's estimated effect, from everything the store knows."""
-    return estimator.estimate(await catalogue(conn), await participations(conn), await comparisons(conn))
+    """Every catalogued activity's estimated effect, from everything the store knows, rounded to
+    ``EFFECT_DIGITS`` decimals as paths are chosen with it."""
+    found = estimator.estimate(await catalogue(conn), await participations(conn), await comparisons(conn))
+    return {activity: replace(e, effect=round(e.effect, EFFECT_DIGITS)) for activity, e in found.items()}
+
+
+async def record_and_mark_changed(conn, estimates: Mapping[str, EffectEstimate]) -> int:
+    """Record ``estimates`` as the ones proposals are chosen with; mark for upskilling the workplaces whose
+    pending upskilling proposals concern a skill taught by an activity whose estimate changed since the
+    last record (or was never recorded). Returns how many workplaces were marked. One transaction."""
+    async with conn.transaction():
+        changed = await conn.fetch(
+            """WITH now_seen AS (SELECT * FROM unnest($1::text[], $2::float8[]) AS n(activity_id, effect)),
+                    changed AS (SELECT n.activity_id FROM now_seen n LEFT JOIN effect_estimates_seen s USING (activity_id)
+                                WHERE s.effect IS DISTINCT FROM n.effect),
+                    recorded AS (INSERT INTO effect_estimates_seen (activity_id, effect)
+                                 SELECT activity_id, effect FROM now_seen
+                                 ON CONFLICT (activity_id) DO UPDATE SET effect = EXCLUDED.effect
+                                 WHERE effect_estimates_seen.effect IS DISTINCT FROM EXCLUDED.effect)
+               SELECT DISTINCT t.skill FROM changed c JOIN learning_activities a USING (activity_id)
+               CROSS JOIN LATERAL jsonb_object_keys(a.teaches) AS t(skill)""",
+            sorted(estimates), [estimates[a].effect for a in sorted(estimates)])
+        skills = [r["skill"] for r in changed]
+        if not skills:
+            return 0
+        workplaces = [r["scope"] for r in await conn.fetch(
+            """SELECT DISTINCT scope FROM proposals WHERE kind = 'upskilling_path' AND status = 'pending'
+               AND effect->'competence_gained' ?| $1::text[] ORDER BY scope""", skills)]
+        await mark_dirty(conn, {(UPSKILLING, workplace): () for workplace in workplaces})
+    return len(workplaces)
 
 
 async def group_effects(conn, estimator: EffectEstimator = EffectEstimator()) -> list[GroupEffect]:
@@ -80,7 +120,9 @@ async def group_effects(conn, estimator: EffectEstimator = EffectEstimator()) ->
 
 
 class EffectCache:
-    """The estimates, read again at most every ``seconds``: outcomes change slowly, the query is not free."""
+    """The estimates, read on first use and again by ``refresh`` at most every ``seconds``: outcomes change
+    slowly, the query is not free. A refresh marks what its changes concern (``record_and_mark_changed``);
+    ``get`` never refreshes by itself, so no proposal is chosen with estimates whose changes went unmarked."""
 
     def __init__(self, seconds: float = REFRESH_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
@@ -89,8 +131,17 @@ class EffectCache:
         self._estimates: dict[str, EffectEstimate] = {}
 
     async def get(self, conn) -> dict[str, EffectEstimate]:
-        now = self.clock()
-        if self._read_at is None or now - self._read_at >= self.seconds:
-            self._estimates = await effect_estimates(conn)
-            self._read_at = now
+        if self._read_at is None:
+            await self.refresh(conn)
         return self._estimates
+
+    def due(self) -> bool:
+        return self._read_at is None or self.clock() - self._read_at >= self.seconds
+
+    async def refresh(self, conn) -> int:
+        """Read the estimates afresh, record them and mark what their changes concern; returns how many
+        workplaces were marked."""
+        estimates = await effect_estimates(conn)
+        marked = await record_and_mark_changed(conn, estimates)
+        self._estimates, self._read_at = estimates, self.clock()
+        return marked

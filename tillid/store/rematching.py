@@ -18,6 +18,7 @@ import orjson
 from tillid.matching.proposals.snapshot import NeedElsewhere, ProposalDraft, RotationSnapshot, WorkplaceSnapshot
 from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR
 from tillid.store import snapshots
+from tillid.store.effects import REFRESH_SECONDS as EFFECT_REFRESH_SECONDS
 from tillid.store.effects import EffectCache
 from tillid.store.proposals import issue_proposal, withdraw_pending
 from tillid.store.scopes import PostgresScopes, Scopes
@@ -51,6 +52,10 @@ class SnapshotSource(Protocol):
     async def open_hours(self, organisation: str, facts: snapshots.RoundFacts) -> tuple[NeedElsewhere, ...]:
         """The organisation's unstaffed task hours, most first, as the round's snapshots see them."""
 
+    async def refresh_effects(self) -> int:
+        """When due, read the activities' measured effects afresh and mark the workplaces whose pending
+        upskilling proposals a change concerns; returns how many were marked."""
+
 
 class ProposalBook(Protocol):
     async def issue(self, drafts: Sequence[ProposalDraft], at: datetime) -> int:
@@ -79,13 +84,14 @@ class OpenHoursSeen(Protocol):
 
 class PostgresSnapshots:
     def __init__(self, pool: asyncpg.Pool, *, decline_quiet_days: int,
-                 jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> None:
+                 jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR,
+                 effect_refresh_seconds: float = EFFECT_REFRESH_SECONDS) -> None:
         self.pool = pool
         # How long a declined need stays out of upskilling proposals (TILLID_DECLINE_QUIET_DAYS).
         self.decline_quiet_days = decline_quiet_days
         self.jobrotation_dkk_per_hour = jobrotation_dkk_per_hour
         # The activities' measured effects, read again every few minutes (outcomes change slowly).
-        self.effects = EffectCache()
+        self.effects = EffectCache(effect_refresh_seconds)
 
     async def round_facts(self) -> snapshots.RoundFacts:
         async with self.pool.acquire() as conn:
@@ -109,6 +115,12 @@ class PostgresSnapshots:
     async def open_hours(self, organisation: str, facts: snapshots.RoundFacts) -> tuple[NeedElsewhere, ...]:
         async with self.pool.acquire() as conn:
             return await facts.open_hours(conn, organisation)
+
+    async def refresh_effects(self) -> int:
+        if not self.effects.due():
+            return 0
+        async with self.pool.acquire() as conn:
+            return await self.effects.refresh(conn)
 
 
 class PostgresProposals:
@@ -188,8 +200,10 @@ class RematchStore:
 
     @classmethod
     def on_postgres(cls, pool: asyncpg.Pool, *, decline_quiet_days: int,
-                    jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> RematchStore:
+                    jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR,
+                    effect_refresh_seconds: float = EFFECT_REFRESH_SECONDS) -> RematchStore:
         return cls(PostgresScopes(pool),
                    PostgresSnapshots(pool, decline_quiet_days=decline_quiet_days,
-                                     jobrotation_dkk_per_hour=jobrotation_dkk_per_hour),
+                                     jobrotation_dkk_per_hour=jobrotation_dkk_per_hour,
+                                     effect_refresh_seconds=effect_refresh_seconds),
                    PostgresProposals(pool), PostgresOpenHoursSeen(pool))

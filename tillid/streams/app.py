@@ -165,7 +165,8 @@ def _add_rematcher(app: faust.App, services: WorkerServices) -> None:
         rematcher = Rematcher(services.pool, services.settings.rematch_debounce_seconds,
                               on_published=services.relay_due.ring,
                               decline_quiet_days=services.settings.decline_quiet_days,
-                              jobrotation_dkk_per_hour=services.settings.jobrotation_dkk_per_hour)
+                              jobrotation_dkk_per_hour=services.settings.jobrotation_dkk_per_hour,
+                              effect_refresh_seconds=services.settings.effect_refresh_seconds)
         services.rematcher = rematcher
         await rematcher.run(services.rematch_due, catching_up=services.ingest_catching_up)
 

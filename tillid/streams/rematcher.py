@@ -41,6 +41,7 @@ from tillid.matching.proposals.upskilling import mentors_for, needs, upskill_ins
 from tillid.errors import PoisonError
 from tillid.matching.upskilling.funds import DEFAULT_JOBROTATION_DKK_PER_HOUR
 from tillid.store.answers import DEFAULT_DECLINE_QUIET_DAYS
+from tillid.store.effects import REFRESH_SECONDS as EFFECT_REFRESH_SECONDS
 from tillid.store.db import retry_while_unavailable, transient_as_unavailable
 from tillid.store.rematching import LEON_ALLOCATION, ProposalScope, RematchStore
 from tillid.store.scopes import MAX_CAUSES, UPSKILLING, Claim
@@ -174,12 +175,15 @@ class Rematcher:
     def __init__(self, store: asyncpg.Pool | RematchStore, debounce_seconds: float = 1.0,
                  on_published: Callable[[], None] = lambda: None, *,
                  decline_quiet_days: int = DEFAULT_DECLINE_QUIET_DAYS,
-                 jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR) -> None:
+                 jobrotation_dkk_per_hour: float = DEFAULT_JOBROTATION_DKK_PER_HOUR,
+                 effect_refresh_seconds: float = EFFECT_REFRESH_SECONDS) -> None:
         """``store``: the repositories to work on, or a pool to work on them in PostgreSQL (the worker's case).
-        ``decline_quiet_days`` (TILLID_DECLINE_QUIET_DAYS) and ``jobrotation_dkk_per_hour`` are what the
-        PostgreSQL snapshots are read with; repositories given are taken as they are."""
+        ``decline_quiet_days`` (TILLID_DECLINE_QUIET_DAYS), ``jobrotation_dkk_per_hour`` and
+        ``effect_refresh_seconds`` (TILLID_EFFECT_REFRESH_SECONDS) are what the PostgreSQL snapshots are read
+        with; repositories given are taken as they are."""
         self.store = store if isinstance(store, RematchStore) else RematchStore.on_postgres(
-            store, decline_quiet_days=decline_quiet_days, jobrotation_dkk_per_hour=jobrotation_dkk_per_hour)
+            store, decline_quiet_days=decline_quiet_days, jobrotation_dkk_per_hour=jobrotation_dkk_per_hour,
+            effect_refresh_seconds=effect_refresh_seconds)
         self.debounce = debounce_seconds
         # Called after proposal events were written to the outbox, so the relay sends them at once.
         self.on_published = on_published
@@ -211,6 +215,9 @@ class Rematcher:
                     if patience_left > 0:
                         await wakeup.wait(min(patience_left, IDLE_SECONDS))
                         continue
+                # Before looking for work: a refresh of the effect estimates may mark some (and must, also
+                # when nothing else is dirty, so the proposals come to depend on the events alone).
+                await retry_while_unavailable(self.refresh_effects)
                 wait = await retry_while_unavailable(self.seconds_until_work)
                 if wait is None or wait > 0:
                     await wakeup.wait(IDLE_SECONDS if wait is None else min(wait, IDLE_SECONDS))
@@ -238,6 +245,14 @@ class Rematcher:
         async with transient_as_unavailable():
             allocations = await self._allocation_round()
             return allocations + await self._upskilling_round()
+
+    async def refresh_effects(self) -> int:
+        """Refresh the effect estimates when due; returns how many workplaces it marked for upskilling."""
+        async with transient_as_unavailable():
+            marked = await self.store.snapshots.refresh_effects()
+        if marked:
+            log.info("the measured effects changed: %d workplaces marked for upskilling again", marked)
+        return marked
 
     async def seconds_until_work(self) -> float | None:
         """How long until the next round has something to do (0 or less: now); None when nothing is dirty."""

@@ -79,3 +79,34 @@ async def test_an_older_balance_report_changes_nothing(db):
     assert {f.fund_id: f.budget_dkk for f in await funds(db)}["fund-kommunal"] == 1_800_000.0
     await projector.apply(db, [validate(balance(900_000.0, "2026-12-01"))])
     assert {f.fund_id: f.budget_dkk for f in await funds(db)}["fund-kommunal"] == 900_000.0
+
+
+async def test_a_changed_effect_estimate_marks_the_workplaces_whose_pending_paths_concern_its_skills(db, pool):
+    """Proposals depend on the events, not on when the estimates were read (the CI soak found pending paths
+    chosen with estimates read before the last events): a refresh that finds an activity's estimate changed
+    marks for upskilling exactly the workplaces whose pending paths concern a skill it teaches."""
+    import asyncio
+
+    from tillid.streams.rematcher import Rematcher
+
+    await load_demo(db)
+    await settle(pool, db)
+    rematcher = Rematcher(pool, debounce_seconds=0, effect_refresh_seconds=0.01)
+    assert await rematcher.refresh_effects() == 0, "nothing changed since the proposals were chosen"
+    gained = json.loads(await db.fetchval(
+        """SELECT effect FROM proposals WHERE kind = 'upskilling_path' AND status = 'pending'
+           ORDER BY proposal_id LIMIT 1"""))["competence_gained"]
+    activity, teaches = await db.fetchrow(
+        "SELECT activity_id, teaches FROM learning_activities WHERE teaches ?| $1::text[] ORDER BY activity_id LIMIT 1",
+        sorted(gained))
+    await db.execute("UPDATE effect_estimates_seen SET effect = effect / 2 + 0.01 WHERE activity_id = $1", activity)
+    concerned = {r["scope"] for r in await db.fetch(
+        """SELECT DISTINCT scope FROM proposals WHERE kind = 'upskilling_path' AND status = 'pending'
+           AND effect->'competence_gained' ?| $1::text[]""", sorted(json.loads(teaches)))}
+    assert concerned
+    await asyncio.sleep(0.02)
+    assert await rematcher.refresh_effects() == len(concerned)
+    marked = {r["scope_id"] for r in await db.fetch("SELECT scope_id FROM dirty_scopes WHERE scope_kind = 'upskilling'")}
+    assert marked == concerned
+    await asyncio.sleep(0.02)
+    assert await rematcher.refresh_effects() == 0, "recorded: the same estimates mark nothing again"
