@@ -58,6 +58,7 @@ class ConsumerLag:
         # Wall-clock start of the latest measurement that found nothing uncommitted: everything the
         # broker had acknowledged before then is applied (the worker commits only what it applied).
         self.caught_up_at: float | None = None
+        self._readable: int | None = None  # records the latest measurement read past the committed offsets
         self.problem = "not measured yet"
         self._consumer = None
 
@@ -95,7 +96,7 @@ class ConsumerLag:
             async with asyncio.timeout(TIMEOUT_SECONDS + READ_WAIT_MS * 2 / 1000):
                 partitions = await self._measure()
             self.latest = Lag(partitions, self.clock())
-            if partitions and not any(partitions.values()):
+            if partitions and self._readable == 0:
                 self.caught_up_at = started
         except Exception as error:  # a measurement reports any failure as its reason, never raises
             self.problem = f"the broker did not answer ({type(error).__name__})"
@@ -120,9 +121,14 @@ class ConsumerLag:
             committed = await consumer.committed(tp)
             starts[tp] = beginnings[tp] if committed is None else committed
         lag = {tp: max(0, ends[tp] - starts[tp]) for tp in wanted}
+        self._readable = None
         if sum(lag.values()) < self.cap:
-            for tp, count in (await self._read_past(consumer, starts)).items():
+            readable = await self._read_past(consumer, starts)
+            for tp, count in readable.items():
                 lag[tp] = max(lag[tp], count)
+            # Caught up means no record to read past the committed offsets, whatever the end offsets say: a
+            # broker that lost acknowledged records may leave its end offsets past what it can still serve.
+            self._readable = sum(readable.values())
         return {(tp.topic.removeprefix(prefix), tp.partition): records for tp, records in lag.items()}
 
     async def _read_past(self, consumer, starts) -> dict[Any, int]:
