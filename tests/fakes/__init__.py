@@ -102,8 +102,10 @@ class FakeSnapshots:
         self.reads: list[str] = []
         self.on_read: Callable[[str], None] = lambda workplace_id: None
 
+    effects_version = 0  # the fakes' snapshots carry no measured effects
+
     async def refresh_effects(self) -> int:
-        return 0  # the fakes' snapshots carry no measured effects
+        return 0
 
     async def round_facts(self) -> RoundFacts:
         return RoundFacts({}, {})

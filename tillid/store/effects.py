@@ -129,6 +129,7 @@ class EffectCache:
         self.clock = clock
         self._read_at: float | None = None
         self._estimates: dict[str, EffectEstimate] = {}
+        self.version = 0  # counts the refreshes that changed the estimates
 
     async def get(self, conn) -> dict[str, EffectEstimate]:
         if self._read_at is None:
@@ -143,5 +144,7 @@ class EffectCache:
         workplaces were marked."""
         estimates = await effect_estimates(conn)
         marked = await record_and_mark_changed(conn, estimates)
+        if estimates != self._estimates:
+            self.version += 1
         self._estimates, self._read_at = estimates, self.clock()
         return marked

@@ -52,6 +52,11 @@ class SnapshotSource(Protocol):
     async def open_hours(self, organisation: str, facts: snapshots.RoundFacts) -> tuple[NeedElsewhere, ...]:
         """The organisation's unstaffed task hours, most first, as the round's snapshots see them."""
 
+    @property
+    def effects_version(self) -> int:
+        """Counts the refreshes that changed the effect estimates; a snapshot read under another version is
+        not to be reused for upskilling."""
+
     async def refresh_effects(self) -> int:
         """When due, read the activities' measured effects afresh and mark the workplaces whose pending
         upskilling proposals a change concerns; returns how many were marked."""
@@ -115,6 +120,10 @@ class PostgresSnapshots:
     async def open_hours(self, organisation: str, facts: snapshots.RoundFacts) -> tuple[NeedElsewhere, ...]:
         async with self.pool.acquire() as conn:
             return await facts.open_hours(conn, organisation)
+
+    @property
+    def effects_version(self) -> int:
+        return self.effects.version
 
     async def refresh_effects(self) -> int:
         if not self.effects.due():

@@ -94,10 +94,12 @@ class Allocated:
 
 @dataclass(frozen=True)
 class KeptAllocation:
-    """An allocation this worker solved, and the causes it put into the workplace's upskilling mark."""
+    """An allocation this worker solved, the causes it put into the workplace's upskilling mark, and the
+    version of the effect estimates its snapshot was read with."""
 
     allocation: Allocation
     marked: tuple[str, ...]
+    effects_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ class Rematcher:
             return Round()
         workplaces = await self._workplaces_of(claims)
         facts = await self.store.snapshots.round_facts()
+        effects_version = self.store.snapshots.effects_version
         # A few workplaces at a time, in claim order: one's snapshot and issue wait on PostgreSQL while
         # another's solve has the CPU. Each workplace's own steps stay in order.
         gate = asyncio.Semaphore(ALLOCATION_CONCURRENCY)
@@ -300,8 +303,8 @@ class Rematcher:
                 # Version 1: the mark is new, so it holds this round's causes only; otherwise it may still
                 # hold causes this worker marked before (reflected in this newer snapshot too).
                 marked = causes if marks[(UPSKILLING, workplace)] == 1 or kept is None else kept.marked + causes
-                self._allocated[workplace] = KeptAllocation(solved[workplace],
-                                                            tuple(dict.fromkeys(marked))[-_KEPT_CAUSES:])
+                self._allocated[workplace] = KeptAllocation(
+                    solved[workplace], tuple(dict.fromkeys(marked))[-_KEPT_CAUSES:], effects_version)
         if any(c.kind == "rotation" for c in claims):
             causes = tuple(e for c in claims if c.kind == "rotation" for e in c.event_ids)
             snapshot = await self.store.snapshots.rotation(causes)
@@ -381,8 +384,11 @@ class Rematcher:
         # older cause of another worker: under load nearly every mark is full (281 of 300 in a latency
         # run), and each would cost a fresh snapshot. What that leaves open needs two workers allocating
         # one workplace at once (one for its organisation's scope) and a mark of 20 causes right after.
+        # Nor will it do once the effect estimates changed since it was read: a refresh's mark adds no cause,
+        # and the paths must be chosen with the estimates that mark was for.
         kept = self._allocated.pop(claim.scope_id, None)
-        if kept is not None and claim.event_ids and set(claim.event_ids) <= set(kept.marked):
+        if (kept is not None and kept.effects_version == self.store.snapshots.effects_version
+                and claim.event_ids and set(claim.event_ids) <= set(kept.marked)):
             allocation: Allocation | None = kept.allocation
         else:  # not allocated here, or marked by another worker too: maybe not the latest snapshot
             allocation = await self._allocation_of(claim)

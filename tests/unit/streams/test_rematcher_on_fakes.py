@@ -190,6 +190,19 @@ async def test_upskilling_builds_on_the_kept_allocation_unless_another_worker_ma
     assert store.snapshots.reads == ["w1", "w1", "w1"], "a cause this worker did not mark costs a fresh snapshot"
 
 
+async def test_upskilling_reads_afresh_once_the_effect_estimates_changed_since_the_kept_allocation(clock):
+    """A refresh of the effect estimates marks upskilling without a cause of its own, so a mark this worker
+    made stays all it knows of; the kept snapshot, read with the old estimates, must not be used (the soak
+    found paths chosen with estimates older than the last refresh)."""
+    store = store_of(clock, workplace("w1"))
+    await mark(store, "w1")
+    rematcher = Rematcher(store, debounce_seconds=0)
+    await rematcher._allocation_round()
+    store.snapshots.effects_version += 1
+    await rematcher._upskilling_round()
+    assert store.snapshots.reads == ["w1", "w1"], "a snapshot read afresh for the new estimates"
+
+
 async def test_a_change_of_hours_elsewhere_marks_only_the_workplaces_that_name_them(clock):
     """w1 frees hours and names where they are needed; w2's proposal frees none; w3 has unstaffed hours."""
     store = store_of(clock, workplace("w1", freed=True), workplace("w2"), workplace("w3"))
