@@ -107,6 +107,9 @@ def _iso(moment: datetime) -> str:
 # read after the last event, as a fresh system's do.
 EFFECT_REFRESH_SECONDS = 5.0
 QUIET_SECONDS = 2 * EFFECT_REFRESH_SECONDS + 2.0
+# An accepted event the broker lost is sent again after this at the latest (TILLID_REDELIVER_SECONDS, doubling
+# with each send), also when the worker is never seen caught up: the default (300 s) is longer than a short soak.
+REDELIVER_SECONDS = 20.0
 
 
 class UpProcess:
@@ -129,7 +132,8 @@ class UpProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("TILLID_")}
         env.update(TILLID_ADMIN_TOKEN=self.admin_token, TILLID_LOG_LEVEL="info",
-                   TILLID_EFFECT_REFRESH_SECONDS=str(EFFECT_REFRESH_SECONDS))
+                   TILLID_EFFECT_REFRESH_SECONDS=str(EFFECT_REFRESH_SECONDS),
+                   TILLID_REDELIVER_SECONDS=str(REDELIVER_SECONDS))
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tillid", "up", "--no-demo", "--data-dir", str(self.data_dir),

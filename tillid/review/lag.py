@@ -59,6 +59,7 @@ class ConsumerLag:
         # broker had acknowledged before then is applied (the worker commits only what it applied).
         self.caught_up_at: float | None = None
         self._readable: int | None = None  # records the latest measurement read past the committed offsets
+        self._caught_up: bool | None = None  # as last logged
         self.problem = "not measured yet"
         self._consumer = None
 
@@ -96,11 +97,19 @@ class ConsumerLag:
             async with asyncio.timeout(TIMEOUT_SECONDS + READ_WAIT_MS * 2 / 1000):
                 partitions = await self._measure()
             self.latest = Lag(partitions, self.clock())
-            if partitions and self._readable == 0:
+            caught_up = bool(partitions) and self._readable == 0
+            if caught_up != self._caught_up:
+                log.info("the worker %s (%d records past its committed offsets by the end offsets, %s readable)",
+                         "is caught up" if caught_up else "is behind", sum(partitions.values()),
+                         "not read" if self._readable is None else self._readable)
+                self._caught_up = caught_up
+            if caught_up:
                 self.caught_up_at = started
         except Exception as error:  # a measurement reports any failure as its reason, never raises
             self.problem = f"the broker did not answer ({type(error).__name__})"
-            log.debug("could not measure the consumer lag: %r", error)
+            log.log(logging.INFO if self._caught_up is not None else logging.DEBUG,
+                    "could not measure the consumer lag: %r", error)
+            self._caught_up = None
             await self.close()
 
     async def _measure(self) -> dict[tuple[str, int], int]:
