@@ -26,7 +26,7 @@ PROCESSING_COLUMNS = {"processed_at", "parked_at", "since", "recorded_at", "crea
 # Bookkeeping, and what the re-matcher derives from the projected state (it runs in the worker
 # but not beside the reference store): compared elsewhere, not here.
 NOT_STATE = {"schema_migrations", "event_tallies", "worker_rounds", "dirty_scopes", "proposals", "outbox",
-             "suggestions", "decisions", "open_hours_seen"}
+             "suggestions", "decisions", "open_hours_seen", "effect_estimates_seen"}
 SERIAL_IDS = {("deadletters", "id"), ("erasures", "id"), ("audit_log", "id"), ("outbox", "id"),
               # how many rows an erasure touched includes the proposals the worker's re-matcher wrote
               ("erasures", "rows"),
