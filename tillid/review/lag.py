@@ -58,7 +58,6 @@ class ConsumerLag:
         # Wall-clock start of the latest measurement that found nothing uncommitted: everything the
         # broker had acknowledged before then is applied (the worker commits only what it applied).
         self.caught_up_at: float | None = None
-        self._readable: int | None = None  # records the latest measurement read past the committed offsets
         self._caught_up: bool | None = None  # as last logged
         self.problem = "not measured yet"
         self._consumer = None
@@ -95,13 +94,13 @@ class ConsumerLag:
         started = time.time()
         try:
             async with asyncio.timeout(TIMEOUT_SECONDS + READ_WAIT_MS * 2 / 1000):
-                partitions = await self._measure()
+                partitions, readable = await self._measure()
             self.latest = Lag(partitions, self.clock())
-            caught_up = bool(partitions) and self._readable == 0
+            caught_up = bool(partitions) and readable == 0
             if caught_up != self._caught_up:
                 log.info("the worker %s (%d records past its committed offsets by the end offsets, %s readable)",
                          "is caught up" if caught_up else "is behind", sum(partitions.values()),
-                         "not read" if self._readable is None else self._readable)
+                         "not read" if readable is None else readable)
                 self._caught_up = caught_up
             if caught_up:
                 self.caught_up_at = started
@@ -112,7 +111,9 @@ class ConsumerLag:
             self._caught_up = None
             await self.close()
 
-    async def _measure(self) -> dict[tuple[str, int], int]:
+    async def _measure(self) -> tuple[dict[tuple[str, int], int], int | None]:
+        """The lag per (topic without prefix, partition), and how many records could be read past the
+        committed offsets (None when the lag was too large to read them)."""
         from aiokafka import TopicPartition
 
         consumer = await self._client()
@@ -121,7 +122,7 @@ class ConsumerLag:
         wanted = [TopicPartition(self.settings.topic(name), partition) for name in CONSUMED_TOPICS
                   for partition in sorted(consumer.partitions_for_topic(self.settings.topic(name)) or ())]
         if not wanted:
-            return {}
+            return {}, None
         consumer.assign(wanted)
         beginnings = await consumer.beginning_offsets(wanted)
         ends = await consumer.end_offsets(wanted)
@@ -130,15 +131,15 @@ class ConsumerLag:
             committed = await consumer.committed(tp)
             starts[tp] = beginnings[tp] if committed is None else committed
         lag = {tp: max(0, ends[tp] - starts[tp]) for tp in wanted}
-        self._readable = None
+        readable: int | None = None
         if sum(lag.values()) < self.cap:
-            readable = await self._read_past(consumer, starts)
-            for tp, count in readable.items():
+            found = await self._read_past(consumer, starts)
+            for tp, count in found.items():
                 lag[tp] = max(lag[tp], count)
             # Caught up means no record to read past the committed offsets, whatever the end offsets say: a
             # broker that lost acknowledged records may leave its end offsets past what it can still serve.
-            self._readable = sum(readable.values())
-        return {(tp.topic.removeprefix(prefix), tp.partition): records for tp, records in lag.items()}
+            readable = sum(found.values())
+        return {(tp.topic.removeprefix(prefix), tp.partition): records for tp, records in lag.items()}, readable
 
     async def _read_past(self, consumer, starts) -> dict[Any, int]:
         """Records there from each partition's start on, at most ``cap`` in all."""

@@ -78,8 +78,8 @@ async def relay_once(pool: asyncpg.Pool, publish_all: PublishAll, topic_prefix: 
                                     row["value"].encode("utf-8")) for row in rows])
                 ids = [row["id"] for row in rows]
                 await conn.execute("DELETE FROM intake WHERE id = ANY($1::bigint[]) AND NOT applied_by_store", ids)
-                await conn.execute("UPDATE intake SET relayed_at = clock_timestamp(), relays = relays + 1 WHERE id = ANY($1::bigint[])",
-                                   ids)
+                await conn.execute("""UPDATE intake SET relayed_at = clock_timestamp(), relays = relays + 1
+                                      WHERE id = ANY($1::bigint[])""", ids)
                 return len(rows)
 
 

@@ -45,8 +45,8 @@ async def relay_once(pool: asyncpg.Pool, publish_all: PublishAll, topic_prefix: 
                     return 0
                 await publish_all([(topic_prefix + row["topic"], row["key"].encode("utf-8"), _text(row["value"]))
                                    for row in rows])
-                await conn.execute("UPDATE outbox SET published_at = clock_timestamp(), relays = relays + 1 WHERE id = ANY($1::bigint[])",
-                                   [row["id"] for row in rows])
+                await conn.execute("""UPDATE outbox SET published_at = clock_timestamp(), relays = relays + 1
+                                      WHERE id = ANY($1::bigint[])""", [row["id"] for row in rows])
                 return len(rows)
 
 
