@@ -47,6 +47,7 @@ from tillid.store.rematching import LEON_ALLOCATION, ProposalScope, RematchStore
 from tillid.store.scopes import MAX_CAUSES, UPSKILLING, Claim
 from tillid.store.snapshots import RoundFacts, needs_shown_to
 from tillid.store.worker_rounds import RoundTimes
+from tillid.streams.recent import Recent
 from tillid.streams.wakeup import Wakeup
 
 log = logging.getLogger("tillid.rematcher")
@@ -64,6 +65,9 @@ CATCH_UP_PATIENCE_SECONDS = 30.0
 EMPTY_ROUND_PAUSE_SECONDS = 0.05
 # Causes kept per workplace for ``_upskill``'s check; forgetting older ones only costs a fresh snapshot.
 _KEPT_CAUSES = 4 * MAX_CAUSES
+# Workplaces whose last issued outcome and kept allocation the re-matcher remembers (tillid/streams/recent.py):
+# enough for the scopes of several rounds, so the worker's memory does not grow with the size of the sector.
+REMEMBERED_WORKPLACES = 512
 
 Outcome = TypeVar("Outcome")
 
@@ -191,9 +195,9 @@ class Rematcher:
         self.on_published = on_published
         # Per workplace and kind: the digest of the last solver input and its outcome. An event that
         # changes nothing the solver sees (a skill no task asks for) then costs a snapshot, not a solve.
-        self._last: dict[tuple[str, str], Issued] = {}
+        self._last: Recent[tuple[str, str], Issued] = Recent(2 * REMEMBERED_WORKPLACES)
         # Per workplace: its latest allocation, kept for its upskilling (see ``_upskill``).
-        self._allocated: dict[str, KeptAllocation] = {}
+        self._allocated: Recent[str, KeptAllocation] = Recent(REMEMBERED_WORKPLACES)
         # How long the rounds of ``run`` took; the worker writes it to the store for /metrics.
         self.round_times = RoundTimes()
 

@@ -166,6 +166,23 @@ async def test_inputs_solved_and_issued_before_issue_nothing_again(clock):
     assert await Rematcher(store, debounce_seconds=0).run_once() == 1  # a fresh worker remembers nothing
 
 
+async def test_a_worker_remembers_few_workplaces_and_forgetting_one_changes_no_proposal(clock, monkeypatch):
+    """Its memory is bounded by the work in flight: a forgotten workplace is solved again, and the store
+    recognises the same proposal, so nothing is issued twice (as after a restart)."""
+    monkeypatch.setattr(module, "REMEMBERED_WORKPLACES", 1)
+    names = ["w1", "w2", "w3"]
+    store = store_of(clock, *(workplace(w) for w in names))
+    rematcher = Rematcher(store, debounce_seconds=0)
+    await mark(store, *names)
+    await settle(rematcher, store)
+    assert len(rematcher._last) == 2 and len(rematcher._allocated) <= 1
+    reads = len(store.snapshots.reads)
+    await mark(store, *names, cause="ev-2")  # changes nothing the solver sees
+    await settle(rematcher, store)
+    assert len(store.snapshots.reads) > reads
+    assert pending_scopes(store) == names and len(store.proposals.proposals) == len(names)
+
+
 async def test_new_inputs_supersede_the_pending_proposal(clock):
     store = store_of(clock, workplace("w1"))
     await mark(store, "w1")
