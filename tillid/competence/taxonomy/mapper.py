@@ -92,7 +92,7 @@ class MappedSkill:
     candidate_label: str | None = None
 
     def as_json(self) -> dict:
-        """The wire form of contracts/cli.md (`tillid skills map`)."""
+        """The wire form of docs/contracts/cli.md (`tillid skills map`)."""
         return {"name": self.name, "skill": self.skill, "label": self.label,
                 "confidence": round(self.confidence, 4)}
 

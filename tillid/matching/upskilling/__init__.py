@@ -1,6 +1,6 @@
 """Upskilling: gap analysis, least-cost learning paths, mentors, funds and measured effect.
 
-``solve(instance)`` is the `upskill` solver of contracts/solvers.md (also what
+``solve(instance)`` is the `upskill` solver of docs/contracts/solvers.md (also what
 ``tillid solve upskill`` runs). The typed entry points below are what the
 streaming pipeline calls: ``PathPlanner`` (paths), ``skill_gaps`` (gaps),
 and, in their modules, ``funds.fund_path`` (refunds and net cost),
