@@ -56,8 +56,9 @@ def solve(instance: dict) -> dict:
     effect = dict(parsed.expected_effect)
     effect_report = None
     if parsed.history:
-        # scikit-learn is imported only when there is history to learn from: it
-        # costs about a second at start-up that a plain path query should not pay.
+        # scikit-learn is imported only when there is history to learn from: its
+        # import is start-up time a plain path query should not pay (docs/benchmarks.md,
+        # "Figures that stood in the code").
         from tillid.matching.upskilling.effect import EffectModel, outcomes_of
 
         model = EffectModel(min_outcomes=min_outcomes).fit(outcomes_of(parsed))

@@ -412,7 +412,8 @@ def _is_page(request: Request) -> bool:
 
 
 def warm_up() -> None:
-    """Load the skill names the pages show (about 2 s), so the first page does not wait for them."""
+    """Load the skill names the pages show (the whole taxonomy), so the first page does not wait for them
+    (docs/benchmarks.md, "Figures that stood in the code")."""
     from tillid.competence.taxonomy import default_taxonomy
 
     default_taxonomy()
