@@ -7,6 +7,9 @@ and, in their modules, ``funds.fund_path`` (refunds and net cost),
 ``effect_estimate.EffectEstimator`` (the measured effect of activities) and,
 because they load scikit-learn, ``mentors.match_mentors`` (peer training) and
 ``effect.EffectModel`` (the effect model of ``history`` in a solver instance).
+
+May import (as all of ``tillid.matching``): ``tillid.competence``,
+``tillid.errors`` and the rest of ``tillid.matching``. Pure.
 """
 
 from __future__ import annotations

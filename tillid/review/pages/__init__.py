@@ -2,6 +2,10 @@
 
 The pages use the same roles, scope rules, audit and actions as the API;
 forms carry a CSRF token and answer with a redirect (post/redirect/get).
+
+May import (as all of ``tillid.review``): ``tillid.competence``,
+``tillid.matching``, ``tillid.store``, ``tillid.runtime``, ``tillid.errors``,
+``tillid.config`` and ``tillid.kafka_security``.
 """
 
 from __future__ import annotations
