@@ -1,13 +1,18 @@
 """Builds the JSON Schema files of the event contract (docs/contracts/events.md).
 
-The shipped files in ``tillid/competence/events/schemas/`` are the contract the
-project validates against and hands to producers. Each ``<Type>.v1.json`` is
-self-contained (it repeats the envelope) so a producer can validate a complete
-message with any draft 2020-12 validator and no reference resolution.
-This module is where they are written from; a unit test checks that the shipped
-files equal its output. After changing it run, from the worktree root::
+The files are written twice, with the same text: into
+``tillid/competence/events/schemas/``, shipped in the package, which the
+project validates against and ``tillid schemas`` hands to producers; and into
+``docs/contracts/schemas/``, next to the contract they are generated from, so
+the repository's reference is complete without installing anything. Each
+``<Type>.v1.json`` is self-contained (it repeats the envelope) so a producer
+can validate a complete message with any draft 2020-12 validator and no
+reference resolution. This module reads nothing but the repository's own code
+(``tillid.competence.events.signing``); a unit test checks that both folders
+equal its output. After changing it run, from the repository root::
 
-    python -m tools.build_event_schemas
+    python -m tools.build_event_schemas          # both folders
+    python -m tools.build_event_schemas DIR      # only DIR
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ from tillid.competence.events.signing import SIGNATURE_FIELD, SIGNED_TYPES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID_BASE = "urn:tillid:schema:events:"
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "tillid" / "competence" / "events" / "schemas"
+REPOSITORY = Path(__file__).resolve().parent.parent
+PACKAGE_SCHEMA_DIR = REPOSITORY / "tillid" / "competence" / "events" / "schemas"
+CONTRACT_SCHEMA_DIR = REPOSITORY / "docs" / "contracts" / "schemas"
+SCHEMA_DIRS = (PACKAGE_SCHEMA_DIR, CONTRACT_SCHEMA_DIR)
 
 Schema = dict[str, Any]
 
@@ -128,7 +136,7 @@ def proposal_item() -> Schema:
     })
 
 
-# --- payloads, in the order of events.md -----------------------------------
+# --- payloads, in the order of docs/contracts/events.md --------------------
 
 def task_defined() -> Schema:
     return record("A task with its required skills and the national baseline of authorised professions.", {
@@ -458,12 +466,16 @@ def render(document: Schema) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def main(argv: list[str]) -> int:
-    target = Path(argv[0]) if argv else SCHEMA_DIR
+def write(target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name, document in build().items():
         (target / name).write_text(render(document), encoding="utf-8")
     print(f"wrote {len(PAYLOADS) + 1} schema files to {target}")
+
+
+def main(argv: list[str]) -> int:
+    for target in [Path(argv[0])] if argv else SCHEMA_DIRS:
+        write(target)
     return 0
 
 

@@ -3,7 +3,7 @@
     PYTHONPATH=. python tools/effect_quality.py --scale 0.25 --seed 42
 
 Generates the demo event history, gathers the estimator's rows from it (the
-rules the store uses, tillid/matching/upskilling/outcomes.py), fits on the
+rules the store uses, tools/effect_rows.py), fits on the
 earliest 75 % of completions and scores the latest 25 % (a time split): ROC
 AUC and Brier score. Also the Spearman correlation between the planted effect
 per provider and kind and the estimated one (fitted on all rows).
@@ -20,7 +20,7 @@ from scipy.stats import spearmanr
 from tillid.competence.demo import generate_events
 from tillid.competence.demo.catalogue import planted_probability
 from tillid.matching.upskilling.effect_estimate import EffectEstimator, held_out_quality
-from tillid.matching.upskilling.outcomes import rows_from_events
+from tools.effect_rows import rows_from_events
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,9 @@
-"""The `tillid` command: one module per subcommand, each with ``register`` and ``run``."""
+"""The `tillid` command: one module per subcommand, each with ``register`` and ``run`` (docs/contracts/cli.md).
+
+May import: every other part of Tillid (it is the top, so tests/unit/test_layering.py
+gives it no rule). A subcommand imports its heavy libraries inside ``run``, so
+``tillid --help`` and the light commands start fast (tests/unit/test_cli_start_up.py).
+"""
 
 from __future__ import annotations
 

@@ -66,9 +66,9 @@ def dump_json(value: Any) -> str:
 
 def dump_json_bytes(value: Any) -> bytes:
     """Deterministic JSON as UTF-8 (orjson): insertion order kept, compact (no spaces, no line
-    breaks), one final newline. A result can be tens of megabytes, which indentation would make
-    half as large again and slower to write (docs/benchmarks.md, "Solvers from the command
-    line"). Floats are the shortest text that reads back to the same number, as ``json.dumps``
+    breaks), one final newline. A result can be large, and indentation would make it larger and
+    slower to write (docs/benchmarks.md, "Solvers from the command line"). Floats are the
+    shortest text that reads back to the same number, as ``json.dumps``
     writes them, except below 1e-4, which orjson writes without an exponent (0.00001, not 1e-05).
     """
     return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     solve = getattr(importlib.import_module(module), function)
     # One instance in, one result out, then the process ends: the millions of small objects
     # of a large instance are freed by reference counting, and the cyclic collector's passes
-    # over them only cost time (a third of a 20,000 x 2,000 rotation solve).
+    # over them only cost time (docs/benchmarks.md, "Solvers from the command line").
     collecting = gc.isenabled()
     gc.disable()
     try:

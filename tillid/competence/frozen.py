@@ -47,7 +47,8 @@ def freeze(value: Any) -> Any:
     """A read-only deep copy of a JSON value (dicts and lists; scalars are immutable already)."""
     if isinstance(value, dict):
         # Copied whole (in C), then only the containers in it replaced: most payload fields are
-        # scalars, and this is the hot path of decoding (1.35 against 2.1 µs per demo payload).
+        # scalars, and this is the hot path of decoding (docs/benchmarks.md, "Figures that stood in
+        # the code").
         frozen = FrozenDict(value)
         for key, item in value.items():
             if item.__class__ not in _SCALARS:

@@ -5,11 +5,12 @@ its read-only copy, the envelope, statement rows), and nearly all of them are
 freed by reference counting. With the interpreter's defaults the collector
 still runs every 700 allocations, and every few of those runs a full
 collection walks the whole heap, which in the worker holds the imported
-libraries and the skill mapper's index: measured on the demo stream, 34% of
-the worker's CPU time went to the collector (docs/benchmarks.md, "Stream
-ingest"). Freezing what start-up built takes it out of every later
-collection, and a larger first threshold makes the young collections rarer;
-cycles are still collected.
+libraries and the skill mapper's index: measured on the demo stream, the
+collector took a large share of the worker's CPU time (docs/benchmarks.md,
+"The garbage collector, and lanes that do not wait for each other").
+Freezing what start-up built takes it out of every later collection, and a
+larger first threshold makes the young collections rarer; cycles are still
+collected.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the effect estimator learns from: completions and later assessments, and non-participants' assessments.
 
-The rules are those of ``tillid.matching.upskilling.outcomes`` (the same rows
+The rules are those of ``tools/effect_rows.py`` (the same rows
 from an event history, in memory); ``effect_estimates`` runs the estimator on
 them. The re-matcher reads the estimates once in a while (``EffectCache``), the
 committee page's effect plot reads them too, so both show the same figures.

@@ -5,9 +5,9 @@ from collections import Counter
 import pytest
 
 from tests.integration.store.scenario import employee, envelopes, event, organisation
-from tillid.matching.upskilling.outcomes import rows_from_events
 from tillid.store.effects import comparisons, participations
 from tillid.store.projection.projector import Projector
+from tools.effect_rows import rows_from_events
 
 pytestmark = pytest.mark.services
 

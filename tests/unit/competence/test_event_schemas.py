@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from tests.unit.competence.events_fixture import valid_events
 from tillid.competence.events import EVENT_TYPES, TOPIC_OF_TYPE, schema_documents
 from tillid.competence.events.documents import _load_all
-from tools.build_event_schemas import build, render
+from tools.build_event_schemas import CONTRACT_SCHEMA_DIR, build, render
 
 
 def test_one_schema_file_per_event_type_plus_the_envelope():
@@ -31,6 +31,15 @@ def test_shipped_files_equal_the_generator_output():
     for name, document in build().items():
         assert folder.joinpath(name).read_text(encoding="utf-8") == render(document), (
             f"{name} is out of date: run python -m tools.build_event_schemas")
+
+
+def test_the_files_next_to_the_contract_are_exactly_the_generator_output():
+    """docs/contracts/schemas/ holds the same files, and nothing else, so the repository's reference is current."""
+    expected = {name: render(document) for name, document in build().items()}
+    committed = {path.name: path.read_text(encoding="utf-8") for path in CONTRACT_SCHEMA_DIR.iterdir()}
+    assert sorted(committed) == sorted(expected)
+    stale = [name for name in expected if committed[name] != expected[name]]
+    assert stale == [], "out of date: run python -m tools.build_event_schemas"
 
 
 def test_each_type_schema_names_the_topic_of_its_type():

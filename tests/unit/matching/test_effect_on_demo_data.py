@@ -7,7 +7,7 @@ from scipy.stats import spearmanr
 from tillid.competence.demo import generate_events
 from tillid.competence.demo.catalogue import PLANTED_EFFECT, PLANTED_KIND_FACTOR, planted_probability
 from tillid.matching.upskilling.effect_estimate import EffectEstimator
-from tillid.matching.upskilling.outcomes import rows_from_events
+from tools.effect_rows import rows_from_events
 
 
 def test_planted_order_of_effects_is_recovered_per_provider_and_kind():

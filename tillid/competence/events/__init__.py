@@ -8,6 +8,8 @@ Bad input raises ``tillid.errors.InvalidEvent(field_path, problem)`` with one
 readable line, e.g. ``payload.required_skills[1].min_level: must be an integer
 from 0 to 5, got 7``. The JSON Schema files are in ``schemas/`` beside this module.
 Decisions and answers (``SIGNED_TYPES``) also carry a signature: ``signed`` / ``verify``.
+
+May import (as all of ``tillid.competence``): ``tillid.errors``. Pure.
 """
 
 from __future__ import annotations

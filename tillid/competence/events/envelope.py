@@ -38,7 +38,8 @@ class Envelope:
     def trusted(cls, event_id: str, type: str, schema_version: int, occurred_at: dt.datetime, source: str,
                 payload: Mapping[str, Any]) -> Envelope:
         """An Envelope of fields the validator has checked, built without the frozen dataclass's
-        ``__init__`` (one ``object.__setattr__`` per field: 2.7 against 1.6 µs, on every event read)."""
+        ``__init__``, which pays one ``object.__setattr__`` per field on every event read (docs/benchmarks.md,
+        "Figures that stood in the code")."""
         envelope = object.__new__(cls)
         envelope.__dict__.update(event_id=event_id, type=type, schema_version=schema_version,
                                  occurred_at=occurred_at, source=source, payload=payload)

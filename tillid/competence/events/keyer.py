@@ -1,8 +1,8 @@
 """The Kafka message key of an event: the organisation id, so one organisation's events stay in order.
 
-events.md: "The message key is the organisation id (or the workplace id where
-no organisation applies)". Most events name a workplace or an employee, not an
-organisation; the Keyer learns the links from the events it sees (and from
+docs/contracts/events.md: "The message key is the organisation id (or the
+workplace id where no organisation applies)". Most events name a workplace or an
+employee, not an organisation; the Keyer learns the links from the events it sees (and from
 maps a worker seeds it with from the store) and resolves
 
     employee -> workplace -> organisation

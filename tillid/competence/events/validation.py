@@ -7,8 +7,8 @@ event type and on first use:
   path. A jsonschema-rs validator (compiled Rust) checks the structure; the
   dates and times are then checked in Python at the places the schema gives
   them a format. (jsonschema-rs could call the Python checks itself, but a
-  call from Rust back into Python cost more than the rest of the validation:
-  7.2 against 2.8 µs per event on the demo stream.)
+  call from Rust back into Python cost more than the rest of the validation;
+  docs/benchmarks.md, "Event validation".)
 - a jsonschema ``Draft202012Validator`` runs only for an event the fast path
   rejected, to find the offending field and say what was expected.
 
@@ -180,7 +180,7 @@ def _reject_constant(name: str) -> Any:
 def decode(raw: bytes | bytearray | memoryview | str) -> Envelope:
     """Parse one message value (UTF-8 JSON text) and validate it.
 
-    orjson parses what it accepts, several times faster; whatever it refuses goes to the standard
+    orjson parses what it accepts, faster; whatever it refuses goes to the standard
     library's parser, which decides and names the problem, so the verdict is the same either way."""
     if isinstance(raw, (bytes, bytearray, memoryview)):
         try:

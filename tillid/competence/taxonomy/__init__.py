@@ -6,6 +6,9 @@
 - ``SkillMapper(...).fit(names, ids)`` / ``.map(name)`` / ``.map_many(names)``.
 
 See docs/taxonomy.md.
+
+May import (as all of ``tillid.competence``): ``tillid.errors``. Pure; the
+catalogue and the ESCO skills are data files in ``data/``.
 """
 
 from tillid.competence.taxonomy.catalogue import (

@@ -92,7 +92,7 @@ class MappedSkill:
     candidate_label: str | None = None
 
     def as_json(self) -> dict:
-        """The wire form of contracts/cli.md (`tillid skills map`)."""
+        """The wire form of docs/contracts/cli.md (`tillid skills map`)."""
         return {"name": self.name, "skill": self.skill, "label": self.label,
                 "confidence": round(self.confidence, 4)}
 
@@ -414,7 +414,7 @@ class SkillMapper:
         """The ``candidate_count`` skills with the best name scores, in skill order, and those scores.
 
         Taken from the best rows (a skill's best row is its score), which is
-        several times faster than a maximum per skill over all rows; only rows
+        faster than a maximum per skill over all rows; only rows
         scoring at least ``NEAREST_SHARE`` of the best row are considered.
         """
         best_rows = np.flatnonzero(row_scores >= NEAREST_SHARE * row_scores.max())

@@ -9,6 +9,9 @@ Contract: docs/contracts/solvers.md, section ``leon``. Pure and deterministic.
   callers (the streaming pipeline) that hold domain data already.
 
 See docs/leon.md for the model, its exactness and the ``unlocks`` method.
+
+May import (as all of ``tillid.matching``): ``tillid.competence``,
+``tillid.errors`` and the rest of ``tillid.matching``. Pure.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 ``tillid solve rotation`` writes ``solve_for_orjson``, the same text. The streaming pipeline uses the typed steps:
 ``parse_instance`` -> ``solve_instance`` -> ``result_to_dict``, and
 ``suggest_slots`` for an employee who asks for suggestions.
+
+May import (as all of ``tillid.matching``): ``tillid.competence``,
+``tillid.errors`` and the rest of ``tillid.matching``. Pure.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """Upskilling: gap analysis, least-cost learning paths, mentors, funds and measured effect.
 
-``solve(instance)`` is the `upskill` solver of contracts/solvers.md (also what
+``solve(instance)`` is the `upskill` solver of docs/contracts/solvers.md (also what
 ``tillid solve upskill`` runs). The typed entry points below are what the
 streaming pipeline calls: ``PathPlanner`` (paths), ``skill_gaps`` (gaps),
 and, in their modules, ``funds.fund_path`` (refunds and net cost),
 ``effect_estimate.EffectEstimator`` (the measured effect of activities) and,
 because they load scikit-learn, ``mentors.match_mentors`` (peer training) and
 ``effect.EffectModel`` (the effect model of ``history`` in a solver instance).
+
+May import (as all of ``tillid.matching``): ``tillid.competence``,
+``tillid.errors`` and the rest of ``tillid.matching``. Pure.
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ def solve(instance: dict) -> dict:
     effect = dict(parsed.expected_effect)
     effect_report = None
     if parsed.history:
-        # scikit-learn is imported only when there is history to learn from: it
-        # costs about a second at start-up that a plain path query should not pay.
+        # scikit-learn is imported only when there is history to learn from: its
+        # import is start-up time a plain path query should not pay (docs/benchmarks.md,
+        # "Figures that stood in the code").
         from tillid.matching.upskilling.effect import EffectModel, outcomes_of
 
         model = EffectModel(min_outcomes=min_outcomes).fit(outcomes_of(parsed))

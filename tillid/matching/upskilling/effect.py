@@ -1,10 +1,13 @@
-"""The measured effect of learning activities.
+"""The effect model of an `upskill` solver instance's ``history`` (what ``tillid solve upskill`` fits).
 
-History: a ``LearningOutcome`` per completed activity and taught skill, built
-from a ``CourseCompleted`` event followed by a later ``CompetenceAssessed``
-event for that skill (the streaming pipeline builds them). An outcome is a
+History: a ``LearningOutcome`` per entry of the instance's ``history`` (an
+activity, a skill it teaches, the level before and the level assessed later,
+as the caller of the solver gathered them); ``outcomes_of`` adds the kind,
+provider and promised level from the instance's catalogue. An outcome is a
 success when the level assessed afterwards is at least the level the activity
-promised.
+promised. The streaming pipeline does not use this model: the re-matcher and
+the committee page use ``effect_estimate.EffectEstimator`` on the rows the
+store gathers from the events (``tillid.store.effects``).
 
 ``EffectModel`` (scikit-learn conventions: ``fit``, ``predict_proba``,
 ``random_state``) learns the probability of success from the activity's kind

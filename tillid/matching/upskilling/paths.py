@@ -1,6 +1,6 @@
 """Least-cost ordered learning paths (exact A* over skill-level states).
 
-The problem (contracts/solvers.md, `upskill`): find the ordered list of
+The problem (docs/contracts/solvers.md, `upskill`): find the ordered list of
 activities of least total cost after which every target skill is at least its
 level; an activity can be taken only when the levels at that moment meet its
 prerequisites; taking it sets each taught skill to max(current, to_level);

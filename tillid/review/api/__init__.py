@@ -1,4 +1,9 @@
-"""The HTTP API of docs/contracts/api.md: one router per resource."""
+"""The HTTP API of docs/contracts/api.md: one router per resource.
+
+May import (as all of ``tillid.review``): ``tillid.competence``,
+``tillid.matching``, ``tillid.store``, ``tillid.runtime``, ``tillid.errors``,
+``tillid.config`` and ``tillid.kafka_security``.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,10 @@
 The Swagger UI files come from the ``fastapi-offline`` package (its
 ``static`` folder), the start-up script is ours (``swagger-init.js``): the
 page loads no script from outside the service and has no inline script.
+
+May import (as all of ``tillid.review``): ``tillid.competence``,
+``tillid.matching``, ``tillid.store``, ``tillid.runtime``, ``tillid.errors``,
+``tillid.config`` and ``tillid.kafka_security``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 ``?lang=en`` (or ``da``) switches and is remembered in a cookie. Every key
 exists in every language (a unit test checks it).
+
+May import (as all of ``tillid.review``): ``tillid.competence``,
+``tillid.matching``, ``tillid.store``, ``tillid.runtime``, ``tillid.errors``,
+``tillid.config`` and ``tillid.kafka_security``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 The pages use the same roles, scope rules, audit and actions as the API;
 forms carry a CSRF token and answer with a redirect (post/redirect/get).
+
+May import (as all of ``tillid.review``): ``tillid.competence``,
+``tillid.matching``, ``tillid.store``, ``tillid.runtime``, ``tillid.errors``,
+``tillid.config`` and ``tillid.kafka_security``.
 """
 
 from __future__ import annotations
@@ -412,7 +416,8 @@ def _is_page(request: Request) -> bool:
 
 
 def warm_up() -> None:
-    """Load the skill names the pages show (about 2 s), so the first page does not wait for them."""
+    """Load the skill names the pages show (the whole taxonomy), so the first page does not wait for them
+    (docs/benchmarks.md, "Figures that stood in the code")."""
     from tillid.competence.taxonomy import default_taxonomy
 
     default_taxonomy()

@@ -1,8 +1,11 @@
-"""The estimator's rows from an event history, in memory (the store gathers the same rows in SQL).
+"""The effect estimator's rows from an event history, in memory (the store gathers the same rows in SQL).
 
-Used where there is no database: the test that the estimator recovers the demo
-data's planted effects and ``tools/effect_quality.py`` (the held-out AUC and
-Brier in docs/upskilling.md). The rules are those of ``tillid.store.effects``:
+Not part of the product (the worker and the review service read the rows from
+``tillid.store.effects``): it is the reading of the events where there is no
+database, for ``tools/effect_quality.py`` (the held-out AUC and Brier in
+docs/upskilling.md), the test that the estimator recovers the demo data's
+planted effects, and the integration test that the store's SQL follows the
+same rules. The rules are those of ``tillid.store.effects``:
 
 - a ``Participation`` per passed ``CourseCompleted`` and skill the activity
   teaches: the level before is the latest assessment on or before the
