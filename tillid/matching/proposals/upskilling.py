@@ -14,6 +14,7 @@ from tillid.matching.proposals.snapshot import EmployeeFacts, ProposalDraft, Wor
 from tillid.matching.upskilling.effect_estimate import PROMISE, PROMISED, EffectEstimate, effect_text
 from tillid.matching.upskilling.funds import FundingContext, PathFunding, SearchRefunds, StepCost, fund_path, \
     group_by_refunds, received_from
+from tillid.matching.upskilling.paths import relevant_activities
 
 INTEREST_LEVEL = 3
 MENTOR_PLACES = 2
@@ -155,6 +156,8 @@ def _search_groups(snapshot: WorkplaceSnapshot,
     """Per profession, its learners grouped by the refunds the search subtracts for them (per activity, what
     funds and job rotation refund on it alone, counting what the person already received this year): one
     search per group, so a workplace where nobody is near a fund's yearly cap is planned once per profession."""
+    catalogue = {a.activity_id: (tuple(a.teaches.items()), tuple(a.prerequisites.items()))
+                 for a in snapshot.activities.values()}
     searches = []
     for profession, everyone in sorted(groups.items()):
         if profession not in snapshot.professions:
@@ -164,8 +167,10 @@ def _search_groups(snapshot: WorkplaceSnapshot,
                                           a.duration_hours * rate) for a in snapshot.activities.values()],
                                 funding_context(snapshot, profession))
         received = {n.employee_id: _received_this_year(snapshot, n.employee_id, profession) for n in everyone}
+        relevant = {n.employee_id: relevant_activities(catalogue, n.target) for n in everyone}
         by_id = {n.employee_id: n for n in everyone}
-        searches.extend((profession, [by_id[i] for i in ids], own) for own, ids in group_by_refunds(received, refunds))
+        searches.extend((profession, [by_id[i] for i in ids], own)
+                        for own, ids in group_by_refunds(received, relevant, refunds))
     return searches
 
 

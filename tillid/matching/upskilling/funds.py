@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, MutableMapping, Sequence
+from typing import Collection, Mapping, MutableMapping, Sequence
 
 from tillid.competence.model import Fund
 from tillid.matching.upskilling.paths import exact
@@ -201,15 +201,22 @@ class SearchRefunds:
         return refunds
 
 
-def group_by_refunds(received: Mapping[str, Mapping[str, float]],
+def group_by_refunds(received: Mapping[str, Mapping[str, float]], relevant: Mapping[str, Collection[str]],
                      refunds: SearchRefunds) -> list[tuple[dict[str, float], list[str]]]:
-    """Employees (the keys of ``received``: per person, what they received this year) grouped by the refunds
-    the search uses for them; groups in order of their first employee, employees in the order given."""
-    groups: dict[tuple[tuple[str, float], ...], tuple[dict[str, float], list[str]]] = {}
+    """Employees (the keys of ``received``: per person, what they received this year) grouped so that one
+    search per group uses the right refunds for each: the refunds for nobody, with each person's own refund
+    on the ``relevant`` activities (per person, those a path to their target can use) where it differs.
+    Groups in order of their first employee, employees in the order given; people whose caps leave their
+    relevant refunds unchanged are all in the group of those who received nothing."""
+    base = refunds.for_received({})
+    groups: dict[tuple[tuple[str, float], ...], list[str]] = {}
     for employee_id, amounts in received.items():
         own = refunds.for_received(amounts)
-        groups.setdefault(tuple(own.items()), (own, []))[1].append(employee_id)
-    return list(groups.values())
+        changed = tuple(sorted((activity, own.get(activity, 0.0)) for activity in relevant[employee_id]
+                               if own.get(activity, 0.0) != base.get(activity, 0.0)))
+        groups.setdefault(changed, []).append(employee_id)
+    return [({activity: amount for activity, amount in (base | dict(changed)).items() if amount > 0}, ids)
+            for changed, ids in groups.items()]
 
 
 def received_from(completed: Sequence[StepCost], context: FundingContext) -> dict[str, float]:
