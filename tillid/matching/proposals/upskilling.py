@@ -175,7 +175,8 @@ def _search_groups(snapshot: WorkplaceSnapshot,
 
 
 def _received_this_year(snapshot: WorkplaceSnapshot, employee_id: str, profession: str | None) -> dict[str, float]:
-    """Per fund, what the activities this person passed this year were refunded (what counts on its cap)."""
+    """Per fund, what the activities this person passed this year were refunded (what counts on its cap; the
+    same as ``_path_funding`` counts)."""
     context = funding_context(snapshot, profession or "")
     rate = snapshot.professions[profession].hourly_cost if profession in snapshot.professions else 0.0
     done = [StepCost(a.activity_id, a.kind, a.cost_dkk, a.duration_hours, a.duration_hours * rate)
@@ -287,10 +288,14 @@ def _path_funding(snapshot: WorkplaceSnapshot, path: dict[str, Any], profession:
                   budgets_left: dict) -> PathFunding:
     """Gross cost, each fund's and job rotation's refund, and net cost of one employee's path: the funds'
     yearly caps count what this year's completed activities were refunded already."""
+    context = funding_context(snapshot, profession or "")
+    rate = snapshot.professions[profession].hourly_cost if profession in snapshot.professions else 0.0
+    done = [StepCost(a.activity_id, a.kind, a.cost_dkk, a.duration_hours, a.duration_hours * rate)
+            for a in (snapshot.activities.get(i) for i in snapshot.completed_this_year.get(path["employee"], ()))
+            if a is not None]
     steps = [StepCost(s["activity"], s["kind"], s["fee_dkk"], s["hours"], s["cover_dkk"])
              for s in path["explanation"]["steps"]]
-    return fund_path(steps, funding_context(snapshot, profession or ""),
-                     _received_this_year(snapshot, path["employee"], profession), budgets_left)
+    return fund_path(steps, context, received_from(done, context), budgets_left)
 
 
 def _annotated_steps(steps: list[dict[str, Any]], funding: PathFunding,
