@@ -94,3 +94,38 @@ def test_the_yearly_cap_counts_what_this_years_completions_were_refunded():
     assert once.explanation["per_employee"]["e1"]["refund_dkk"] == 30_000.0 - 0.8 * 36_250.0
     twice = propose(replace(snap, completed_this_year={"e1": ("big", "big")}))
     assert twice.explanation["per_employee"]["e1"]["refund_dkk"] == 0.0
+
+
+def test_the_path_search_counts_the_yearly_cap_each_person_has_left():
+    # With the municipal fund's refund the course is cheapest (10,000 - 8,000 = 2,000 net against 2,850 of
+    # cover for the e-learning, which has no fee to refund); for someone who already received the fund's full
+    # yearly cap the course costs 10,000 and the e-learning is the cheapest path.
+    course = ActivityFacts("course", "course", "Kursus", {"medicin": 3}, {}, 0.0, 10_000.0, "AMU Vest")
+    online = ActivityFacts("online", "e_learning", "E-læring", {"medicin": 3}, {}, 10.0, 0.0, "Campus")
+    diploma = ActivityFacts("diploma", "course", "Diplommodul", {"ledelse": 3}, {}, 0.0, 37_500.0, "UC Syd")
+    learner = EmployeeFacts("e1", "sosu_assistent", 37.0, {"medicin": 1}, learning_interests=("medicin",))
+    colleague = replace(learner, employee_id="e2")
+    snap = snapshot(funds=(KOMMUNAL,), employees=(learner, colleague),
+                    activities={"course": course, "online": online, "diploma": diploma},
+                    completed_this_year={"e1": ("diploma",)})
+    per_employee = propose(snap).explanation["per_employee"]
+    assert per_employee["e1"]["activities"] == ["online"]
+    assert (per_employee["e1"]["refund_dkk"], per_employee["e1"]["net_cost_dkk"]) == (0.0, 10.0 * 285.0)
+    assert per_employee["e2"]["activities"] == ["course"]
+    assert (per_employee["e2"]["refund_dkk"], per_employee["e2"]["net_cost_dkk"]) == (8_000.0, 2_000.0)
+
+
+def test_people_far_from_their_caps_share_one_search():
+    # e2 and e3 received a course's refund; the cap they have left still covers every refund on what can teach
+    # medicin. e5 received the full cap: a search of their own.
+    colleagues = tuple(EmployeeFacts(f"e{i}", "sosu_assistent", 37.0, {"medicin": 1}, learning_interests=("medicin",))
+                       for i in range(1, 6))
+    big = ActivityFacts("big", "course", "Diplommodul", {"ledelse": 3}, {}, 0.0, 37_500.0, "UC Syd")
+    snap = snapshot(funds=(KOMMUNAL,), employees=colleagues, activities={"cheap": CHEAP, "dear": DEAR, "big": big},
+                    completed_this_year={"e2": ("cheap",), "e3": ("dear",), "e5": ("big",)})
+    found = needs(snap, None)
+    instances = upskill_instances(snap, found, mentors_for(snap, found))
+    assert [sorted(e["id"] for e in i["employees"]) for i in instances] == [["e1", "e2", "e3", "e4"], ["e5"]]
+    # e5's search sees no refund on what can teach medicin; "big" cannot, so it keeps the refund for nobody.
+    assert [i["refund_dkk"] for i in instances] == [{"cheap": 1_600.0, "dear": 3_200.0, "big": 30_000.0},
+                                                    {"big": 30_000.0}]

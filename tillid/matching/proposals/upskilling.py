@@ -12,8 +12,9 @@ from tillid.matching.proposals.common import dkk_da, dkk_en, fingerprint, hours_
 from tillid.matching.proposals.items import assumed_effect, combined
 from tillid.matching.proposals.snapshot import EmployeeFacts, ProposalDraft, WorkplaceSnapshot
 from tillid.matching.upskilling.effect_estimate import PROMISE, PROMISED, EffectEstimate, effect_text
-from tillid.matching.upskilling.funds import FundingContext, PathFunding, StepCost, activity_refund, fund_path, \
-    received_from
+from tillid.matching.upskilling.funds import FundingContext, PathFunding, SearchRefunds, StepCost, fund_path, \
+    group_by_refunds, received_from
+from tillid.matching.upskilling.paths import relevant_activities
 
 INTEREST_LEVEL = 3
 MENTOR_PLACES = 2
@@ -121,9 +122,7 @@ def upskill_instances(snapshot: WorkplaceSnapshot, found: list[Need],
                   "cost_dkk": a.cost_dkk, "provider": a.provider}
                  for a in sorted(snapshot.activities.values(), key=lambda a: a.activity_id)]
     instances = []
-    for profession, group in sorted(groups.items()):
-        if profession not in snapshot.professions:
-            continue
+    for profession, group, refunds in _search_groups(snapshot, groups):
         instance: dict[str, Any] = {
             "substitute_cost_per_hour": snapshot.professions[profession].hourly_cost,
             "activities": catalogue,
@@ -136,7 +135,6 @@ def upskill_instances(snapshot: WorkplaceSnapshot, found: list[Need],
             # Ranked by expected net cost: each step's net cost divided by its estimated effect.
             instance["rank_by"] = "effect_per_krone"
             instance["expected_effect"] = {a["id"]: effect_of(snapshot, a["id"]).effect for a in catalogue}
-        refunds = _refunds_for_search(snapshot, profession)
         if refunds:
             instance["refund_dkk"] = refunds
         instances.append(instance)
@@ -153,17 +151,38 @@ def funding_context(snapshot: WorkplaceSnapshot, profession: str) -> FundingCont
     return FundingContext(snapshot.sector, profession, tuple(snapshot.funds), snapshot.jobrotation_dkk_per_hour)
 
 
-def _refunds_for_search(snapshot: WorkplaceSnapshot, profession: str) -> dict[str, float]:
-    """Per activity, what funds and job rotation would refund on it alone (for someone with no refunds yet)."""
-    context = funding_context(snapshot, profession)
-    rate = snapshot.professions[profession].hourly_cost
-    refunds = {}
-    for a in sorted(snapshot.activities.values(), key=lambda a: a.activity_id):
-        refund = activity_refund(StepCost(a.activity_id, a.kind, a.cost_dkk, a.duration_hours,
-                                          a.duration_hours * rate), context)
-        if refund > 0:
-            refunds[a.activity_id] = refund
-    return refunds
+def _search_groups(snapshot: WorkplaceSnapshot,
+                   groups: Mapping[str, list[Need]]) -> list[tuple[str, list[Need], dict[str, float]]]:
+    """Per profession, its learners grouped by the refunds the search subtracts for them (per activity, what
+    funds and job rotation refund on it alone, counting what the person already received this year): one
+    search per group, so a workplace where nobody is near a fund's yearly cap is planned once per profession."""
+    catalogue = {a.activity_id: (tuple(a.teaches.items()), tuple(a.prerequisites.items()))
+                 for a in snapshot.activities.values()}
+    searches = []
+    for profession, everyone in sorted(groups.items()):
+        if profession not in snapshot.professions:
+            continue
+        rate = snapshot.professions[profession].hourly_cost
+        refunds = SearchRefunds([StepCost(a.activity_id, a.kind, a.cost_dkk, a.duration_hours,
+                                          a.duration_hours * rate) for a in snapshot.activities.values()],
+                                funding_context(snapshot, profession))
+        received = {n.employee_id: _received_this_year(snapshot, n.employee_id, profession) for n in everyone}
+        relevant = {n.employee_id: relevant_activities(catalogue, n.target) for n in everyone}
+        by_id = {n.employee_id: n for n in everyone}
+        searches.extend((profession, [by_id[i] for i in ids], own)
+                        for own, ids in group_by_refunds(received, relevant, refunds))
+    return searches
+
+
+def _received_this_year(snapshot: WorkplaceSnapshot, employee_id: str, profession: str | None) -> dict[str, float]:
+    """Per fund, what the activities this person passed this year were refunded (what counts on its cap; the
+    same as ``_path_funding`` counts)."""
+    context = funding_context(snapshot, profession or "")
+    rate = snapshot.professions[profession].hourly_cost if profession in snapshot.professions else 0.0
+    done = [StepCost(a.activity_id, a.kind, a.cost_dkk, a.duration_hours, a.duration_hours * rate)
+            for a in (snapshot.activities.get(i) for i in snapshot.completed_this_year.get(employee_id, ()))
+            if a is not None]
+    return received_from(done, context)
 
 
 def upskilling_proposal(snapshot: WorkplaceSnapshot, results: list[dict[str, Any]],

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, MutableMapping, Sequence
+from typing import Collection, Mapping, MutableMapping, Sequence
 
 from tillid.competence.model import Fund
 from tillid.matching.upskilling.paths import exact
@@ -96,26 +96,12 @@ def fund_path(steps: Sequence[StepCost], context: FundingContext,
     """
     received = {fund_id: exact(amount) for fund_id, amount in (received_this_year or {}).items()}
     budgets = budgets_left if budgets_left is not None else {}
-    eligible = [f for f in sorted(context.funds, key=lambda f: f.fund_id)]
-    rate = exact(context.jobrotation_dkk_per_hour)
+    names = {f.fund_id: f.name for f in context.funds} | {JOBROTATION: "Jobrotation"}
     funded_steps = []
     totals: dict[str, Fraction] = {}
-    names = {f.fund_id: f.name for f in eligible} | {JOBROTATION: "Jobrotation"}
     gross_total = Fraction(0)
     for step in steps:
-        left = {"fee": exact(step.fee_dkk), "cover": exact(step.cover_dkk)}
-        gross = left["fee"] + left["cover"]
-        refunds: list[tuple[str, Fraction]] = []
-        if context.substitute_hired and step.kind in context.jobrotation_kinds and left["cover"] > 0:
-            rotation = min(left["cover"], exact(step.hours) * rate)
-            left["cover"] -= rotation
-            refunds.append((JOBROTATION, rotation))
-        for fund in eligible:
-            if not fund.pays_for(context.sector, context.profession, step.kind):
-                continue
-            amount = _fund_refund(fund, left, received, budgets)
-            if amount > 0:
-                refunds.append((fund.fund_id, amount))
+        gross, refunds = _step_refunds(step, context, received, budgets)
         net = max(Fraction(0), gross - sum(amount for _, amount in refunds))
         for source, amount in refunds:
             totals[source] = totals.get(source, Fraction(0)) + amount
@@ -128,6 +114,26 @@ def fund_path(steps: Sequence[StepCost], context: FundingContext,
         net_dkk=_dkk(max(Fraction(0), gross_total - refund_total)),
         refunds=tuple(Refund(s, names[s], _dkk(totals[s])) for s in sorted(totals)),
         steps=tuple(funded_steps))
+
+
+def _step_refunds(step: StepCost, context: FundingContext, received: dict[str, Fraction],
+                  budgets: MutableMapping[str, Fraction]) -> tuple[Fraction, list[tuple[str, Fraction]]]:
+    """One step's gross cost and its refunds (job rotation, then the funds in id order), exactly; updates
+    ``received`` and ``budgets``."""
+    left = {"fee": exact(step.fee_dkk), "cover": exact(step.cover_dkk)}
+    gross = left["fee"] + left["cover"]
+    refunds: list[tuple[str, Fraction]] = []
+    if context.substitute_hired and step.kind in context.jobrotation_kinds and left["cover"] > 0:
+        rotation = min(left["cover"], exact(step.hours) * exact(context.jobrotation_dkk_per_hour))
+        left["cover"] -= rotation
+        refunds.append((JOBROTATION, rotation))
+    for fund in sorted(context.funds, key=lambda f: f.fund_id):
+        if not fund.pays_for(context.sector, context.profession, step.kind):
+            continue
+        amount = _fund_refund(fund, left, received, budgets)
+        if amount > 0:
+            refunds.append((fund.fund_id, amount))
+    return gross, refunds
 
 
 def _fund_refund(fund: Fund, left: dict[str, Fraction], received: dict[str, Fraction],
@@ -150,10 +156,67 @@ def _fund_refund(fund: Fund, left: dict[str, Fraction], received: dict[str, Frac
     return amount
 
 
-def activity_refund(step: StepCost, context: FundingContext) -> float:
-    """What one step alone would be refunded to someone who received nothing this year: what the path
-    search subtracts from the step's cost (an upper bound when the person already had refunds)."""
-    return fund_path([step], context).refund_dkk
+def activity_refund(step: StepCost, context: FundingContext,
+                    received_this_year: Mapping[str, float] | None = None) -> float:
+    """What one step alone is refunded to someone who already received ``received_this_year`` (per fund id;
+    absent: nothing) this year: what the path search subtracts from the step's cost. In a path, earlier
+    steps on the same fund may use up part of its cap, so this is an upper bound of the step's refund there."""
+    return fund_path([step], context, received_this_year).refund_dkk
+
+
+class SearchRefunds:
+    """Per activity, what it alone is refunded (``activity_refund``) to a person, by what the person already
+    received this year; for one catalogue and one funding context (a profession at a workplace).
+
+    A fund's cap changes a step's refund only when what the fund pays on the step alone, for someone who
+    received nothing, exceeds the cap the person has left. So the refunds for nobody are computed once,
+    exactly and per fund, and for a person only the steps where that happens are computed again: people
+    whose caps are still far from reached get the same refunds, and can share one search.
+    """
+
+    def __init__(self, steps: Sequence[StepCost], context: FundingContext) -> None:
+        self._steps = tuple(sorted(steps, key=lambda s: s.activity_id))
+        self._context = context
+        self._caps = {f.fund_id: exact(f.cap_dkk_per_employee_year) for f in context.funds}
+        self._alone = [dict(_step_refunds(step, context, {}, {})[1]) for step in self._steps]
+        self._memo: dict[tuple[tuple[str, Fraction], ...], dict[str, float]] = {}
+
+    def for_received(self, received_this_year: Mapping[str, float]) -> dict[str, float]:
+        """Per activity id with a refund, that refund (DKK, rounded to øre), in activity id order."""
+        received = tuple(sorted((fund_id, exact(amount)) for fund_id, amount in received_this_year.items()
+                                if fund_id in self._caps and amount > 0))
+        if received not in self._memo:
+            self._memo[received] = self._refunds(dict(received))
+        return self._memo[received]
+
+    def _refunds(self, received: dict[str, Fraction]) -> dict[str, float]:
+        refunds = {}
+        for step, alone in zip(self._steps, self._alone):
+            if any(alone.get(fund_id, 0) > self._caps[fund_id] - amount for fund_id, amount in received.items()):
+                total = sum((a for _, a in _step_refunds(step, self._context, dict(received), {})[1]), Fraction(0))
+            else:
+                total = sum(alone.values(), Fraction(0))
+            if _dkk(total) > 0:
+                refunds[step.activity_id] = _dkk(total)
+        return refunds
+
+
+def group_by_refunds(received: Mapping[str, Mapping[str, float]], relevant: Mapping[str, Collection[str]],
+                     refunds: SearchRefunds) -> list[tuple[dict[str, float], list[str]]]:
+    """Employees (the keys of ``received``: per person, what they received this year) grouped so that one
+    search per group uses the right refunds for each: the refunds for nobody, with each person's own refund
+    on the ``relevant`` activities (per person, those a path to their target can use) where it differs.
+    Groups in order of their first employee, employees in the order given; people whose caps leave their
+    relevant refunds unchanged are all in the group of those who received nothing."""
+    base = refunds.for_received({})
+    groups: dict[tuple[tuple[str, float], ...], list[str]] = {}
+    for employee_id, amounts in received.items():
+        own = refunds.for_received(amounts)
+        changed = tuple(sorted((activity, own.get(activity, 0.0)) for activity in relevant[employee_id]
+                               if own.get(activity, 0.0) != base.get(activity, 0.0)))
+        groups.setdefault(changed, []).append(employee_id)
+    return [({activity: amount for activity, amount in (base | dict(changed)).items() if amount > 0}, ids)
+            for changed, ids in groups.items()]
 
 
 def received_from(completed: Sequence[StepCost], context: FundingContext) -> dict[str, float]:

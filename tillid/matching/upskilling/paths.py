@@ -60,6 +60,30 @@ def exact(value: float | int) -> Fraction:
     return Fraction(digits, 10**places)
 
 
+def relevant_activities(catalogue: Mapping[str, tuple[Levels, Levels]], target: Levels) -> frozenset[str]:
+    """Ids of the activities (``catalogue``: id -> (teaches, prerequisites)) that a path to ``target`` can
+    use: those teaching a skill the target needs, or in turn a prerequisite of one of them. The planner's
+    closure before mentors and dominance are considered, so a superset of what its search sees."""
+    teachers: dict[str, list[str]] = {}
+    for activity_id, (teaches, _) in catalogue.items():
+        for skill, level in teaches:
+            if level > 0:
+                teachers.setdefault(skill, []).append(activity_id)
+    queue = sorted({skill for skill, level in target if level > 0})
+    seen = set(queue)
+    relevant: set[str] = set()
+    while queue:
+        for activity_id in teachers.get(queue.pop(), ()):
+            if activity_id in relevant:
+                continue
+            relevant.add(activity_id)
+            for skill, level in catalogue[activity_id][1]:
+                if level > 0 and skill not in seen:
+                    seen.add(skill)
+                    queue.append(skill)
+    return frozenset(relevant)
+
+
 @dataclass(frozen=True)
 class LearningPath:
     """The chosen path of one employee. Money in DKK, time in hours."""

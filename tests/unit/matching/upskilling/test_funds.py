@@ -4,14 +4,18 @@ job rotation, net cost."""
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tillid.matching.upskilling.funds import (
     JOBROTATION,
     Fund,
     FundingContext,
+    SearchRefunds,
     StepCost,
     activity_refund,
     fund_path,
+    group_by_refunds,
     received_from,
 )
 
@@ -83,3 +87,55 @@ def test_what_was_received_this_year_and_a_single_step_refund():
     done = [course(20_000.0, activity="x"), course(20_000.0, activity="y")]
     assert received_from(done, municipal()) == {"kommunal": 30_000.0}
     assert activity_refund(course(10_000.0), municipal()) == 8_000.0
+
+
+def test_a_single_step_refund_counts_what_was_received_this_year():
+    assert activity_refund(course(10_000.0), municipal(), {"kommunal": 25_000.0}) == 5_000.0
+    assert activity_refund(course(10_000.0), municipal(), {"kommunal": 30_000.0}) == 0.0
+
+
+def test_search_refunds_count_the_cap_left_and_people_far_from_it_share_them():
+    steps = [course(10_000.0, activity="a"), course(40_000.0, activity="b"), course(0.0, kind="e_learning",
+                                                                                       activity="c")]
+    refunds = SearchRefunds(steps, municipal())
+    assert refunds.for_received({}) == {"a": 8_000.0, "b": 30_000.0}
+    assert refunds.for_received({"kommunal": 1_000.0}) == {"a": 8_000.0, "b": 29_000.0}
+    assert refunds.for_received({"kommunal": 30_000.0}) == {}
+
+
+
+def test_people_share_a_search_when_their_refunds_differ_only_on_what_their_targets_cannot_use():
+    steps = [course(10_000.0, activity="a"), course(40_000.0, activity="b")]
+    received = {"far": {"kommunal": 1_000.0}, "nobody": {}, "none": {"kommunal": 0.0}, "a-only": {"kommunal": 25_000.0},
+                "full": {"kommunal": 30_000.0}, "over": {"kommunal": 31_000.0}, "b-only": {"kommunal": 1_000.0}}
+    relevant = {"far": {"a", "b"}, "nobody": {"a", "b"}, "none": {"a", "b"}, "a-only": {"a"}, "full": {"a", "b"},
+                "over": {"a", "b"}, "b-only": {"b"}}
+    groups = group_by_refunds(received, relevant, SearchRefunds(steps, municipal()))
+    assert groups == [({"a": 8_000.0, "b": 29_000.0}, ["far", "b-only"]),
+                      ({"a": 8_000.0, "b": 30_000.0}, ["nobody", "none"]),
+                      ({"a": 5_000.0, "b": 30_000.0}, ["a-only"]),
+                      ({}, ["full", "over"])]
+
+
+FUNDS = st.builds(
+    Fund, st.sampled_from(["f1", "f2", "f3"]), st.just("Fond"), st.just(("municipality",)),
+    st.sampled_from([("fee",), ("cover",), ("fee", "cover")]), st.sampled_from([0.25, 0.5, 0.8, 1.0]),
+    st.sampled_from([0.0, 1_000.0, 5_000.0, 30_000.0]), kinds=st.sampled_from([None, ("course",)]),
+    budget_dkk=st.sampled_from([None, 0.0, 2_500.0]))
+STEPS = st.lists(st.builds(StepCost, st.sampled_from(["a", "b", "c", "d"]),
+                           st.sampled_from(["course", "e_learning"]), st.sampled_from([0.0, 1_200.0, 9_999.99]),
+                           st.sampled_from([0.0, 7.0]), st.sampled_from([0.0, 1_995.0, 4_000.5])),
+                 min_size=1, max_size=4, unique_by=lambda s: s.activity_id)
+
+
+@settings(max_examples=300, deadline=None)
+@given(funds=st.lists(FUNDS, max_size=3, unique_by=lambda f: f.fund_id), steps=STEPS,
+       received=st.dictionaries(st.sampled_from(["f1", "f2", "f3", "other"]),
+                                st.sampled_from([0.0, 0.01, 999.99, 1_000.0, 4_000.0, 29_000.0, 40_000.0])),
+       rate=st.sampled_from([0.0, 189.51]))
+def test_search_refunds_are_each_step_alone_for_what_the_person_received(funds, steps, received, rate):
+    """The shortcut (recompute only steps where a fund's refund alone exceeds the cap left) changes nothing."""
+    context = municipal(*funds, rate=rate) if funds else FundingContext("municipality", "ssa", (),
+                                                                        jobrotation_dkk_per_hour=rate)
+    alone = {s.activity_id: activity_refund(s, context, received) for s in steps}
+    assert SearchRefunds(steps, context).for_received(received) == {a: r for a, r in alone.items() if r > 0}

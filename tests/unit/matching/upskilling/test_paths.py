@@ -8,6 +8,7 @@ import json
 from hypothesis import given, settings, strategies as st
 
 from tillid.matching.upskilling import solve
+from tillid.matching.upskilling.paths import relevant_activities
 
 from .reference import brute_force, uniform_cost
 
@@ -214,6 +215,28 @@ def test_paths_equal_exhaustive_search(instance):
         assert tuple(path["steps"]) == ids
         assert path["total_cost"] == float(cost)
         assert path["total_hours"] == float(hours)
+
+
+def test_relevant_activities_follow_prerequisites_back_from_the_target():
+    catalogue = {"basics": ((("a", 1),), ()), "middle": ((("b", 2),), (("a", 1),)),
+                 "target": ((("c", 3),), (("b", 2),)), "other": ((("d", 3),), ()),
+                 "other-first": ((("e", 1),), ()), "zero": ((("b", 0),), ())}
+    assert relevant_activities(catalogue, (("c", 3),)) == {"basics", "middle", "target"}
+    assert relevant_activities(catalogue, (("a", 2), ("d", 1))) == {"basics", "other"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_instances())
+def test_refunds_on_activities_a_target_cannot_use_change_nothing(instance):
+    """Why learners may share a search whose refunds differ from theirs outside their relevant activities."""
+    catalogue = {a["id"]: (tuple(sorted(a["teaches"].items())), tuple(sorted(a["prerequisites"].items())))
+                 for a in instance["activities"]}
+    for employee in instance["employees"]:
+        alone = {**instance, "employees": [employee]}
+        relevant = relevant_activities(catalogue, tuple(sorted(employee["target"].items())))
+        free = {a["id"]: a["cost_dkk"] + a["duration_hours"] * instance["substitute_cost_per_hour"]
+                for a in instance["activities"] if a["id"] not in relevant}
+        assert solve({**alone, "refund_dkk": free}) == solve(alone)
 
 
 @st.composite
